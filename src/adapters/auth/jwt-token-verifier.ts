@@ -1,0 +1,57 @@
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache, type Jwks } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { unauthenticated } from '../../domain/errors.js';
+import type { TokenVerifier, UserIdentity } from '../../domain/ports/token-verifier.js';
+
+interface Verify {
+  verify(token: string): Promise<JwtPayload>;
+}
+
+/**
+ * ID tokens checked by aws-jwt-verify: signature, issuer, audience (the app client), expiry and
+ * `token_use: "id"`. Every failure, whatever its cause, is the same 401 to the caller.
+ */
+export class JwtTokenVerifier implements TokenVerifier {
+  private constructor(private readonly verifier: Verify) {}
+
+  /** Production: the user pool's JWKS is fetched once per cold start and cached. */
+  static forCognito(options: { userPoolId: string; clientId: string }): JwtTokenVerifier {
+    return new JwtTokenVerifier(CognitoJwtVerifier.create({ ...options, tokenUse: 'id' }));
+  }
+
+  /** Local mode: the keys are given, and nothing is ever fetched over the network. */
+  static forLocal(options: { issuer: string; clientId: string; jwks: Jwks }): JwtTokenVerifier {
+    const jwksCache = new SimpleJwksCache({
+      fetcher: { fetch: () => Promise.reject(new Error('local mode never fetches a JWKS')) },
+    });
+    const verifier = JwtVerifier.create(
+      {
+        issuer: options.issuer,
+        audience: options.clientId,
+        jwksUri: `${options.issuer}/.well-known/jwks.json`,
+        customJwtCheck: ({ payload }) => {
+          if (payload.token_use !== 'id') throw new Error('not an ID token');
+        },
+      },
+      { jwksCache },
+    );
+    verifier.cacheJwks(options.jwks);
+    return new JwtTokenVerifier(verifier);
+  }
+
+  async verify(token: string): Promise<UserIdentity> {
+    let payload: JwtPayload;
+    try {
+      payload = await this.verifier.verify(token);
+    } catch {
+      throw unauthenticated();
+    }
+    const username = payload['cognito:username'];
+    const email = payload.email;
+    if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated();
+    const identity: UserIdentity = { userId: payload.sub, username: typeof username === 'string' ? username : payload.sub };
+    if (typeof email === 'string') identity.email = email;
+    return identity;
+  }
+}

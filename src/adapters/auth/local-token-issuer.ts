@@ -1,0 +1,79 @@
+import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import type { Jwks } from 'aws-jwt-verify/jwk';
+
+export interface LocalTokens {
+  idToken: string;
+  accessToken: string;
+  expiresIn: number;
+}
+
+export interface LocalIssuerOptions {
+  issuer: string;
+  clientId: string;
+  lifetimeSeconds: number;
+}
+
+const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/**
+ * Signs RS256 tokens shaped like Cognito's for `npm start`, so that local sign-in goes through the
+ * very same verification code as production. Never used on AWS. The key pair lives in memory:
+ * a restart signs everybody out, nothing more.
+ */
+export class LocalTokenIssuer {
+  private readonly privateKey: KeyObject;
+  private readonly kid: string;
+  readonly jwks: Jwks;
+
+  constructor(private readonly options: LocalIssuerOptions) {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = privateKey;
+    this.kid = randomUUID();
+    const jwk = publicKey.export({ format: 'jwk' });
+    this.jwks = { keys: [{ ...jwk, kid: this.kid, alg: 'RS256', use: 'sig', kty: 'RSA' }] };
+  }
+
+  get issuer(): string {
+    return this.options.issuer;
+  }
+
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
+  issue(username: string, now: Date = new Date()): LocalTokens {
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + this.options.lifetimeSeconds;
+    const sub = stableUserId(username);
+    const common = { sub, iss: this.options.issuer, iat, exp, auth_time: iat, origin_jti: randomUUID() };
+    const idToken = this.sign({
+      ...common,
+      aud: this.options.clientId,
+      token_use: 'id',
+      'cognito:username': username,
+      email: username.includes('@') ? username : `${username}@local.invalid`,
+      email_verified: true,
+    });
+    const accessToken = this.sign({
+      ...common,
+      client_id: this.options.clientId,
+      token_use: 'access',
+      scope: 'aws.cognito.signin.user.admin',
+      username,
+      jti: randomUUID(),
+    });
+    return { idToken, accessToken, expiresIn: this.options.lifetimeSeconds };
+  }
+
+  private sign(payload: object): string {
+    const signingInput = `${base64url({ alg: 'RS256', typ: 'JWT', kid: this.kid })}.${base64url(payload)}`;
+    const signature = sign('sha256', Buffer.from(signingInput), this.privateKey).toString('base64url');
+    return `${signingInput}.${signature}`;
+  }
+}
+
+/** The same username always maps to the same user id, so local data survives new tokens. */
+export function stableUserId(username: string): string {
+  const hex = createHash('sha256').update(`local:${username.toLowerCase()}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

@@ -1,0 +1,37 @@
+import type { FileType } from '../../domain/file-context.js';
+
+/** Extensions read as text, by the kind of text they hold. */
+const BY_EXTENSION: Record<string, FileType> = {
+  txt: 'text', text: 'text', log: 'text',
+  md: 'markdown', markdown: 'markdown',
+  json: 'json',
+  csv: 'csv',
+};
+
+const CODE_EXTENSIONS = new Set([
+  'ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'vue', 'svelte', 'py', 'rb', 'php', 'java', 'kt', 'kts', 'scala',
+  'go', 'rs', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'swift', 'm', 'sh', 'bash', 'zsh', 'ps1', 'sql', 'r',
+  'lua', 'pl', 'dart', 'ex', 'exs', 'erl', 'hs', 'clj', 'fs', 'tf', 'html', 'htm', 'css', 'scss', 'less',
+  'xml', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'env', 'properties', 'gradle', 'proto', 'graphql',
+  'dockerfile', 'makefile',
+]);
+
+const TEXT_CONTENT_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|javascript|typescript|x-sh|sql|toml)\b)/;
+
+export function extensionOf(fileName: string): string {
+  const lower = fileName.toLowerCase();
+  const dot = lower.lastIndexOf('.');
+  return dot < 0 ? lower : lower.slice(dot + 1);
+}
+
+/** The kind of text a file holds, by its name first and its declared type second. */
+export function textFileType(fileName: string, contentType: string): FileType | undefined {
+  const extension = extensionOf(fileName);
+  const known = BY_EXTENSION[extension];
+  if (known) return known;
+  if (CODE_EXTENSIONS.has(extension)) return 'code';
+  if (TEXT_CONTENT_TYPES.test(contentType.toLowerCase())) {
+    return contentType.toLowerCase().startsWith('application/json') ? 'json' : 'text';
+  }
+  return undefined;
+}

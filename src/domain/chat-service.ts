@@ -1,0 +1,198 @@
+import { titleFromMessage, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
+import { DomainError, conversationNotFound, invalidInput } from './errors.js';
+import type { FileService } from './file-service.js';
+import type { ChatModel } from './ports/chat-model.js';
+import type { Clock } from './ports/clock.js';
+import type { ConversationStore } from './ports/conversation-store.js';
+import type { IdGenerator } from './ports/id-generator.js';
+import { buildPrompt, type ContextReport } from './prompt/build-prompt.js';
+
+export interface ChatOptions {
+  systemPrompt: string;
+  maxMessageChars: number;
+  maxFilesPerMessage: number;
+}
+
+export interface ChatDeps {
+  conversations: ConversationStore;
+  files: FileService;
+  model: ChatModel;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface SendMessage {
+  conversationId?: string;
+  message: string;
+  fileIds?: string[];
+}
+
+/** What a send produces, in order: one `meta`, any number of `delta`, then one `done` or `error`. */
+export type ChatEvent =
+  | { type: 'meta'; conversationId: string; userMessageId: string; title: string }
+  | { type: 'delta'; text: string }
+  | { type: 'done'; message: Message & { usage: TokenUsage; stopReason: StopReason }; context: ContextReport }
+  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown };
+
+export interface CompletedChat {
+  conversationId: string;
+  title: string;
+  message: Message;
+  usage: TokenUsage;
+  context: ContextReport;
+}
+
+const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
+
+/** Sending a message and streaming the model's answer, with everything stored on the way. */
+export class ChatService {
+  constructor(
+    private readonly deps: ChatDeps,
+    private readonly options: ChatOptions,
+  ) {}
+
+  /**
+   * Stores the user's message before the model is called, then streams the answer. Whatever
+   * happens after `meta` (model failure, client gone, the consumer stops reading) the streamed
+   * part of the answer is stored and marked. Problems with the request itself (bad input, unknown
+   * conversation or file) throw before anything is stored.
+   */
+  async *send(userId: string, input: SendMessage, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
+    const text = this.checkMessage(input.message);
+    const newFileIds = [...new Set(input.fileIds ?? [])];
+    if (newFileIds.length > this.options.maxFilesPerMessage) {
+      throw invalidInput('TOO_MANY_FILES', `Attach at most ${this.options.maxFilesPerMessage} files to one message.`);
+    }
+    await this.deps.files.requireReady(userId, newFileIds);
+    const conversation = await this.openConversation(userId, input.conversationId, text, newFileIds);
+
+    const userMessage: Message = { id: this.deps.ids.newId(), role: 'user', content: text, timestamp: this.now() };
+    if (newFileIds.length > 0) userMessage.fileIds = newFileIds;
+    await this.deps.conversations.appendMessage(userId, conversation.conversationId, userMessage);
+    yield {
+      type: 'meta',
+      conversationId: conversation.conversationId,
+      userMessageId: userMessage.id,
+      title: conversation.title,
+    };
+    yield* this.answer(userId, conversation, signal);
+  }
+
+  /** `send` for callers that want the whole answer at once; a model failure throws. */
+  async complete(userId: string, input: SendMessage, signal: AbortSignal): Promise<CompletedChat> {
+    let meta: Extract<ChatEvent, { type: 'meta' }> | undefined;
+    for await (const event of this.send(userId, input, signal)) {
+      switch (event.type) {
+        case 'meta':
+          meta = event;
+          break;
+        case 'delta':
+          break;
+        case 'error':
+          throw new DomainError(errorKindOf(event.cause), event.code, event.message, { cause: event.cause });
+        case 'done':
+          if (!meta) throw new Error('a chat ended before it started');
+          return {
+            conversationId: meta.conversationId,
+            title: meta.title,
+            message: event.message,
+            usage: event.message.usage,
+            context: event.context,
+          };
+      }
+    }
+    throw new DomainError('model_failed', 'MODEL_FAILED', 'The answer was interrupted. Try again.');
+  }
+
+  private async *answer(userId: string, conversation: Conversation, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
+    const messageId = this.deps.ids.newId();
+    let content = '';
+    let stored = false;
+    const store = async (stopReason: StopReason, usage: TokenUsage = NO_USAGE, error?: Message['error']) => {
+      stored = true;
+      const message = { id: messageId, role: 'assistant' as const, content, timestamp: this.now(), stopReason, usage };
+      if (error) Object.assign(message, { error });
+      await this.deps.conversations.appendMessage(userId, conversation.conversationId, message);
+      return message;
+    };
+
+    try {
+      const [history, documents] = await Promise.all([
+        this.deps.conversations.listMessages(userId, conversation.conversationId),
+        this.deps.files.loadDocuments(userId, conversation.fileIds),
+      ]);
+      const { request, report } = buildPrompt({
+        system: this.options.systemPrompt,
+        documents,
+        history,
+        limits: this.deps.model.limits,
+      });
+      let end: { stopReason: StopReason; usage: TokenUsage } | undefined;
+      for await (const event of this.deps.model.stream(request, signal)) {
+        if (event.type === 'text') {
+          content += event.text;
+          yield { type: 'delta', text: event.text };
+        } else {
+          end = event;
+        }
+      }
+      if (signal.aborted) return; // stored as aborted below
+      if (!end) throw new DomainError('model_failed', 'MODEL_FAILED', 'The model stopped before finishing its answer.');
+      const message = await store(end.stopReason, end.usage);
+      yield { type: 'done', message, context: report };
+    } catch (error) {
+      if (stored) throw error; // the store failed: nothing more can be kept
+      if (signal.aborted) return;
+      const failure = describeFailure(error);
+      await store('error', NO_USAGE, failure);
+      yield { type: 'error', ...failure, messageId, cause: error };
+    } finally {
+      // Reached without storing when the client went away or the consumer stopped reading.
+      if (!stored) await store('aborted');
+    }
+  }
+
+  private async openConversation(userId: string, conversationId: string | undefined, text: string, fileIds: string[]): Promise<Conversation> {
+    const now = this.now();
+    if (!conversationId) {
+      const conversation: Conversation = {
+        conversationId: this.deps.ids.newId(),
+        title: titleFromMessage(text),
+        createdAt: now,
+        updatedAt: now,
+        fileIds,
+      };
+      await this.deps.conversations.create(userId, conversation);
+      return conversation;
+    }
+    const conversation = await this.deps.conversations.get(userId, conversationId);
+    if (!conversation) throw conversationNotFound();
+    const added = fileIds.filter((id) => !conversation.fileIds.includes(id));
+    if (added.length > 0) {
+      await this.deps.conversations.attachFiles(userId, conversationId, added, now);
+      conversation.fileIds = [...conversation.fileIds, ...added];
+    }
+    return conversation;
+  }
+
+  private checkMessage(message: string): string {
+    if (message.trim() === '') throw invalidInput('EMPTY_MESSAGE', 'The message is empty.');
+    if (message.length > this.options.maxMessageChars) {
+      throw invalidInput('MESSAGE_TOO_LONG', `The message is ${message.length} characters; the limit is ${this.options.maxMessageChars}.`);
+    }
+    return message;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+}
+
+function describeFailure(error: unknown): { code: string; message: string } {
+  if (error instanceof DomainError) return { code: error.code, message: error.message };
+  return { code: 'MODEL_FAILED', message: 'The answer failed part way. Try again.' };
+}
+
+function errorKindOf(cause: unknown): DomainError['kind'] {
+  return cause instanceof DomainError ? cause.kind : 'model_failed';
+}

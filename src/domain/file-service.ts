@@ -1,0 +1,240 @@
+import { DomainError, fileNotFound, invalidInput } from './errors.js';
+import {
+  PREVIEW_LENGTH,
+  fileKeys,
+  sanitizeFileName,
+  toFileContext,
+  type FileContext,
+  type FileRecord,
+} from './file-context.js';
+import type { SourceDocument } from './prompt/build-prompt.js';
+import type { BlobStore } from './ports/blob-store.js';
+import type { Clock } from './ports/clock.js';
+import type { FileCatalog } from './ports/file-catalog.js';
+import type { IdGenerator } from './ports/id-generator.js';
+import type { ExtractedText, TextExtractor } from './ports/text-extractor.js';
+
+export interface FileLimits {
+  /** Largest file sent inline (base64 in JSON) to `POST /files`. */
+  maxInlineBytes: number;
+  /** Largest file uploaded through a presigned URL. */
+  maxUploadBytes: number;
+  /** Longer extracted texts are cut here and marked truncated. */
+  maxExtractedChars: number;
+  uploadUrlTtlSeconds: number;
+}
+
+export interface FileDeps {
+  catalog: FileCatalog;
+  blobs: BlobStore;
+  extractor: TextExtractor;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface NewFile {
+  fileName: string;
+  contentType: string;
+  bytes: Uint8Array;
+}
+
+export interface UploadSlot {
+  fileId: string;
+  uploadUrl: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/** Files a user gives the model to read: upload, extract once, list, read, delete. */
+export class FileService {
+  constructor(
+    private readonly deps: FileDeps,
+    private readonly limits: FileLimits,
+  ) {}
+
+  /** The small-file path: bytes arrive with the request and are extracted at once. */
+  async upload(userId: string, file: NewFile): Promise<FileContext> {
+    const fileName = this.checkName(file.fileName, file.contentType);
+    this.checkSize(file.bytes.length, this.limits.maxInlineBytes, 'Send larger files through an upload URL (POST /files/uploads).');
+    const fileId = this.deps.ids.newId();
+    const keys = fileKeys(userId, fileId, fileName);
+    const record: FileRecord = {
+      fileId,
+      userId,
+      fileName,
+      contentType: file.contentType,
+      fileType: 'text',
+      size: file.bytes.length,
+      charCount: 0,
+      status: 'uploading',
+      uploadedAt: this.deps.clock.now().toISOString(),
+      blobKey: keys.blob,
+    };
+    const extracted = await this.extract(record, file.bytes);
+    await this.deps.blobs.put(keys.blob, file.bytes, file.contentType);
+    return this.saveReady(record, extracted);
+  }
+
+  /** The large-file path, step one: a presigned URL the browser PUTs the bytes to. */
+  async createUpload(userId: string, file: { fileName: string; contentType: string; size: number }): Promise<UploadSlot> {
+    const fileName = this.checkName(file.fileName, file.contentType);
+    this.checkSize(file.size, this.limits.maxUploadBytes);
+    const fileId = this.deps.ids.newId();
+    const keys = fileKeys(userId, fileId, fileName);
+    const target = await this.deps.blobs.createUploadUrl({
+      key: keys.blob,
+      contentType: file.contentType,
+      size: file.size,
+      expiresInSeconds: this.limits.uploadUrlTtlSeconds,
+    });
+    await this.deps.catalog.put({
+      fileId,
+      userId,
+      fileName,
+      contentType: file.contentType,
+      fileType: 'text',
+      size: file.size,
+      charCount: 0,
+      status: 'uploading',
+      uploadedAt: this.deps.clock.now().toISOString(),
+      blobKey: keys.blob,
+    });
+    return { fileId, uploadUrl: target.url, method: target.method, headers: target.headers, expiresAt: target.expiresAt };
+  }
+
+  /** The large-file path, step two: extract the uploaded bytes. Calling it again is harmless. */
+  async process(userId: string, fileId: string): Promise<FileContext> {
+    const record = await this.deps.catalog.get(userId, fileId);
+    if (!record) throw fileNotFound();
+    if (record.status === 'ready') return toFileContext(record);
+    const stat = await this.deps.blobs.stat(record.blobKey);
+    if (!stat) {
+      throw new DomainError('conflict', 'UPLOAD_MISSING', 'The file has not been uploaded yet: PUT it to its upload URL first.');
+    }
+    this.checkSize(stat.size, this.limits.maxUploadBytes);
+    const bytes = await this.deps.blobs.get(record.blobKey);
+    if (!bytes) throw new DomainError('conflict', 'UPLOAD_MISSING', 'The uploaded file is gone: upload it again.');
+    const uploaded = { ...record, size: bytes.length };
+    return this.saveReady(uploaded, await this.extractOrMarkFailed(uploaded, bytes));
+  }
+
+  async list(userId: string): Promise<FileContext[]> {
+    return (await this.deps.catalog.list(userId)).map(toFileContext);
+  }
+
+  async get(userId: string, fileId: string): Promise<FileContext & { preview: string }> {
+    const record = await this.deps.catalog.get(userId, fileId);
+    if (!record) throw fileNotFound();
+    return { ...toFileContext(record), preview: record.preview ?? '' };
+  }
+
+  async delete(userId: string, fileId: string): Promise<void> {
+    const record = await this.deps.catalog.get(userId, fileId);
+    if (!record) throw fileNotFound();
+    await this.deps.blobs.deletePrefix(fileKeys(userId, fileId, record.fileName).prefix);
+    await this.deps.catalog.delete(userId, fileId);
+  }
+
+  /** The files a message attaches: each must be this user's and ready. */
+  async requireReady(userId: string, fileIds: string[]): Promise<FileRecord[]> {
+    const records = await Promise.all(fileIds.map((id) => this.deps.catalog.get(userId, id)));
+    return records.map((record) => {
+      if (!record) throw fileNotFound();
+      if (record.status !== 'ready') {
+        throw new DomainError('conflict', 'FILE_NOT_READY', `The file "${record.fileName}" is not ready yet: process it first.`);
+      }
+      return record;
+    });
+  }
+
+  /** The texts of a conversation's files, for the prompt. A file deleted since is left out. */
+  async loadDocuments(userId: string, fileIds: string[]): Promise<SourceDocument[]> {
+    const documents = await Promise.all(
+      fileIds.map(async (fileId): Promise<SourceDocument | undefined> => {
+        const record = await this.deps.catalog.get(userId, fileId);
+        if (!record?.textKey || record.status !== 'ready') return undefined;
+        const bytes = await this.deps.blobs.get(record.textKey);
+        if (!bytes) return undefined;
+        return { fileId, fileName: record.fileName, size: record.size, text: new TextDecoder().decode(bytes) };
+      }),
+    );
+    return documents.filter((doc): doc is SourceDocument => doc !== undefined);
+  }
+
+  private checkName(rawName: string, contentType: string): string {
+    const fileName = sanitizeFileName(rawName);
+    if (fileName === '' || fileName === '.' || fileName === '..') {
+      throw invalidInput('INVALID_FILE_NAME', 'The file needs a name.');
+    }
+    if (!this.deps.extractor.accepts(fileName, contentType)) {
+      throw new DomainError(
+        'unsupported',
+        'UNSUPPORTED_FILE_TYPE',
+        `"${fileName}" is not a supported file type. Upload text, Markdown, JSON, CSV or source code files.`,
+      );
+    }
+    return fileName;
+  }
+
+  private checkSize(size: number, max: number, hint = ''): void {
+    if (size === 0) throw new DomainError('unreadable', 'FILE_EMPTY', 'The file is empty.');
+    if (size > max) {
+      throw new DomainError(
+        'too_large',
+        'FILE_TOO_LARGE',
+        `The file is ${formatBytes(size)}; the limit is ${formatBytes(max)}. ${hint}`.trim(),
+      );
+    }
+  }
+
+  private async extract(record: FileRecord, bytes: Uint8Array): Promise<ExtractedText> {
+    const extracted = await this.deps.extractor.extract({ bytes, fileName: record.fileName, contentType: record.contentType });
+    if (extracted.text.trim() === '') {
+      throw new DomainError('unreadable', 'NO_TEXT', `"${record.fileName}" has no text to read.`);
+    }
+    return extracted;
+  }
+
+  /** An uploaded file that cannot be read stays listed as failed, with the reason, until deleted. */
+  private async extractOrMarkFailed(record: FileRecord, bytes: Uint8Array): Promise<ExtractedText> {
+    try {
+      return await this.extract(record, bytes);
+    } catch (error) {
+      if (error instanceof DomainError) {
+        await this.deps.catalog.put({ ...record, status: 'failed', error: { code: error.code, message: error.message } });
+      }
+      throw error;
+    }
+  }
+
+  private async saveReady(
+    record: FileRecord,
+    extracted: ExtractedText,
+  ): Promise<FileContext> {
+    const truncated = extracted.text.length > this.limits.maxExtractedChars;
+    const text = truncated ? extracted.text.slice(0, this.limits.maxExtractedChars) : extracted.text;
+    const textKey = fileKeys(record.userId, record.fileId, record.fileName).text;
+    await this.deps.blobs.put(textKey, new TextEncoder().encode(text), 'text/plain; charset=utf-8');
+    const ready: FileRecord = {
+      ...record,
+      fileType: extracted.fileType,
+      charCount: text.length,
+      status: 'ready',
+      textKey,
+      preview: text.slice(0, PREVIEW_LENGTH),
+    };
+    delete ready.error;
+    if (extracted.pages !== undefined) ready.pages = extracted.pages;
+    if (extracted.rows !== undefined) ready.rows = extracted.rows;
+    if (truncated) ready.truncated = true;
+    await this.deps.catalog.put(ready);
+    return toFileContext(ready);
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

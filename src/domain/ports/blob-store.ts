@@ -1,0 +1,28 @@
+export interface UploadTarget {
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send with the PUT (the signed content type). */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+export interface UploadRequest {
+  key: string;
+  contentType: string;
+  /** Declared size in bytes; the store may refuse a body larger than this. */
+  size: number;
+  expiresInSeconds: number;
+}
+
+/** Bytes by key (files, extracted texts). */
+export interface BlobStore {
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Size and type without reading the bytes. */
+  stat(key: string): Promise<{ size: number; contentType: string } | undefined>;
+  delete(key: string): Promise<void>;
+  /** Deletes every key that starts with `prefix`; returns how many went. */
+  deletePrefix(prefix: string): Promise<number>;
+  /** A URL a browser can PUT one object to, for one key and one content type, for a short time. */
+  createUploadUrl(request: UploadRequest): Promise<UploadTarget>;
+}

@@ -1,0 +1,12 @@
+/** Who is calling, as proven by their ID token. */
+export interface UserIdentity {
+  /** Stable id (the token's `sub`): every stored item is keyed by it. */
+  userId: string;
+  username: string;
+  email?: string;
+}
+
+/** Checks an ID token; anything wrong with it throws DomainError `unauthenticated`. */
+export interface TokenVerifier {
+  verify(token: string): Promise<UserIdentity>;
+}

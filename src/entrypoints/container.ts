@@ -1,0 +1,143 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Container } from 'inversify';
+import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier.js';
+import { LocalTokenIssuer } from '../adapters/auth/local-token-issuer.js';
+import { MemoryBlobStore } from '../adapters/blobs/memory-blob-store.js';
+import { PlainTextExtractor } from '../adapters/extract/plain-text-extractor.js';
+import { MemoryFileCatalog } from '../adapters/files/memory-file-catalog.js';
+import { MemoryConversationStore } from '../adapters/history/memory-conversation-store.js';
+import { OfflineChatModel } from '../adapters/model/offline-chat-model.js';
+import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
+import { SystemClock } from '../adapters/system/system-clock.js';
+import { ChatService } from '../domain/chat-service.js';
+import { ConversationService } from '../domain/conversation-service.js';
+import { FileService } from '../domain/file-service.js';
+import type { BlobStore } from '../domain/ports/blob-store.js';
+import type { ChatModel } from '../domain/ports/chat-model.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { ConversationStore } from '../domain/ports/conversation-store.js';
+import type { FileCatalog } from '../domain/ports/file-catalog.js';
+import type { IdGenerator } from '../domain/ports/id-generator.js';
+import type { TextExtractor } from '../domain/ports/text-extractor.js';
+import type { TokenVerifier } from '../domain/ports/token-verifier.js';
+import type { AppConfig } from './config.js';
+import { TOKENS } from './tokens.js';
+
+/** What the entrypoints use. Everything else stays inside the container. */
+export interface AppServices {
+  config: AppConfig;
+  logger: Logger;
+  chat: ChatService;
+  conversations: ConversationService;
+  files: FileService;
+  verifier: TokenVerifier;
+  /** Local mode only: signs tokens for `POST /local-auth/token`. */
+  localIssuer?: LocalTokenIssuer;
+  /** `STORE=memory` only: takes the PUTs of imitated presigned uploads. */
+  localUploads?: MemoryBlobStore;
+}
+
+/** Replacements for tests and benchmarks (a scripted model, a fixed clock...). */
+export interface Overrides {
+  model?: ChatModel;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+/**
+ * The composition root: the only place that knows which adapter serves which port. A Lambda calls
+ * it once at module scope (once per cold start); the local server once at start.
+ */
+export function buildServices(config: AppConfig, overrides: Overrides = {}): AppServices {
+  const container = new Container({ defaultScope: 'Singleton' });
+  container.bind<AppConfig>(TOKENS.Config).toConstantValue(config);
+  container
+    .bind<Logger>(TOKENS.Logger)
+    .toResolvedValue(() => new Logger({ serviceName: 'claude-serverless-chat', logLevel: config.logLevel }));
+  container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
+  container.bind<IdGenerator>(TOKENS.Ids).toConstantValue(overrides.ids ?? new RandomIdGenerator());
+
+  bindStores(container, config);
+  bindModel(container, config, overrides);
+  bindAuth(container, config);
+  container.bind<TextExtractor>(TOKENS.TextExtractor).toConstantValue(new PlainTextExtractor());
+
+  container
+    .bind<FileService>(TOKENS.FileService)
+    .toResolvedValue(
+      (catalog: FileCatalog, blobs: BlobStore, extractor: TextExtractor, clock: Clock, ids: IdGenerator) =>
+        new FileService({ catalog, blobs, extractor, clock, ids }, config.files),
+      [TOKENS.FileCatalog, TOKENS.BlobStore, TOKENS.TextExtractor, TOKENS.Clock, TOKENS.Ids],
+    );
+  container
+    .bind<ConversationService>(TOKENS.ConversationService)
+    .toResolvedValue(
+      (store: ConversationStore, clock: Clock) => new ConversationService(store, clock),
+      [TOKENS.ConversationStore, TOKENS.Clock],
+    );
+  container
+    .bind<ChatService>(TOKENS.ChatService)
+    .toResolvedValue(
+      (conversations: ConversationStore, files: FileService, model: ChatModel, clock: Clock, ids: IdGenerator) =>
+        new ChatService({ conversations, files, model, clock, ids }, config.chat),
+      [TOKENS.ConversationStore, TOKENS.FileService, TOKENS.ChatModel, TOKENS.Clock, TOKENS.Ids],
+    );
+
+  const services: AppServices = {
+    config,
+    logger: container.get<Logger>(TOKENS.Logger),
+    chat: container.get<ChatService>(TOKENS.ChatService),
+    conversations: container.get<ConversationService>(TOKENS.ConversationService),
+    files: container.get<FileService>(TOKENS.FileService),
+    verifier: container.get<TokenVerifier>(TOKENS.TokenVerifier),
+  };
+  if (container.isBound(TOKENS.LocalTokenIssuer)) services.localIssuer = container.get<LocalTokenIssuer>(TOKENS.LocalTokenIssuer);
+  if (container.isBound(TOKENS.LocalUploads)) services.localUploads = container.get<MemoryBlobStore>(TOKENS.LocalUploads);
+  return services;
+}
+
+function bindStores(container: Container, config: AppConfig): void {
+  switch (config.store) {
+    case 'memory': {
+      const blobs = new MemoryBlobStore(() => `${config.publicUrl ?? 'http://127.0.0.1'}/local-uploads`);
+      container.bind<ConversationStore>(TOKENS.ConversationStore).toConstantValue(new MemoryConversationStore());
+      container.bind<FileCatalog>(TOKENS.FileCatalog).toConstantValue(new MemoryFileCatalog());
+      container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(blobs);
+      container.bind<MemoryBlobStore>(TOKENS.LocalUploads).toConstantValue(blobs);
+      break;
+    }
+  }
+}
+
+function bindModel(container: Container, config: AppConfig, overrides: Overrides): void {
+  if (overrides.model) {
+    container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(overrides.model);
+    return;
+  }
+  switch (config.model.provider) {
+    case 'offline':
+      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(new OfflineChatModel({ wordDelayMs: config.model.wordDelayMs }));
+      break;
+  }
+}
+
+function bindAuth(container: Container, config: AppConfig): void {
+  const auth = config.auth;
+  if (auth.mode === 'cognito') {
+    container
+      .bind<TokenVerifier>(TOKENS.TokenVerifier)
+      .toResolvedValue(() => JwtTokenVerifier.forCognito({ userPoolId: auth.userPoolId, clientId: auth.clientId }));
+    return;
+  }
+  container
+    .bind<LocalTokenIssuer>(TOKENS.LocalTokenIssuer)
+    .toResolvedValue(
+      () => new LocalTokenIssuer({ issuer: auth.issuer, clientId: auth.clientId, lifetimeSeconds: auth.tokenLifetimeSeconds }),
+    );
+  container
+    .bind<TokenVerifier>(TOKENS.TokenVerifier)
+    .toResolvedValue(
+      (issuer: LocalTokenIssuer) => JwtTokenVerifier.forLocal({ issuer: issuer.issuer, clientId: issuer.clientId, jwks: issuer.jwks }),
+      [TOKENS.LocalTokenIssuer],
+    );
+}

@@ -1,0 +1,125 @@
+import type { Writable } from 'node:stream';
+import { DomainError } from '../../domain/errors.js';
+import type { ChatEvent, CompletedChat } from '../../domain/chat-service.js';
+import type { AppServices } from '../container.js';
+import { createApiHandler, failure, requestIdOf, type ApiRequest } from '../http/api-handler.js';
+import type { ApiEvent, ApiHandler, ApiResult, LambdaContext } from '../http/api-types.js';
+import { authenticate } from '../http/authenticate.js';
+import { corsHeaders } from '../http/cors.js';
+import { parseBody, wantsEventStream } from '../http/request.js';
+import { jsonResponse, type Headers } from '../http/responses.js';
+import { chatBody } from '../http/schemas.js';
+import { SSE_HEADERS, chatEventFrame, sseFrame } from '../http/sse.js';
+
+/** Lambda's `awslambda.HttpResponseStream`; the local server provides the same. */
+export interface ResponseStreamFactory {
+  from(stream: Writable, prelude: { statusCode: number; headers?: Record<string, string> }): Writable;
+}
+
+export type StreamingHandler = (event: ApiEvent, responseStream: Writable, context?: LambdaContext) => Promise<void>;
+
+/** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
+const TIMEOUT_RESERVE_MS = 3000;
+
+const toJson = (chat: CompletedChat) => ({
+  conversationId: chat.conversationId,
+  title: chat.title,
+  message: chat.message,
+  usage: chat.usage,
+  context: chat.context,
+});
+
+/**
+ * `POST /chat` as an ordinary proxy handler: the JSON answer, or the whole SSE stream in one body
+ * for a client that asks for events through an API that does not stream.
+ */
+export function createChatHandler(services: AppServices): ApiHandler {
+  return createApiHandler(services, {
+    'POST /chat': async ({ event, identity }: ApiRequest) => {
+      const body = parseBody(event, chatBody);
+      const signal = new AbortController().signal;
+      if (!wantsEventStream(event)) return jsonResponse(200, toJson(await services.chat.complete(identity.userId, body, signal)));
+      let frames = '';
+      for await (const chatEvent of services.chat.send(identity.userId, body, signal)) frames += chatEventFrame(chatEvent);
+      return { statusCode: 200, headers: { ...SSE_HEADERS }, body: frames };
+    },
+  });
+}
+
+/**
+ * `POST /chat` streamed (API Gateway `responseTransferMode: STREAM`, `awslambda.streamifyResponse`):
+ * SSE frames leave as the model writes. Problems with the request are answered with their status
+ * before the stream starts; once it has started, a failure is an `error` event. When the client
+ * goes away, or the Lambda is about to time out, the model is stopped and the partial answer kept.
+ */
+export function createChatStreamHandler(services: AppServices, responses: ResponseStreamFactory): StreamingHandler {
+  const { logger } = services;
+  return async (event, responseStream, context) => {
+    const requestId = requestIdOf(event, context);
+    const headers: Headers = { 'X-Request-Id': requestId, ...corsHeaders(event, services.config.allowedOrigins) };
+    const abort = new AbortController();
+    const onClose = () => abort.abort(new Error('the client went away'));
+    responseStream.once('close', onClose);
+    const deadline = context
+      ? setTimeout(() => abort.abort(new Error('the function is about to time out')), context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS)
+      : undefined;
+    const reply = (result: ApiResult) => {
+      const out = responses.from(responseStream, { statusCode: result.statusCode, headers: stringHeaders(result.headers) });
+      out.end(result.body);
+    };
+
+    try {
+      const identity = await authenticate(event, services.verifier);
+      const body = parseBody(event, chatBody);
+      if (!wantsEventStream(event)) {
+        const chat = await services.chat.complete(identity.userId, body, abort.signal);
+        reply(jsonResponse(200, toJson(chat), headers));
+        return;
+      }
+      const events = services.chat.send(identity.userId, body, abort.signal);
+      const first = await events.next(); // request problems throw here, before any byte is sent
+      const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
+      try {
+        for (let next = first; !next.done; next = await events.next()) {
+          logModelFailure(next.value);
+          await write(out, chatEventFrame(next.value));
+        }
+      } catch (error) {
+        logger.error('chat stream failed', { requestId, error: error as Error });
+        await write(out, sseFrame('error', { code: 'INTERNAL_ERROR', message: 'The answer could not be saved. Try again.' }));
+      }
+      out.end();
+    } catch (error) {
+      reply(failure(logger, error, requestId, 'POST /chat', headers));
+    } finally {
+      clearTimeout(deadline);
+      responseStream.off('close', onClose);
+    }
+
+    function logModelFailure(chatEvent: ChatEvent): void {
+      if (chatEvent.type !== 'error') return;
+      const expected = chatEvent.cause instanceof DomainError;
+      logger[expected ? 'warn' : 'error']('model failed', { requestId, code: chatEvent.code, error: chatEvent.cause as Error });
+    }
+  };
+}
+
+/** Writes a frame, waiting when the client reads slowly; a closed stream takes nothing more. */
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (out.destroyed || out.writableEnded) return;
+  if (!out.write(chunk)) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        resolve();
+      };
+      out.once('drain', done);
+      out.once('close', done);
+    });
+  }
+}
+
+function stringHeaders(headers: ApiResult['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([key, value]) => [key, String(value)]));
+}

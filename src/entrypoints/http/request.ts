@@ -1,0 +1,56 @@
+import type * as z from 'zod';
+import type { ApiEvent } from './api-types.js';
+import { HttpError } from './http-error.js';
+
+export function header(event: ApiEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+export function bearerToken(event: ApiEvent): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header(event, 'authorization') ?? '');
+  return match?.[1];
+}
+
+export function wantsEventStream(event: ApiEvent): boolean {
+  return (header(event, 'accept') ?? '').toLowerCase().includes('text/event-stream');
+}
+
+/** Parses and checks a JSON body; every problem is a 400 that names the field. */
+export function parseBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
+  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (raw === null || raw === undefined || raw.trim() === '') {
+    throw new HttpError(400, 'MISSING_BODY', 'The request needs a JSON body.');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+  }
+  return check(schema, json, 'body');
+}
+
+export function parseQuery<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
+  return check(schema, event.queryStringParameters ?? {}, 'query');
+}
+
+/** A path id: anything but a plausible id is "not found", exactly as an id that does not exist. */
+export function pathId(event: ApiEvent, notFound: () => Error): string {
+  const id = event.pathParameters?.id;
+  if (!id || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) throw notFound();
+  return id;
+}
+
+function check<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
+    .join('; ');
+  throw new HttpError(400, 'VALIDATION_FAILED', `The request ${where} is not valid. ${details}.`);
+}

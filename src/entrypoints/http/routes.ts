@@ -1,0 +1,73 @@
+/**
+ * The HTTP API of DESIGN.md section 3, and which Lambda serves each route. The local server routes
+ * with this table and the Pulumi program builds API Gateway from it, so the two cannot drift.
+ */
+export type FunctionName = 'health' | 'chat' | 'conversations' | 'files' | 'fileProcessor';
+
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** API Gateway resource path, `{id}` for a path parameter. */
+  resource: string;
+  function: FunctionName;
+  /** Reachable without a token. */
+  public?: true;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { method: 'GET', resource: '/health', function: 'health', public: true },
+  { method: 'POST', resource: '/chat', function: 'chat' },
+  { method: 'GET', resource: '/conversations', function: 'conversations' },
+  { method: 'GET', resource: '/conversations/{id}', function: 'conversations' },
+  { method: 'PATCH', resource: '/conversations/{id}', function: 'conversations' },
+  { method: 'DELETE', resource: '/conversations/{id}', function: 'conversations' },
+  { method: 'GET', resource: '/files', function: 'files' },
+  { method: 'POST', resource: '/files', function: 'fileProcessor' },
+  { method: 'POST', resource: '/files/uploads', function: 'files' },
+  { method: 'GET', resource: '/files/{id}', function: 'files' },
+  { method: 'DELETE', resource: '/files/{id}', function: 'files' },
+  { method: 'POST', resource: '/files/{id}/process', function: 'fileProcessor' },
+];
+
+export const routeKey = (method: string, resource: string): string => `${method} ${resource}`;
+
+export interface RouteMatch {
+  route: ApiRoute;
+  pathParameters: Record<string, string> | null;
+}
+
+/**
+ * Finds the resource a path belongs to, literal segments before parameters (as API Gateway does:
+ * `/files/uploads` is not `/files/{id}`). `methods` lists what the path allows, for a 405.
+ */
+export function matchPath(method: string, path: string): { match?: RouteMatch; methods: string[] } {
+  const segments = path.split('/').filter(Boolean);
+  const candidates = API_ROUTES.map((route) => ({ route, params: matchResource(route.resource, segments) }))
+    .filter((candidate): candidate is { route: ApiRoute; params: Record<string, string> } => candidate.params !== undefined)
+    .sort((a, b) => Object.keys(a.params).length - Object.keys(b.params).length);
+  const resource = candidates[0]?.route.resource;
+  const sameResource = candidates.filter((candidate) => candidate.route.resource === resource);
+  const found = sameResource.find((candidate) => candidate.route.method === method);
+  const methods = sameResource.map((candidate) => candidate.route.method);
+  if (!found) return { methods };
+  const hasParams = Object.keys(found.params).length > 0;
+  return { match: { route: found.route, pathParameters: hasParams ? found.params : null }, methods };
+}
+
+function matchResource(resource: string, segments: string[]): Record<string, string> | undefined {
+  const parts = resource.split('/').filter(Boolean);
+  if (parts.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [index, part] of parts.entries()) {
+    const segment = segments[index]!;
+    if (part.startsWith('{') && part.endsWith('}')) {
+      try {
+        params[part.slice(1, -1)] = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
+    } else if (part !== segment) {
+      return undefined;
+    }
+  }
+  return params;
+}

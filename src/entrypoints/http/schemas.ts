@@ -1,0 +1,49 @@
+import * as z from 'zod';
+
+/** Ids the API hands out (UUIDs), with room for other stores' formats. */
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an id returned by the API');
+
+/** Generous structural caps: the domain enforces the configured limits with its own messages. */
+const MAX_TEXT = 1_000_000;
+
+export const chatBody = z
+  .object({
+    conversationId: id.optional(),
+    message: z.string('must be a string').max(MAX_TEXT, 'is far too long'),
+    fileIds: z.array(id).max(100, 'has too many files').optional(),
+  })
+  .strict();
+
+export const renameBody = z.object({ title: z.string('must be a string').max(10_000, 'is far too long') }).strict();
+
+export const listQuery = z
+  .object({
+    limit: z.coerce.number('must be a number').int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(20),
+    cursor: z.string().max(2048, 'is not a valid cursor').optional(),
+  })
+  .strict();
+
+const fileName = z.string('must be a string').min(1, 'must not be empty').max(1024, 'is too long');
+const contentType = z
+  .string('must be a string')
+  .max(255, 'is too long')
+  .regex(/^[\w.+-]+\/[\w.+-]+(\s*;.*)?$/, 'must be a MIME type such as text/plain')
+  .default('application/octet-stream');
+
+export const inlineFileBody = z
+  .object({
+    fileName,
+    contentType,
+    data: z.base64('must be base64'),
+  })
+  .strict();
+
+export const uploadRequestBody = z
+  .object({
+    fileName,
+    contentType,
+    size: z.number('must be a number').int('must be a whole number of bytes').nonnegative('must not be negative'),
+  })
+  .strict();
+
+export const noQuery = z.object({}).strict();

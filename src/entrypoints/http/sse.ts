@@ -1,0 +1,32 @@
+import type { ChatEvent } from '../../domain/chat-service.js';
+
+/** One Server-Sent Events frame: `event:` names it, `data:` holds one line of JSON. */
+export function sseFrame(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The wire form of a chat event (DESIGN.md section 3). */
+export function chatEventFrame(event: ChatEvent): string {
+  switch (event.type) {
+    case 'meta':
+      return sseFrame('meta', { conversationId: event.conversationId, userMessageId: event.userMessageId, title: event.title });
+    case 'delta':
+      return sseFrame('delta', { text: event.text });
+    case 'done':
+      return sseFrame('done', {
+        messageId: event.message.id,
+        stopReason: event.message.stopReason,
+        usage: event.message.usage,
+        context: event.context,
+      });
+    case 'error':
+      return sseFrame('error', { code: event.code, message: event.message, messageId: event.messageId });
+  }
+}
+
+export const SSE_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-store',
+  // Proxies must pass each frame on as it comes.
+  'X-Accel-Buffering': 'no',
+} as const;

@@ -1,0 +1,4 @@
+import { createConversationsHandler } from '../handlers/conversations.js';
+import { services } from './services.js';
+
+export const handler = createConversationsHandler(services);

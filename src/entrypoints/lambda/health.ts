@@ -1,0 +1,3 @@
+import { createHealthHandler } from '../handlers/health.js';
+
+export const handler = createHealthHandler();

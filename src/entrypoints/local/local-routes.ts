@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as z from 'zod';
+import type { AppServices } from '../container.js';
+import { HttpError } from '../http/http-error.js';
+import { readBody, sendJson } from './http-io.js';
+
+/**
+ * Routes that exist only in the local server: the SPA's configuration, local sign-in, and the
+ * target of imitated presigned uploads. None of them exists on AWS.
+ */
+
+export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: string): void {
+  const { auth } = services.config;
+  const authConfig =
+    auth.mode === 'local'
+      ? { mode: 'local' }
+      : { mode: 'cognito', region: auth.region, userPoolId: auth.userPoolId, clientId: auth.clientId };
+  sendJson(res, 200, { apiUrl, auth: authConfig });
+}
+
+const TokenRequest = z
+  .object({
+    username: z
+      .string('must be a string')
+      .trim()
+      .min(1, 'must not be empty')
+      .max(128, 'must be at most 128 characters')
+      .regex(/^[\p{L}\p{N}._@+-]+$/u, 'may hold letters, digits and . _ @ + - only'),
+  })
+  .strict();
+
+export async function issueLocalToken(req: IncomingMessage, res: ServerResponse, services: AppServices): Promise<void> {
+  if (!services.localIssuer) throw new HttpError(404, 'ROUTE_NOT_FOUND', 'Local sign-in is off: this server uses Cognito.');
+  const raw = await readBody(req, 16 * 1024);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
+  }
+  const parsed = TokenRequest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, 'VALIDATION_FAILED', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}.`);
+  }
+  sendJson(res, 200, services.localIssuer.issue(parsed.data.username));
+}
+
+export async function receiveUpload(req: IncomingMessage, res: ServerResponse, services: AppServices, token: string): Promise<void> {
+  const uploads = services.localUploads;
+  const limit = uploads?.maxPendingUploadSize(token);
+  if (!uploads || limit === undefined) throw new HttpError(403, 'UPLOAD_URL_INVALID', 'This upload URL is unknown or has expired.');
+  const bytes = await readBody(req, limit);
+  const outcome = await uploads.receiveUpload(token, req.headers['content-type'] ?? '', bytes);
+  if (!outcome.ok) throw new HttpError(outcome.status, outcome.code, outcome.message);
+  res.writeHead(200, { 'Content-Length': 0 });
+  res.end();
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildServices, type AppServices, type Overrides } from '../container.js';
+import { loadConfig } from '../config.js';
+import { createChatStreamHandler } from '../handlers/chat.js';
+import { createConversationsHandler } from '../handlers/conversations.js';
+import { createFileProcessorHandler } from '../handlers/file-processor.js';
+import { createFilesHandler } from '../handlers/files.js';
+import { createHealthHandler } from '../handlers/health.js';
+import type { ApiHandler } from '../http/api-types.js';
+import { HttpError, toErrorReply } from '../http/http-error.js';
+import { errorBody } from '../http/responses.js';
+import { matchPath, type FunctionName, type RouteMatch } from '../http/routes.js';
+import { readBody, sendJson } from './http-io.js';
+import { issueLocalToken, receiveUpload, serveConfig } from './local-routes.js';
+import { toProxyEvent } from './proxy-event.js';
+import { LocalResponseStream, localHttpResponseStream } from './response-stream.js';
+
+export interface LocalServerOptions {
+  /** Environment to read the configuration from (default: process.env). */
+  env?: Record<string, string | undefined>;
+  /** 0 picks a free port. Default: `PORT` from env, else 3000. */
+  port?: number;
+  overrides?: Overrides;
+}
+
+export interface LocalServer {
+  url: string;
+  services: AppServices;
+  close(): Promise<void>;
+}
+
+/** Lambda's request payload limit: the local server refuses what AWS would refuse. */
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+/** Headers CloudFront's response headers policy adds in production. */
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'strict-origin-when-cross-origin',
+};
+
+/**
+ * The whole app on one port of 127.0.0.1: each API request becomes an API Gateway proxy event for
+ * the same handler a Lambda runs; `POST /chat` goes through the streaming handler.
+ */
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const env = options.env ?? process.env;
+  const port = options.port ?? Number(env.PORT ?? 3000);
+  const server = createServer();
+  await listen(server, port);
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let services: AppServices;
+  try {
+    services = buildServices(loadConfig({ PUBLIC_URL: url, ...env }), options.overrides);
+  } catch (error) {
+    server.close();
+    throw error;
+  }
+  const handlers: Record<Exclude<FunctionName, 'chat'>, ApiHandler> = {
+    health: createHealthHandler(),
+    conversations: createConversationsHandler(services),
+    files: createFilesHandler(services),
+    fileProcessor: createFileProcessorHandler(services),
+  };
+  const chat = createChatStreamHandler(services, localHttpResponseStream);
+
+  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url_ = new URL(req.url ?? '/', url);
+    const path = url_.pathname;
+    if (method === 'GET' && path === '/config.json') return serveConfig(res, services, url);
+    if (method === 'POST' && path === '/local-auth/token') return issueLocalToken(req, res, services);
+    const upload = /^\/local-uploads\/([A-Za-z0-9_-]+)$/.exec(path);
+    if (method === 'PUT' && upload) return receiveUpload(req, res, services, upload[1]!);
+
+    const { match, methods } = matchPath(method, path);
+    if (match) return callHandler(req, res, url_, match, requestId);
+    if (methods.length > 0) {
+      throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${methods.join(' or ')}.`);
+    }
+    throw new HttpError(404, 'ROUTE_NOT_FOUND', `There is no ${method} ${path}.`);
+  }
+
+  async function callHandler(req: IncomingMessage, res: ServerResponse, url_: URL, match: RouteMatch, requestId: string) {
+    const body = await readBody(req, MAX_EVENT_BYTES);
+    const event = toProxyEvent(req, url_, body, match, requestId);
+    if (match.route.function === 'chat') {
+      await chat(event, new LocalResponseStream(res));
+      return;
+    }
+    const result = await handlers[match.route.function](event);
+    const payload = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body, 'utf8');
+    res.writeHead(result.statusCode, { ...result.headers, 'Content-Length': payload.length } as Record<string, string | number>);
+    res.end(payload);
+  }
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const requestId = randomUUID();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    route(req, res, requestId).catch((error: unknown) => {
+      const reply = toErrorReply(error);
+      if (!reply.expected) services.logger.error('local server failed', { requestId, error: error as Error });
+      if (reply.status === 413) res.setHeader('Connection', 'close');
+      sendJson(res, reply.status, errorBody(reply, requestId), { 'X-Request-Id': requestId });
+      if (!req.complete) req.resume();
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+
+  return {
+    url,
+    services,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
