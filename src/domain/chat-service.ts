@@ -75,7 +75,7 @@ export class ChatService {
       userMessageId: userMessage.id,
       title: conversation.title,
     };
-    yield* this.answer(userId, conversation, signal);
+    yield* this.answer(userId, conversation, userMessage.timestamp, signal);
   }
 
   /** `send` for callers that want the whole answer at once; a model failure throws. */
@@ -104,13 +104,18 @@ export class ChatService {
     throw new DomainError('model_failed', 'MODEL_FAILED', 'The answer was interrupted. Try again.');
   }
 
-  private async *answer(userId: string, conversation: Conversation, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
+  private async *answer(
+    userId: string,
+    conversation: Conversation,
+    askedAt: string,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatEvent, void, undefined> {
     const messageId = this.deps.ids.newId();
     let content = '';
     let stored = false;
     const store = async (stopReason: StopReason, usage: TokenUsage = NO_USAGE, error?: Message['error']) => {
       stored = true;
-      const message = { id: messageId, role: 'assistant' as const, content, timestamp: this.now(), stopReason, usage };
+      const message = { id: messageId, role: 'assistant' as const, content, timestamp: this.after(askedAt), stopReason, usage };
       if (error) Object.assign(message, { error });
       await this.deps.conversations.appendMessage(userId, conversation.conversationId, message);
       return message;
@@ -185,6 +190,12 @@ export class ChatService {
 
   private now(): string {
     return this.deps.clock.now().toISOString();
+  }
+
+  /** Now, but strictly after `earlier`: an answer always sorts after its question, even within a millisecond. */
+  private after(earlier: string): string {
+    const now = this.deps.clock.now().getTime();
+    return new Date(Math.max(now, Date.parse(earlier) + 1)).toISOString();
   }
 }
 

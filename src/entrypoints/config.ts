@@ -26,7 +26,18 @@ const EnvSchema = z
     LOCAL_AUTH_CLIENT_ID: z.string().min(1).default('local-web'),
     LOCAL_TOKEN_LIFETIME_SECONDS: count(3600),
 
-    STORE: z.enum(['memory']).default('memory'),
+    /**
+     * `embedded`: the local server starts dynalite and s3rver, persisting under DATA_DIR.
+     * `aws`: DynamoDB and S3 (or whatever AWS_ENDPOINT_URL_DYNAMODB / _S3 point at).
+     * `memory`: in-process maps, nothing persists.
+     */
+    STORE: z.enum(['embedded', 'aws', 'memory']).default('aws'),
+    CHAT_HISTORY_TABLE: z.string().min(3).default('chat-history'),
+    FILE_METADATA_TABLE: z.string().min(3).default('file-metadata'),
+    UPLOAD_BUCKET: z.string().min(3).default('chat-uploads'),
+    AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
+    AWS_ENDPOINT_URL_S3: z.url().optional(),
+    DATA_DIR: z.string().min(1).default('.data'),
     MODEL_PROVIDER: z.enum(['offline']).default('offline'),
     OFFLINE_MODEL_WORD_DELAY_MS: z.coerce.number().int().min(0).default(15),
     SYSTEM_PROMPT: z.string().min(1).default(DEFAULT_SYSTEM_PROMPT),
@@ -57,7 +68,18 @@ export interface AppConfig {
   auth:
     | { mode: 'local'; issuer: string; clientId: string; tokenLifetimeSeconds: number }
     | { mode: 'cognito'; region: string; userPoolId: string; clientId: string };
-  store: 'memory';
+  store:
+    | { kind: 'memory' }
+    | {
+        kind: 'aws' | 'embedded';
+        region: string;
+        chatHistoryTable: string;
+        fileMetadataTable: string;
+        uploadBucket: string;
+        dynamoDbEndpoint?: string;
+        s3Endpoint?: string;
+        dataDir: string;
+      };
   model: { provider: 'offline'; wordDelayMs: number };
   chat: { systemPrompt: string; maxMessageChars: number; maxFilesPerMessage: number };
   files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number };
@@ -82,7 +104,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       e.AUTH_MODE === 'cognito'
         ? { mode: 'cognito', region: e.AWS_REGION, userPoolId: e.COGNITO_USER_POOL_ID!, clientId: e.COGNITO_CLIENT_ID! }
         : { mode: 'local', issuer: e.LOCAL_AUTH_ISSUER, clientId: e.LOCAL_AUTH_CLIENT_ID, tokenLifetimeSeconds: e.LOCAL_TOKEN_LIFETIME_SECONDS },
-    store: e.STORE,
+    store:
+      e.STORE === 'memory'
+        ? { kind: 'memory' }
+        : {
+            kind: e.STORE,
+            region: e.AWS_REGION,
+            chatHistoryTable: e.CHAT_HISTORY_TABLE,
+            fileMetadataTable: e.FILE_METADATA_TABLE,
+            uploadBucket: e.UPLOAD_BUCKET,
+            ...(e.AWS_ENDPOINT_URL_DYNAMODB && { dynamoDbEndpoint: e.AWS_ENDPOINT_URL_DYNAMODB }),
+            ...(e.AWS_ENDPOINT_URL_S3 && { s3Endpoint: e.AWS_ENDPOINT_URL_S3 }),
+            dataDir: e.DATA_DIR,
+          },
     model: { provider: e.MODEL_PROVIDER, wordDelayMs: e.OFFLINE_MODEL_WORD_DELAY_MS },
     chat: { systemPrompt: e.SYSTEM_PROMPT, maxMessageChars: e.MAX_MESSAGE_CHARS, maxFilesPerMessage: e.MAX_FILES_PER_MESSAGE },
     files: {

@@ -1,8 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Container } from 'inversify';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier.js';
 import { LocalTokenIssuer } from '../adapters/auth/local-token-issuer.js';
+import { createDynamoDbClient, createS3Client, type AwsClientOptions } from '../adapters/aws/clients.js';
 import { MemoryBlobStore } from '../adapters/blobs/memory-blob-store.js';
+import { S3BlobStore } from '../adapters/blobs/s3-blob-store.js';
+import { DynamoDbFileCatalog } from '../adapters/files/dynamodb-file-catalog.js';
+import { DynamoDbConversationStore } from '../adapters/history/dynamodb-conversation-store.js';
 import { PlainTextExtractor } from '../adapters/extract/plain-text-extractor.js';
 import { MemoryFileCatalog } from '../adapters/files/memory-file-catalog.js';
 import { MemoryConversationStore } from '../adapters/history/memory-conversation-store.js';
@@ -21,6 +27,7 @@ import type { IdGenerator } from '../domain/ports/id-generator.js';
 import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
 import type { AppConfig } from './config.js';
+import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
 import { TOKENS } from './tokens.js';
 
 /** What the entrypoints use. Everything else stays inside the container. */
@@ -97,16 +104,29 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
 }
 
 function bindStores(container: Container, config: AppConfig): void {
-  switch (config.store) {
-    case 'memory': {
-      const blobs = new MemoryBlobStore(() => `${config.publicUrl ?? 'http://127.0.0.1'}/local-uploads`);
-      container.bind<ConversationStore>(TOKENS.ConversationStore).toConstantValue(new MemoryConversationStore());
-      container.bind<FileCatalog>(TOKENS.FileCatalog).toConstantValue(new MemoryFileCatalog());
-      container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(blobs);
-      container.bind<MemoryBlobStore>(TOKENS.LocalUploads).toConstantValue(blobs);
-      break;
-    }
+  const store = config.store;
+  if (store.kind === 'memory') {
+    const blobs = new MemoryBlobStore(() => `${config.publicUrl ?? 'http://127.0.0.1'}/local-uploads`);
+    container.bind<ConversationStore>(TOKENS.ConversationStore).toConstantValue(new MemoryConversationStore());
+    container.bind<FileCatalog>(TOKENS.FileCatalog).toConstantValue(new MemoryFileCatalog());
+    container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(blobs);
+    container.bind<MemoryBlobStore>(TOKENS.LocalUploads).toConstantValue(blobs);
+    return;
   }
+  const clientOptions: AwsClientOptions = { region: store.region };
+  if (store.dynamoDbEndpoint) clientOptions.dynamoDbEndpoint = store.dynamoDbEndpoint;
+  if (store.s3Endpoint) clientOptions.s3Endpoint = store.s3Endpoint;
+  // The embedded servers accept any credentials; there may be none in the environment.
+  if (store.kind === 'embedded') clientOptions.credentials = EMBEDDED_CREDENTIALS;
+  container.bind<DynamoDBDocumentClient>(TOKENS.DynamoDb).toResolvedValue(() => createDynamoDbClient(clientOptions));
+  container.bind<S3Client>(TOKENS.S3).toResolvedValue(() => createS3Client(clientOptions));
+  container
+    .bind<ConversationStore>(TOKENS.ConversationStore)
+    .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbConversationStore(db, store.chatHistoryTable), [TOKENS.DynamoDb]);
+  container
+    .bind<FileCatalog>(TOKENS.FileCatalog)
+    .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbFileCatalog(db, store.fileMetadataTable), [TOKENS.DynamoDb]);
+  container.bind<BlobStore>(TOKENS.BlobStore).toResolvedValue((s3: S3Client) => new S3BlobStore(s3, store.uploadBucket), [TOKENS.S3]);
 }
 
 function bindModel(container: Container, config: AppConfig, overrides: Overrides): void {

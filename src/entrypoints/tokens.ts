@@ -4,6 +4,8 @@ export const TOKENS = {
   Logger: Symbol('Logger'),
   Clock: Symbol('Clock'),
   Ids: Symbol('IdGenerator'),
+  DynamoDb: Symbol('DynamoDBDocumentClient'),
+  S3: Symbol('S3Client'),
   ConversationStore: Symbol('ConversationStore'),
   FileCatalog: Symbol('FileCatalog'),
   BlobStore: Symbol('BlobStore'),

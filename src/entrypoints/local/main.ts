@@ -2,11 +2,16 @@ import { ConfigError } from '../config.js';
 import { startLocalServer } from './server.js';
 
 /** `npm start`: the whole app on 127.0.0.1, offline, on its embedded defaults. */
+// The SDK's notice that it will need Node 22 in 2027 says nothing to someone running the app.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 try {
-  const server = await startLocalServer();
+  // `npm start` keeps its data: embedded DynamoDB and S3 stand-ins under .data/ unless STORE says otherwise.
+  const server = await startLocalServer({ env: { STORE: 'embedded', ...process.env } });
   const { config } = server.services;
   console.log(`Claude Serverless Chat is running at ${server.url}`);
-  console.log(`  model: ${config.model.provider}, store: ${config.store}, sign-in: ${config.auth.mode}`);
+  const store = config.store.kind === 'embedded' ? `embedded DynamoDB and S3, data in ${config.store.dataDir}/` : config.store.kind;
+  console.log(`  model: ${config.model.provider}; store: ${store}; sign-in: ${config.auth.mode}`);
   console.log('  Stop with Ctrl+C.');
   const stop = () => {
     void server.close().then(() => process.exit(0));

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createDynamoDbClient } from '../../adapters/aws/clients.js';
+import { ensureTables } from '../../adapters/aws/ensure-resources.js';
 import { buildServices, type AppServices, type Overrides } from '../container.js';
+import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
 import { loadConfig } from '../config.js';
 import { createChatStreamHandler } from '../handlers/chat.js';
 import { createConversationsHandler } from '../handlers/conversations.js';
@@ -13,12 +16,13 @@ import { HttpError, toErrorReply } from '../http/http-error.js';
 import { errorBody } from '../http/responses.js';
 import { matchPath, type FunctionName, type RouteMatch } from '../http/routes.js';
 import { readBody, sendJson } from './http-io.js';
+import { startEmbeddedStores, type EmbeddedStores } from './embedded-stores.js';
 import { issueLocalToken, receiveUpload, serveConfig } from './local-routes.js';
 import { toProxyEvent } from './proxy-event.js';
 import { LocalResponseStream, localHttpResponseStream } from './response-stream.js';
 
 export interface LocalServerOptions {
-  /** Environment to read the configuration from (default: process.env). */
+  /** Environment to read the configuration from (default: process.env). `STORE` defaults to `memory` here. */
   env?: Record<string, string | undefined>;
   /** 0 picks a free port. Default: `PORT` from env, else 3000. */
   port?: number;
@@ -53,10 +57,21 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   let services: AppServices;
+  let embedded: EmbeddedStores | undefined;
   try {
-    services = buildServices(loadConfig({ PUBLIC_URL: url, ...env }), options.overrides);
+    const config = loadConfig({ PUBLIC_URL: url, STORE: 'memory', ...env });
+    if (config.store.kind === 'embedded') {
+      embedded = await startEmbeddedStores({ dataDir: config.store.dataDir, buckets: [config.store.uploadBucket] });
+      Object.assign(config.store, { dynamoDbEndpoint: embedded.dynamoDbEndpoint, s3Endpoint: embedded.s3Endpoint });
+      await ensureTables(createDynamoDbClient({ ...config.store, credentials: EMBEDDED_CREDENTIALS }), {
+        chatHistory: config.store.chatHistoryTable,
+        fileMetadata: config.store.fileMetadataTable,
+      });
+    }
+    services = buildServices(config, options.overrides);
   } catch (error) {
     server.close();
+    await embedded?.close();
     throw error;
   }
   const handlers: Record<Exclude<FunctionName, 'chat'>, ApiHandler> = {
@@ -115,11 +130,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   return {
     url,
     services,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await embedded?.close();
+    },
   };
 }
 

@@ -1,0 +1,26 @@
+import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { chatHistoryTable, fileMetadataTable } from './dynamodb-tables.js';
+
+/**
+ * Creates the tables and the bucket where they are missing: for local servers and tests only.
+ * On AWS the Pulumi program owns them.
+ */
+export async function ensureTables(db: DynamoDBDocumentClient, names: { chatHistory: string; fileMetadata: string }): Promise<void> {
+  for (const definition of [chatHistoryTable(names.chatHistory), fileMetadataTable(names.fileMetadata)]) {
+    try {
+      await db.send(new CreateTableCommand(definition));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+}
+
+export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!(error instanceof BucketAlreadyOwnedByYou || error instanceof BucketAlreadyExists)) throw error;
+  }
+}

@@ -1,0 +1,260 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
+import { conversationNotFound } from '../../domain/errors.js';
+import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
+import { CHAT_HISTORY_INDEX } from '../aws/dynamodb-tables.js';
+import { deleteAll } from '../aws/batch-delete.js';
+import { decodeCursor, encodeCursor } from './page-cursor.js';
+
+const TTL_SECONDS = 90 * 24 * 3600;
+
+const conversationKey = (conversationId: string) => `CONV#${conversationId}`;
+/** Message keys sort by time within their conversation: `CONV#<id>#MSG#<timestamp>#<message id>`. */
+const messagePrefix = (conversationId: string) => `CONV#${conversationId}#MSG#`;
+
+interface ConversationItem {
+  user_id: string;
+  sk: string;
+  conversation_id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  /** The GSI sort key: only conversation items carry it, which keeps the index sparse. */
+  timestamp: string;
+  file_ids?: string[];
+  ttl: number;
+}
+
+interface MessageItem {
+  user_id: string;
+  sk: string;
+  message_id: string;
+  role: Message['role'];
+  content: string;
+  sent_at: string;
+  file_ids?: string[];
+  usage?: Message['usage'];
+  stop_reason?: Message['stopReason'];
+  error?: Message['error'];
+}
+
+type Position = { t: string; s: string };
+const isPosition = (value: unknown): value is Position =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Position).t === 'string' &&
+  typeof (value as Position).s === 'string' &&
+  (value as Position).s.startsWith('CONV#');
+
+/**
+ * History on DynamoDB (`chat-history`, DESIGN.md section 4): partition key `user_id`, so every
+ * read and write names the caller's partition; one item per conversation and one per message,
+ * so an append is one small write whatever the conversation's length, with no 400 KB ceiling and
+ * no lost update when two sends race. No transactions: each write stands on its own.
+ */
+export class DynamoDbConversationStore implements ConversationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(userId: string, conversation: Conversation): Promise<void> {
+    const item: ConversationItem = {
+      user_id: userId,
+      sk: conversationKey(conversation.conversationId),
+      conversation_id: conversation.conversationId,
+      title: conversation.title,
+      created_at: conversation.createdAt,
+      updated_at: conversation.updatedAt,
+      timestamp: conversation.updatedAt,
+      ttl: expiry(conversation.updatedAt),
+    };
+    if (conversation.fileIds.length > 0) item.file_ids = conversation.fileIds;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  async get(userId: string, conversationId: string): Promise<Conversation | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { user_id: userId, sk: conversationKey(conversationId) }, ConsistentRead: true }),
+    );
+    return Item ? toConversation(Item as ConversationItem) : undefined;
+  }
+
+  async list(userId: string, options: ListOptions): Promise<Page<ConversationSummary>> {
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isPosition);
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: CHAT_HISTORY_INDEX,
+        KeyConditionExpression: 'user_id = :u',
+        ExpressionAttributeValues: { ':u': userId },
+        ScanIndexForward: false,
+        Limit: options.limit,
+        ExclusiveStartKey: after && { user_id: userId, timestamp: after.t, sk: after.s },
+      }),
+    );
+    const items = (result.Items ?? []) as ConversationItem[];
+    const page: Page<ConversationSummary> = { items: items.map(toSummaryItem) };
+    const last = result.LastEvaluatedKey;
+    if (last) page.nextCursor = encodeCursor({ t: last.timestamp as string, s: last.sk as string });
+    return page;
+  }
+
+  async rename(userId: string, conversationId: string, title: string, updatedAt: string): Promise<ConversationSummary | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { user_id: userId, sk: conversationKey(conversationId) },
+          UpdateExpression: 'SET title = :title, updated_at = :now, #ts = :now, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(sk)',
+          ExpressionAttributeNames: { '#ts': 'timestamp', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':title': title, ':now': updatedAt, ':ttl': expiry(updatedAt) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toSummaryItem(Attributes as ConversationItem);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async attachFiles(userId: string, conversationId: string, fileIds: string[], updatedAt: string): Promise<void> {
+    const conversation = await this.get(userId, conversationId);
+    if (!conversation) throw conversationNotFound();
+    const merged = [...new Set([...conversation.fileIds, ...fileIds])];
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { user_id: userId, sk: conversationKey(conversationId) },
+          UpdateExpression: 'SET file_ids = :files',
+          ConditionExpression: 'attribute_exists(sk)',
+          ExpressionAttributeValues: { ':files': merged },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conversationNotFound();
+      throw error;
+    }
+    await this.touch(userId, conversationId, updatedAt);
+  }
+
+  async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
+    await this.touch(userId, conversationId, message.timestamp);
+    const item: MessageItem = {
+      user_id: userId,
+      sk: `${messagePrefix(conversationId)}${message.timestamp}#${message.id}`,
+      message_id: message.id,
+      role: message.role,
+      content: message.content,
+      sent_at: message.timestamp,
+    };
+    if (message.fileIds) item.file_ids = message.fileIds;
+    if (message.usage) item.usage = message.usage;
+    if (message.stopReason) item.stop_reason = message.stopReason;
+    if (message.error) item.error = message.error;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  async listMessages(userId: string, conversationId: string): Promise<Message[]> {
+    const messages: Message[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'user_id = :u AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':u': userId, ':prefix': messagePrefix(conversationId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of (page.Items ?? []) as MessageItem[]) messages.push(toMessage(item));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return messages;
+  }
+
+  async delete(userId: string, conversationId: string): Promise<boolean> {
+    const keys: Array<{ user_id: string; sk: string }> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'user_id = :u AND begins_with(sk, :conversation)',
+          ExpressionAttributeValues: { ':u': userId, ':conversation': conversationKey(conversationId) },
+          ProjectionExpression: 'user_id, sk',
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = item.sk as string;
+        // `CONV#ab` must not take `CONV#abc`'s items with it.
+        if (sk === conversationKey(conversationId) || sk.startsWith(messagePrefix(conversationId))) keys.push({ user_id: userId, sk });
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    if (!keys.some((key) => key.sk === conversationKey(conversationId))) return false;
+    // Messages first, the conversation item last: an interrupted delete can simply be retried.
+    keys.sort((a, b) => b.sk.length - a.sk.length);
+    await deleteAll(this.db, this.tableName, keys);
+    return true;
+  }
+
+  /**
+   * Moves `updated_at` forward (never back: racing appends may arrive out of order) and refreshes
+   * the TTL. Fails with not-found when the conversation does not exist.
+   */
+  private async touch(userId: string, conversationId: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { user_id: userId, sk: conversationKey(conversationId) },
+          UpdateExpression: 'SET updated_at = :at, #ts = :at, #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(sk) AND updated_at < :at',
+          ExpressionAttributeNames: { '#ts': 'timestamp', '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':at': at, ':ttl': expiry(at) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Either the conversation is missing, or it was already touched later than `at`.
+      if (!(await this.get(userId, conversationId))) throw conversationNotFound();
+    }
+  }
+}
+
+/** Seconds since the epoch, 90 days after the last activity (DESIGN.md: TTL refreshed on activity). */
+function expiry(isoTime: string): number {
+  return Math.floor(Date.parse(isoTime) / 1000) + TTL_SECONDS;
+}
+
+function toConversation(item: ConversationItem): Conversation {
+  return { ...toSummaryItem(item), fileIds: item.file_ids ?? [] };
+}
+
+function toSummaryItem(item: ConversationItem): ConversationSummary {
+  return { conversationId: item.conversation_id, title: item.title, createdAt: item.created_at, updatedAt: item.updated_at };
+}
+
+function toMessage(item: MessageItem): Message {
+  const message: Message = { id: item.message_id, role: item.role, content: item.content, timestamp: item.sent_at };
+  if (item.file_ids) message.fileIds = item.file_ids;
+  if (item.usage) message.usage = item.usage;
+  if (item.stop_reason) message.stopReason = item.stop_reason;
+  if (item.error) message.error = item.error;
+  return message;
+}
