@@ -1,9 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
+import { checkPresignedRequest } from './presigned-url-check.js';
 
 export interface EmbeddedStores {
   dynamoDbEndpoint: string;
@@ -34,9 +37,10 @@ const LOCAL_CORS = `<CORSConfiguration>
  */
 export async function startEmbeddedStores(options: EmbeddedStoreOptions): Promise<EmbeddedStores> {
   const dynamoDir = options.dataDir && join(options.dataDir, 'dynamodb');
-  const s3Dir = options.dataDir ? join(options.dataDir, 's3') : undefined;
+  // s3rver always needs a folder: a temporary one, removed on close, when nothing should persist.
+  const s3Dir = options.dataDir ? join(options.dataDir, 's3') : mkdtempSync(join(tmpdir(), 's3rver-'));
   if (dynamoDir) mkdirSync(dynamoDir, { recursive: true });
-  if (s3Dir) mkdirSync(s3Dir, { recursive: true });
+  mkdirSync(s3Dir, { recursive: true });
 
   const dynamo = dynalite({ ...(dynamoDir && { path: dynamoDir }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await listen(dynamo);
@@ -44,9 +48,7 @@ export async function startEmbeddedStores(options: EmbeddedStoreOptions): Promis
     address: '127.0.0.1',
     port: 0,
     silent: true,
-    // Without a directory s3rver would still write to a temporary folder; it is removed on close.
-    directory: s3Dir ?? join(process.env.TMPDIR ?? '/tmp', `s3rver-${process.pid}-${Date.now()}`),
-    resetOnClose: !s3Dir,
+    directory: s3Dir,
     configureBuckets: options.buckets.map((name) => ({ name, configs: [LOCAL_CORS] })),
   });
   let s3Address: AddressInfo;
@@ -56,13 +58,52 @@ export async function startEmbeddedStores(options: EmbeddedStoreOptions): Promis
     dynamo.close();
     throw error;
   }
+  const front = createPresignCheckingProxy(s3Address.port);
+  await listen(front);
   return {
     dynamoDbEndpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
-    s3Endpoint: `http://127.0.0.1:${s3Address.port}`,
+    s3Endpoint: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
     close: async () => {
-      await Promise.all([new Promise<void>((resolve) => dynamo.close(() => resolve())), s3.close()]);
+      front.closeAllConnections();
+      await Promise.all([
+        new Promise<void>((resolve) => dynamo.close(() => resolve())),
+        new Promise<void>((resolve) => front.close(() => resolve())),
+        s3.close(),
+      ]);
+      if (!options.dataDir) rmSync(s3Dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The embedded S3 endpoint: checks presigned requests as S3 would (s3rver does not check V4
+ * signatures), then passes every request on to s3rver unchanged.
+ */
+function createPresignCheckingProxy(s3rverPort: number): Server {
+  return createServer((req, res) => {
+    const target = req.url ?? '/';
+    if (target.includes('X-Amz-Signature=')) {
+      const check = checkPresignedRequest({ method: req.method ?? 'GET', target, headers: req.headers }, EMBEDDED_CREDENTIALS);
+      if (!check.ok) {
+        res.writeHead(403, { 'Content-Type': 'application/xml', 'Access-Control-Allow-Origin': '*', Connection: 'close' });
+        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${check.code}</Code><Message>${check.message}</Message></Error>`);
+        req.resume();
+        return;
+      }
+    }
+    const upstream = request(
+      { host: '127.0.0.1', port: s3rverPort, method: req.method, path: target, headers: req.headers },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
 }
 
 function listen(server: Server): Promise<void> {

@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../support/http-client.js';
+
+/** `npm start`'s default: embedded dynalite and s3rver persisting under DATA_DIR. */
+describe('local server with the embedded stores', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chat-restart-'));
+  const env = { STORE: 'embedded', DATA_DIR: dataDir };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('keeps conversations, messages and files across a restart', async () => {
+    const first = await startTestServer({ env });
+    let conversationId: string;
+    let fileId: string;
+    try {
+      const token = await first.signIn('carol');
+      const file = await first.api('/files', {
+        method: 'POST',
+        token,
+        body: { fileName: 'plan.md', contentType: 'text/markdown', data: Buffer.from('# Plan\nShip it.').toString('base64') },
+      });
+      expect(file.status).toBe(201);
+      fileId = file.json.fileId;
+      const chat = await first.api('/chat', { method: 'POST', token, body: { message: 'Remember this plan', fileIds: [fileId] } });
+      expect(chat.status).toBe(200);
+      conversationId = chat.json.conversationId;
+    } finally {
+      await first.close();
+    }
+
+    const second = await startTestServer({ env });
+    try {
+      // A new token for the same username is the same user.
+      const token = await second.signIn('carol');
+      const list = await second.api('/conversations', { token });
+      expect(list.json.items.map((item: { conversationId: string }) => item.conversationId)).toEqual([conversationId]);
+      const conversation = await second.api(`/conversations/${conversationId}`, { token });
+      expect(conversation.json.title).toBe('Remember this plan');
+      expect(conversation.json.fileIds).toEqual([fileId]);
+      expect(conversation.json.messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant']);
+      const file = await second.api(`/files/${fileId}`, { token });
+      expect(file.json.preview).toBe('# Plan\nShip it.');
+
+      const next = await second.api('/chat', { method: 'POST', token, body: { conversationId, message: 'And now?' } });
+      expect(next.status).toBe(200);
+      expect(next.json.message.content).toContain('plan.md');
+    } finally {
+      await second.close();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
+import { encodeCursor } from '../../src/adapters/history/page-cursor.js';
+import type { Message } from '../../src/domain/conversation.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
+
+/** Cases beyond the contract, on dynalite over the real DynamoDB wire protocol. */
+describe('DynamoDbConversationStore on dynalite', () => {
+  let aws: EmbeddedAws;
+  let store: DynamoDbConversationStore;
+  const t0 = Date.parse('2026-03-01T10:00:00.000Z');
+  const at = (ms: number) => new Date(t0 + ms).toISOString();
+  const message = (n: number, content = `message ${n}`): Message => ({
+    id: `m-${String(n).padStart(4, '0')}`,
+    role: n % 2 === 0 ? 'user' : 'assistant',
+    content,
+    timestamp: at(n + 1),
+  });
+  const newConversation = async (userId: string, conversationId: string) =>
+    store.create(userId, { conversationId, title: conversationId, createdAt: at(0), updatedAt: at(0), fileIds: [] });
+
+  beforeAll(async () => {
+    aws = await startEmbeddedAws();
+    store = new DynamoDbConversationStore(aws.db, (await aws.newTables()).chatHistory);
+  });
+  afterAll(async () => aws.close());
+
+  it('stores 500 messages of 2 KB (1 MB in all) and reads them back in order, then deletes them all', async () => {
+    await newConversation('alice', 'long');
+    const messages = Array.from({ length: 500 }, (_, n) => message(n, `${n}:`.padEnd(2048, 'x')));
+    for (const item of messages) await store.appendMessage('alice', 'long', item);
+
+    const read = await store.listMessages('alice', 'long');
+    expect(read).toHaveLength(500);
+    expect(read.map((item) => item.id)).toEqual(messages.map((item) => item.id));
+    expect(read.every((item) => item.content.length === 2048)).toBe(true);
+    expect((await store.get('alice', 'long'))?.updatedAt).toBe(at(500));
+
+    expect(await store.delete('alice', 'long')).toBe(true);
+    expect(await store.listMessages('alice', 'long')).toEqual([]);
+    expect(await store.get('alice', 'long')).toBeUndefined();
+  });
+
+  it('keeps all of 20 concurrent appends to one conversation', async () => {
+    await newConversation('alice', 'busy');
+    await Promise.all(Array.from({ length: 20 }, (_, n) => store.appendMessage('alice', 'busy', message(n))));
+    const read = await store.listMessages('alice', 'busy');
+    expect(read.map((item) => item.id).sort()).toEqual(Array.from({ length: 20 }, (_, n) => message(n).id));
+    // updatedAt never moves back, whatever order the appends landed in.
+    expect((await store.get('alice', 'busy'))?.updatedAt).toBe(at(20));
+  });
+
+  it('gives a second user nothing of the first user, whatever ids or cursors they try', async () => {
+    await newConversation('alice', 'secret');
+    await store.appendMessage('alice', 'secret', message(1, 'the secret'));
+    for (let n = 0; n < 3; n++) await newConversation('alice', `more-${n}`);
+    const alicePage = await store.list('alice', { limit: 2 });
+    expect(alicePage.nextCursor).toBeDefined();
+
+    expect(await store.get('bob', 'secret')).toBeUndefined();
+    expect(await store.listMessages('bob', 'secret')).toEqual([]);
+    expect((await store.list('bob', { limit: 50 })).items).toEqual([]);
+    expect((await store.list('bob', { limit: 50, cursor: alicePage.nextCursor! })).items).toEqual([]);
+    expect(await store.rename('bob', 'secret', 'mine now', at(99))).toBeUndefined();
+    expect(await store.delete('bob', 'secret')).toBe(false);
+    await expect(store.appendMessage('bob', 'secret', message(2))).rejects.toMatchObject({ kind: 'not_found' });
+    await expect(store.attachFiles('bob', 'secret', ['f'], at(99))).rejects.toMatchObject({ kind: 'not_found' });
+
+    const stillThere = await store.get('alice', 'secret');
+    expect(stillThere?.title).toBe('secret');
+    expect((await store.listMessages('alice', 'secret')).map((item) => item.content)).toEqual(['the secret']);
+  });
+
+  it('refuses cursors it did not issue', async () => {
+    const forged = [encodeCursor({ t: at(0), s: 'FILE#x' }), encodeCursor(['a', 'b']), 'not-base64-json', encodeCursor({ t: 1, s: 'CONV#x' })];
+    for (const cursor of forged) {
+      const error: unknown = await store.list('alice', { limit: 5, cursor }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DomainError);
+      expect(error).toMatchObject({ kind: 'invalid', code: 'INVALID_CURSOR' });
+    }
+  });
+
+  it('does not take a conversation whose id extends another one with it on delete', async () => {
+    await newConversation('alice', 'ab');
+    await newConversation('alice', 'abc');
+    await store.appendMessage('alice', 'abc', message(1));
+    expect(await store.delete('alice', 'ab')).toBe(true);
+    expect(await store.get('alice', 'abc')).toBeDefined();
+    expect(await store.listMessages('alice', 'abc')).toHaveLength(1);
+  });
+});
