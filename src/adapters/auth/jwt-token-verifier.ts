@@ -49,7 +49,8 @@ export class JwtTokenVerifier implements TokenVerifier {
     }
     const username = payload['cognito:username'];
     const email = payload.email;
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated();
+    // aws-jwt-verify checks `exp` only when present: a token that never expires is refused here.
+    if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') throw unauthenticated();
     const identity: UserIdentity = { userId: payload.sub, username: typeof username === 'string' ? username : payload.sub };
     if (typeof email === 'string') identity.email = email;
     return identity;

@@ -49,7 +49,9 @@ export class DynamoDbFileCatalog implements FileCatalog {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new Error(`file id ${record.fileId} belongs to another user`);
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new Error(`file id ${record.fileId} belongs to another user`, { cause: error });
+      }
       throw error;
     }
   }

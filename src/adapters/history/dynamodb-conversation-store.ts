@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -90,6 +89,7 @@ export class DynamoDbConversationStore implements ConversationStore {
 
   async list(userId: string, options: ListOptions): Promise<Page<ConversationSummary>> {
     const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, isPosition);
+    // One item more than asked tells whether another page exists, so the last page has no cursor.
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -97,14 +97,16 @@ export class DynamoDbConversationStore implements ConversationStore {
         KeyConditionExpression: 'user_id = :u',
         ExpressionAttributeValues: { ':u': userId },
         ScanIndexForward: false,
-        Limit: options.limit,
+        Limit: options.limit + 1,
         ExclusiveStartKey: after && { user_id: userId, timestamp: after.t, sk: after.s },
       }),
     );
-    const items = (result.Items ?? []) as ConversationItem[];
+    const items = ((result.Items ?? []) as ConversationItem[]).slice(0, options.limit);
     const page: Page<ConversationSummary> = { items: items.map(toSummaryItem) };
-    const last = result.LastEvaluatedKey;
-    if (last) page.nextCursor = encodeCursor({ t: last.timestamp as string, s: last.sk as string });
+    const last = items[items.length - 1];
+    if (last && ((result.Items?.length ?? 0) > options.limit || result.LastEvaluatedKey)) {
+      page.nextCursor = encodeCursor({ t: last.timestamp, s: last.sk });
+    }
     return page;
   }
 

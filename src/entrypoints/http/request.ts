@@ -15,8 +15,15 @@ export function bearerToken(event: ApiEvent): string | undefined {
   return match?.[1];
 }
 
+/** True when the client accepts `text/event-stream` (and did not give it `q=0`). */
 export function wantsEventStream(event: ApiEvent): boolean {
-  return (header(event, 'accept') ?? '').toLowerCase().includes('text/event-stream');
+  return (header(event, 'accept') ?? '')
+    .toLowerCase()
+    .split(',')
+    .some((range) => {
+      const [type, ...params] = range.split(';').map((part) => part.trim());
+      return type === 'text/event-stream' && !params.some((param) => /^q=0(\.0*)?$/.test(param));
+    });
 }
 
 /** Parses and checks a JSON body; every problem is a 400 that names the field. */

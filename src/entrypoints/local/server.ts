@@ -123,8 +123,21 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       if (!req.complete) req.resume();
     });
   });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  // Requests Node cannot parse (a head over 16 KB, broken syntax) still get the JSON error shape.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const requestId = randomUUID();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const body = JSON.stringify({
+      error: tooLarge
+        ? { code: 'REQUEST_HEADERS_TOO_LARGE', message: 'The request line or headers are too large.', requestId }
+        : { code: 'BAD_REQUEST', message: 'The request is not valid HTTP.', requestId },
+    });
+    socket.end(
+      `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   return {

@@ -1,0 +1,141 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { FixedClock } from '../support/fakes.js';
+import { expectError, pluck, startTestServer, type Json, type TestServer } from '../support/http-client.js';
+
+describe('/conversations', () => {
+  let app: TestServer;
+  let token: string;
+  /** Oldest first. */
+  const created: string[] = [];
+
+  const list = async (query = '') => {
+    const res = await app.api(`/conversations${query}`, { token });
+    expect(res.status, res.text).toBe(200);
+    return res.json as { items: Json[]; nextCursor?: string };
+  };
+
+  beforeAll(async () => {
+    // A clock that moves on every read: "newest first" is then a strict order.
+    app = await startTestServer({ overrides: { clock: new FixedClock() } });
+    token = await app.signIn('history-carol');
+    for (let i = 1; i <= 5; i++) {
+      const res = await app.api('/chat', { method: 'POST', token, body: { message: `Conversation number ${i}` } });
+      expect(res.status, res.text).toBe(200);
+      created.push(res.json.conversationId as string);
+    }
+  });
+  afterAll(() => app.close());
+
+  it('lists newest first, page by page with limit and cursor', async () => {
+    const newestFirst = [...created].reverse();
+
+    const first = await list('?limit=2');
+    expect(pluck(first.items, 'conversationId')).toEqual(newestFirst.slice(0, 2));
+    expect(first.nextCursor).toEqual(expect.any(String));
+    for (const item of first.items) {
+      expect(Object.keys(item as object).sort()).toEqual(['conversationId', 'createdAt', 'title', 'updatedAt']);
+      expect(item.title).toMatch(/^Conversation number \d$/);
+      expect(Date.parse(item.updatedAt as string)).toBeGreaterThanOrEqual(Date.parse(item.createdAt as string));
+    }
+
+    const second = await list(`?limit=2&cursor=${encodeURIComponent(first.nextCursor!)}`);
+    expect(pluck(second.items, 'conversationId')).toEqual(newestFirst.slice(2, 4));
+    expect(second.nextCursor).toEqual(expect.any(String));
+
+    const third = await list(`?limit=2&cursor=${encodeURIComponent(second.nextCursor!)}`);
+    expect(pluck(third.items, 'conversationId')).toEqual(newestFirst.slice(4));
+    expect(third.nextCursor).toBeUndefined();
+
+    const all = await list();
+    expect(pluck(all.items, 'conversationId')).toEqual(newestFirst);
+    expect(all.nextCursor).toBeUndefined();
+  });
+
+  it('pages on from a cursor whose conversation was deleted meanwhile', async () => {
+    const other = await app.signIn('history-paging');
+    const ids: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      const res = await app.api('/chat', { method: 'POST', token: other, body: { message: `Paging ${i}` } });
+      ids.push(res.json.conversationId as string);
+    }
+    const first = await app.api('/conversations?limit=2', { token: other });
+    expect(pluck(first.json.items, 'conversationId')).toEqual([ids[3], ids[2]]);
+    expect((await app.api(`/conversations/${ids[2]}`, { method: 'DELETE', token: other })).status).toBe(204);
+    const rest: unknown[] = [];
+    let cursor = first.json.nextCursor as string | undefined;
+    for (let pages = 0; cursor !== undefined; pages++) {
+      expect(pages, 'too many pages').toBeLessThan(5);
+      const page = await app.api(`/conversations?limit=2&cursor=${encodeURIComponent(cursor)}`, { token: other });
+      expect(page.status, page.text).toBe(200);
+      rest.push(...pluck(page.json.items, 'conversationId'));
+      cursor = page.json.nextCursor as string | undefined;
+    }
+    expect(rest).toEqual([ids[1], ids[0]]);
+  });
+
+  it('gets one conversation with its messages', async () => {
+    const res = await app.api(`/conversations/${created[0]}`, { token });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      conversationId: created[0],
+      title: 'Conversation number 1',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      fileIds: [],
+    });
+    expect(pluck(res.json.messages, 'role')).toEqual(['user', 'assistant']);
+  });
+
+  it('renames a conversation, answers its summary and lists it with the new title', async () => {
+    const id = created[1]!;
+    const before = await app.api(`/conversations/${id}`, { token });
+    const res = await app.api(`/conversations/${id}`, { method: 'PATCH', token, body: { title: '  Renamed   conversation ' } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.json).toEqual({
+      conversationId: id,
+      title: 'Renamed conversation',
+      createdAt: before.json.createdAt,
+      updatedAt: expect.any(String),
+    });
+
+    const all = await list();
+    const listed = all.items.find((c) => c.conversationId === id);
+    expect(listed).toEqual(res.json);
+    const got = await app.api(`/conversations/${id}`, { token });
+    expect(got.json.title).toBe('Renamed conversation');
+    expect(got.json.messages).toHaveLength(2);
+  });
+
+  it('refuses an empty, blank, missing or overlong title with 400', async () => {
+    const id = created[2]!;
+    expectError(await app.api(`/conversations/${id}`, { method: 'PATCH', token, body: { title: '' } }), 400);
+    expectError(await app.api(`/conversations/${id}`, { method: 'PATCH', token, body: { title: '   \n\t ' } }), 400);
+    expectError(await app.api(`/conversations/${id}`, { method: 'PATCH', token, body: {} }), 400, 'VALIDATION_FAILED');
+    expectError(await app.api(`/conversations/${id}`, { method: 'PATCH', token, body: { title: 42 } }), 400, 'VALIDATION_FAILED');
+    expectError(await app.api(`/conversations/${id}`, { method: 'PATCH', token, body: { title: 'x'.repeat(201) } }), 400);
+    const got = await app.api(`/conversations/${id}`, { token });
+    expect(got.json.title).toBe('Conversation number 3');
+  });
+
+  it('answers 404 for a conversation that does not exist', async () => {
+    expectError(await app.api('/conversations/does-not-exist', { token }), 404, 'CONVERSATION_NOT_FOUND');
+    expectError(await app.api('/conversations/does-not-exist', { method: 'PATCH', token, body: { title: 'x' } }), 404, 'CONVERSATION_NOT_FOUND');
+    expectError(await app.api('/conversations/does-not-exist', { method: 'DELETE', token }), 404, 'CONVERSATION_NOT_FOUND');
+  });
+
+  it('deletes a conversation: 204, then 404, and gone from the list', async () => {
+    const id = created[3]!;
+    const res = await app.api(`/conversations/${id}`, { method: 'DELETE', token });
+    expect(res.status).toBe(204);
+    expect(res.text).toBe('');
+
+    expectError(await app.api(`/conversations/${id}`, { token }), 404, 'CONVERSATION_NOT_FOUND');
+    expectError(await app.api(`/conversations/${id}`, { method: 'DELETE', token }), 404, 'CONVERSATION_NOT_FOUND');
+    const chat = await app.api('/chat', { method: 'POST', token, body: { conversationId: id, message: 'Are you there?' } });
+    expectError(chat, 404, 'CONVERSATION_NOT_FOUND');
+
+    const all = await list();
+    expect(pluck(all.items, 'conversationId')).not.toContain(id);
+    expect(all.items).toHaveLength(4);
+  });
+});
