@@ -1,12 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+// Servers under test log nothing unless a test asks for it.
+const env = { LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     environment: 'node',
-    // Servers under test log nothing unless a test asks for it.
-    env: { LOG_LEVEL: 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], env } },
+      {
+        // The HTTP suites once more, with the server on dynalite and s3rver instead of in-memory stores.
+        extends: true,
+        test: { name: 'http-on-embedded-stores', include: ['test/http/**/*.test.ts'], env: { ...env, HTTP_TEST_STORE: 'embedded' } },
+      },
+    ],
   },
 });
