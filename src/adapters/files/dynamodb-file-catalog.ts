@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { FileRecord } from '../../domain/file-context.js';
 import type { FileCatalog } from '../../domain/ports/file-catalog.js';
 import { USER_FILES_INDEX } from '../aws/dynamodb-tables.js';
+import { queryAll } from '../aws/query-all.js';
 
 const TTL_SECONDS = 90 * 24 * 3600;
 
@@ -63,23 +64,14 @@ export class DynamoDbFileCatalog implements FileCatalog {
   }
 
   async list(userId: string): Promise<FileRecord[]> {
-    const records: FileRecord[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: USER_FILES_INDEX,
-          KeyConditionExpression: 'user_id = :u',
-          ExpressionAttributeValues: { ':u': userId },
-          ScanIndexForward: false,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of (page.Items ?? []) as FileItem[]) records.push(toRecord(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return records;
+    const items = await queryAll<FileItem>(this.db, {
+      TableName: this.tableName,
+      IndexName: USER_FILES_INDEX,
+      KeyConditionExpression: 'user_id = :u',
+      ExpressionAttributeValues: { ':u': userId },
+      ScanIndexForward: false,
+    });
+    return items.map(toRecord);
   }
 
   async delete(userId: string, fileId: string): Promise<boolean> {

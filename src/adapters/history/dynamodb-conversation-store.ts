@@ -11,6 +11,7 @@ import { conversationNotFound } from '../../domain/errors.js';
 import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
 import { CHAT_HISTORY_INDEX } from '../aws/dynamodb-tables.js';
 import { deleteAll } from '../aws/batch-delete.js';
+import { queryAll } from '../aws/query-all.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 const TTL_SECONDS = 90 * 24 * 3600;
@@ -169,45 +170,27 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async listMessages(userId: string, conversationId: string): Promise<Message[]> {
-    const messages: Message[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'user_id = :u AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':u': userId, ':prefix': messagePrefix(conversationId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of (page.Items ?? []) as MessageItem[]) messages.push(toMessage(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return messages;
+    const items = await queryAll<MessageItem>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'user_id = :u AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':u': userId, ':prefix': messagePrefix(conversationId) },
+      ConsistentRead: true,
+    });
+    return items.map(toMessage);
   }
 
   async delete(userId: string, conversationId: string): Promise<boolean> {
-    const keys: Array<{ user_id: string; sk: string }> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'user_id = :u AND begins_with(sk, :conversation)',
-          ExpressionAttributeValues: { ':u': userId, ':conversation': conversationKey(conversationId) },
-          ProjectionExpression: 'user_id, sk',
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const sk = item.sk as string;
-        // `CONV#ab` must not take `CONV#abc`'s items with it.
-        if (sk === conversationKey(conversationId) || sk.startsWith(messagePrefix(conversationId))) keys.push({ user_id: userId, sk });
-      }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll<{ sk: string }>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'user_id = :u AND begins_with(sk, :conversation)',
+      ExpressionAttributeValues: { ':u': userId, ':conversation': conversationKey(conversationId) },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
+    // `CONV#ab` must not take `CONV#abc`'s items with it.
+    const keys = items
+      .filter(({ sk }) => sk === conversationKey(conversationId) || sk.startsWith(messagePrefix(conversationId)))
+      .map(({ sk }) => ({ user_id: userId, sk }));
     if (!keys.some((key) => key.sk === conversationKey(conversationId))) return false;
     // Messages first, the conversation item last: an interrupted delete can simply be retried.
     keys.sort((a, b) => b.sk.length - a.sk.length);
