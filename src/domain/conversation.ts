@@ -61,8 +61,9 @@ export function titleFromMessage(message: string): string {
   const folded = firstLine.replace(/\s+/g, ' ').trim();
   if (folded.length === 0) return 'New conversation';
   if (folded.length <= GENERATED_TITLE_LENGTH) return folded;
+  // One character more, so that a word ending exactly at the limit is kept whole.
+  const lastSpace = folded.slice(0, GENERATED_TITLE_LENGTH + 1).lastIndexOf(' ');
   const cut = folded.slice(0, GENERATED_TITLE_LENGTH);
-  const lastSpace = cut.lastIndexOf(' ');
   const base = lastSpace > GENERATED_TITLE_LENGTH / 2 ? cut.slice(0, lastSpace) : cut;
   return `${base.replace(/[\s.,;:!?-]+$/, '')}…`;
 }

@@ -112,11 +112,14 @@ export class FileService {
     if (!stat) {
       throw new DomainError('conflict', 'UPLOAD_MISSING', 'The file has not been uploaded yet: PUT it to its upload URL first.');
     }
-    this.checkSize(stat.size, this.limits.maxUploadBytes);
-    const bytes = await this.deps.blobs.get(record.blobKey);
-    if (!bytes) throw new DomainError('conflict', 'UPLOAD_MISSING', 'The uploaded file is gone: upload it again.');
-    const uploaded = { ...record, size: bytes.length };
-    return this.saveReady(uploaded, await this.extractOrMarkFailed(uploaded, bytes));
+    const uploaded = { ...record, size: stat.size };
+    const extracted = await this.markFailedOnError(uploaded, async () => {
+      this.checkSize(stat.size, this.limits.maxUploadBytes);
+      const bytes = await this.deps.blobs.get(record.blobKey);
+      if (!bytes) throw new DomainError('conflict', 'UPLOAD_MISSING', 'The uploaded file is gone: upload it again.');
+      return this.extract(uploaded, bytes);
+    });
+    return this.saveReady(uploaded, extracted);
   }
 
   async list(userId: string): Promise<FileContext[]> {
@@ -197,11 +200,11 @@ export class FileService {
   }
 
   /** An uploaded file that cannot be read stays listed as failed, with the reason, until deleted. */
-  private async extractOrMarkFailed(record: FileRecord, bytes: Uint8Array): Promise<ExtractedText> {
+  private async markFailedOnError<T>(record: FileRecord, work: () => Promise<T>): Promise<T> {
     try {
-      return await this.extract(record, bytes);
+      return await work();
     } catch (error) {
-      if (error instanceof DomainError) {
+      if (error instanceof DomainError && error.kind !== 'conflict') {
         await this.deps.catalog.put({ ...record, status: 'failed', error: { code: error.code, message: error.message } });
       }
       throw error;

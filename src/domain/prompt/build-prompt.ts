@@ -52,7 +52,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const room = Math.floor(
     (limits.contextWindowTokens - limits.maxOutputTokens) * (1 - SAFETY_MARGIN) - estimateTokens(input.system),
   );
-  const turns = toAlternatingTurns(input.history);
+  const { turns, skipped } = toAlternatingTurns(input.history);
   const newest = turns.pop();
   if (!newest || newest.role !== 'user') throw new Error('buildPrompt needs the new user message last');
 
@@ -87,7 +87,8 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
       contextWindowTokens: limits.contextWindowTokens,
       maxOutputTokens: limits.maxOutputTokens,
       includedMessages,
-      droppedMessages: input.history.length - includedMessages,
+      // Empty answers that were skipped are not "dropped": nothing gave way for room.
+      droppedMessages: input.history.length - skipped - includedMessages,
       truncatedFileIds: documents.filter((doc) => doc.truncated).map((doc) => doc.fileId),
     },
   };
@@ -98,10 +99,14 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
  * an empty assistant message, or two user messages in a row: empty answers are skipped and turns
  * of the same role are merged, so history never makes the call fail.
  */
-function toAlternatingTurns(history: Message[]): Turn[] {
+function toAlternatingTurns(history: Message[]): { turns: Turn[]; skipped: number } {
   const turns: Turn[] = [];
+  let skipped = 0;
   for (const message of history) {
-    if (message.content.trim() === '') continue;
+    if (message.content.trim() === '') {
+      skipped++;
+      continue;
+    }
     const last = turns[turns.length - 1];
     if (last && last.role === message.role) {
       last.content = `${last.content}\n\n${message.content}`;
@@ -116,8 +121,8 @@ function toAlternatingTurns(history: Message[]): Turn[] {
       });
     }
   }
-  while (turns[0]?.role === 'assistant') turns.shift();
-  return turns;
+  while (turns[0]?.role === 'assistant') skipped += turns.shift()!.sourceCount;
+  return { turns, skipped };
 }
 
 /** Smaller files are kept whole first; the room left is shared among the larger ones. */

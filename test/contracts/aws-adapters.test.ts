@@ -1,0 +1,32 @@
+import { afterAll } from 'vitest';
+import { S3BlobStore } from '../../src/adapters/blobs/s3-blob-store.js';
+import { DynamoDbFileCatalog } from '../../src/adapters/files/dynamodb-file-catalog.js';
+import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
+import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
+import { blobStoreContract } from './blob-store.contract.js';
+import { conversationStoreContract } from './conversation-store.contract.js';
+import { fileCatalogContract } from './file-catalog.contract.js';
+
+/**
+ * The same contracts as the in-memory adapters, on the production adapters talking to dynalite
+ * and s3rver over the real wire protocols: one pair of servers for the file, fresh tables and a
+ * fresh bucket for every test.
+ */
+let started: Promise<EmbeddedAws> | undefined;
+const aws = () => (started ??= startEmbeddedAws());
+afterAll(async () => {
+  if (started) await (await started).close();
+});
+
+conversationStoreContract('DynamoDbConversationStore (dynalite)', async () => {
+  const embedded = await aws();
+  return { store: new DynamoDbConversationStore(embedded.db, (await embedded.newTables()).chatHistory) };
+});
+fileCatalogContract('DynamoDbFileCatalog (dynalite)', async () => {
+  const embedded = await aws();
+  return { catalog: new DynamoDbFileCatalog(embedded.db, (await embedded.newTables()).fileMetadata) };
+});
+blobStoreContract('S3BlobStore (s3rver)', async () => {
+  const embedded = await aws();
+  return { blobs: new S3BlobStore(embedded.s3, await embedded.newBucket()) };
+});

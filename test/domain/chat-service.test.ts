@@ -1,0 +1,275 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../src/domain/conversation.js';
+import { DomainError } from '../../src/domain/errors.js';
+import {
+  OTHER_USER,
+  SYSTEM_PROMPT,
+  USER,
+  collect,
+  liveSignal,
+  makeDomain,
+  metaOf,
+  ofType,
+  uploadText,
+  type Domain,
+} from '../support/domain-builder.js';
+import { expectDomainError } from '../support/domain-error.js';
+import { failAfter, hangAfter, replyWith } from '../support/fakes.js';
+
+const send = (d: Domain, message: string, extra: { conversationId?: string; fileIds?: string[] } = {}, userId = USER) =>
+  collect(d.chat.send(userId, { message, ...extra }, liveSignal()));
+
+const lastMessage = async (d: Domain, conversationId: string, userId = USER): Promise<Message | undefined> =>
+  (await d.conversations.listMessages(userId, conversationId)).at(-1);
+
+const throttled = () => new DomainError('throttled', 'MODEL_THROTTLED', 'The model is busy. Try again in a minute.');
+
+describe('ChatService.send: a turn that goes well', () => {
+  it('starts a conversation titled after the first message and streams meta, deltas, done in order', async () => {
+    const d = makeDomain();
+    const events = await send(d, 'What is the capital of France?\nThanks in advance');
+    expect(events.map((event) => event.type)).toEqual(['meta', 'delta', 'delta', 'done']);
+    expect(ofType(events, 'delta').map((event) => event.text)).toEqual(['Hello', ' world']);
+    const meta = metaOf(events);
+    expect(meta.title).toBe('What is the capital of France?');
+    expect(await d.conversations.get(USER, meta.conversationId)).toMatchObject({ title: 'What is the capital of France?', fileIds: [] });
+  });
+
+  it('stores the user message before the model is called', async () => {
+    const d = makeDomain();
+    const seen: Message[][] = [];
+    d.model.play(async function* (request, signal) {
+      const [conversation] = (await d.conversations.list(USER, { limit: 10 })).items;
+      seen.push(conversation ? await d.conversations.listMessages(USER, conversation.conversationId) : []);
+      yield* replyWith('ok')(request, signal);
+    });
+    const meta = metaOf(await send(d, 'Hi there'));
+    expect(seen).toEqual([[{ id: meta.userMessageId, role: 'user', content: 'Hi there', timestamp: expect.any(String) }]]);
+  });
+
+  it('stores the answer with usage, stop reason and the streamed text, after the question', async () => {
+    const d = makeDomain();
+    d.model.play(replyWith('The answer', ' is', ' 42.'));
+    const events = await send(d, 'What is the answer?');
+    const [done] = ofType(events, 'done');
+    const [question, answer] = await d.conversations.listMessages(USER, metaOf(events).conversationId);
+    expect(answer).toEqual(done?.message);
+    expect(answer).toMatchObject({
+      role: 'assistant',
+      content: ofType(events, 'delta').map((event) => event.text).join(''),
+      stopReason: 'end_turn',
+      usage: { inputTokens: 10, outputTokens: 3 },
+    });
+    expect(answer!.timestamp > question!.timestamp).toBe(true);
+    expect((await d.conversations.get(USER, metaOf(events).conversationId))?.updatedAt).toBe(answer?.timestamp);
+  });
+
+  it('sends the history to the model on the second turn', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First question'));
+    d.model.play(replyWith('Second answer'));
+    const events = await send(d, 'Second question', { conversationId });
+    expect(metaOf(events).title).toBe('First question');
+    expect(d.model.requests[1]).toMatchObject({
+      system: SYSTEM_PROMPT,
+      messages: [
+        { role: 'user', content: 'First question' },
+        { role: 'assistant', content: 'Hello world' },
+        { role: 'user', content: 'Second question' },
+      ],
+    });
+    expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(4);
+  });
+});
+
+describe('ChatService.send: when the answer fails or stops', () => {
+  it('keeps the partial answer of a model error, marked, and reports the DomainError code', async () => {
+    const d = makeDomain();
+    d.model.play(failAfter(throttled(), 'Part', 'ial'));
+    const events = await send(d, 'Tell me a story');
+    expect(events.map((event) => event.type)).toEqual(['meta', 'delta', 'delta', 'error']);
+    const [error] = ofType(events, 'error');
+    expect(error).toMatchObject({ code: 'MODEL_THROTTLED', message: throttled().message });
+    expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({
+      id: error?.messageId,
+      role: 'assistant',
+      content: 'Partial',
+      stopReason: 'error',
+      error: { code: 'MODEL_THROTTLED', message: throttled().message },
+    });
+  });
+
+  it('reports an unknown model failure as MODEL_FAILED without its internals', async () => {
+    const d = makeDomain();
+    d.model.play(failAfter(new Error('socket hang up at 10.0.0.7'), 'Some'));
+    const events = await send(d, 'Tell me a story');
+    const [error] = ofType(events, 'error');
+    expect(error?.code).toBe('MODEL_FAILED');
+    expect(error?.message).not.toContain('socket');
+    expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ content: 'Some', stopReason: 'error', error: { code: 'MODEL_FAILED' } });
+  });
+
+  it('reports a model stream that ends without its end event as MODEL_FAILED', async () => {
+    const d = makeDomain();
+    d.model.play(async function* () {
+      yield { type: 'text', text: 'Cut' };
+    });
+    const events = await send(d, 'Hello?');
+    expect(ofType(events, 'error')[0]?.code).toBe('MODEL_FAILED');
+    expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ content: 'Cut', stopReason: 'error' });
+  });
+
+  it('keeps the partial answer as aborted when the signal aborts mid-stream', async () => {
+    const d = makeDomain();
+    d.model.play(hangAfter('Hel', 'lo'));
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of d.chat.send(USER, { message: 'Hi' }, controller.signal)) {
+      events.push(event);
+      if (ofType(events, 'delta').length === 2) controller.abort();
+    }
+    expect(events.map((event) => event.type)).toEqual(['meta', 'delta', 'delta']);
+    expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ role: 'assistant', content: 'Hello', stopReason: 'aborted' });
+  });
+
+  it('keeps the partial answer as aborted, with no error event, when the model throws the abort reason', async () => {
+    const d = makeDomain();
+    d.model.play(async function* (_request, signal) {
+      yield { type: 'text', text: 'Par' };
+      if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      throw signal.reason; // as the AWS SDK does
+    });
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of d.chat.send(USER, { message: 'Hi' }, controller.signal)) {
+      events.push(event);
+      if (event.type === 'delta') controller.abort();
+    }
+    expect(events.map((event) => event.type)).toEqual(['meta', 'delta']);
+    expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ content: 'Par', stopReason: 'aborted' });
+    expect((await lastMessage(d, metaOf(events).conversationId))?.error).toBeUndefined();
+  });
+
+  it('keeps the partial answer as aborted when the consumer stops reading', async () => {
+    const d = makeDomain();
+    d.model.play(replyWith('one ', 'two ', 'three'));
+    let conversationId = '';
+    for await (const event of d.chat.send(USER, { message: 'Count' }, liveSignal())) {
+      if (event.type === 'meta') conversationId = event.conversationId;
+      if (event.type === 'delta') break;
+    }
+    const messages = await d.conversations.listMessages(USER, conversationId);
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant']);
+    expect(messages[1]).toMatchObject({ content: 'one ', stopReason: 'aborted' });
+  });
+});
+
+describe('ChatService.send: requests refused before anything is stored', () => {
+  const expectNothingStored = async (d: Domain, userId = USER) => {
+    expect((await d.conversations.list(userId, { limit: 10 })).items).toEqual([]);
+    expect(d.model.requests).toEqual([]);
+  };
+
+  it('refuses an empty or blank message', async () => {
+    const d = makeDomain();
+    await expectDomainError(send(d, ''), { kind: 'invalid', code: 'EMPTY_MESSAGE' });
+    await expectDomainError(send(d, '  \n\t '), { kind: 'invalid', code: 'EMPTY_MESSAGE' });
+    await expectNothingStored(d);
+  });
+
+  it('refuses a message over the limit, and takes one at the limit', async () => {
+    const d = makeDomain({ chat: { maxMessageChars: 1000 } });
+    await expectDomainError(send(d, 'x'.repeat(1001)), { kind: 'invalid', code: 'MESSAGE_TOO_LONG' });
+    await expectNothingStored(d);
+    expect(ofType(await send(d, 'x'.repeat(1000)), 'done')).toHaveLength(1);
+  });
+
+  it('refuses an unknown conversation id', async () => {
+    const d = makeDomain();
+    await expectDomainError(send(d, 'Hello', { conversationId: 'no-such-id' }), { kind: 'not_found', code: 'CONVERSATION_NOT_FOUND' });
+    await expectNothingStored(d);
+  });
+
+  it("refuses another user's conversation as if it did not exist", async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'Private question'));
+    await expectDomainError(send(d, 'Let me in', { conversationId }, OTHER_USER), { kind: 'not_found', code: 'CONVERSATION_NOT_FOUND' });
+    expect((await d.conversations.listMessages(USER, conversationId)).map((m) => m.content)).toEqual(['Private question', 'Hello world']);
+    expect((await d.conversations.list(OTHER_USER, { limit: 10 })).items).toEqual([]);
+  });
+
+  it("refuses another user's file", async () => {
+    const d = makeDomain();
+    const bobs = await uploadText(d, OTHER_USER, 'secret.txt', 'Bob only');
+    await expectDomainError(send(d, 'Read this', { fileIds: [bobs.fileId] }), { kind: 'not_found', code: 'FILE_NOT_FOUND' });
+    await expectNothingStored(d);
+  });
+
+  it('refuses a file whose upload is not processed yet', async () => {
+    const d = makeDomain();
+    const slot = await d.files.createUpload(USER, { fileName: 'big.txt', contentType: 'text/plain', size: 100 });
+    await expectDomainError(send(d, 'Read this', { fileIds: [slot.fileId] }), { kind: 'conflict', code: 'FILE_NOT_READY' });
+    await expectNothingStored(d);
+  });
+
+  it('refuses more files than the limit, counting a repeated id once', async () => {
+    const d = makeDomain({ chat: { maxFilesPerMessage: 3 } });
+    const files = await Promise.all(['a', 'b', 'c', 'd'].map((name) => uploadText(d, USER, `${name}.txt`, `file ${name}`)));
+    const ids = files.map((file) => file.fileId);
+    await expectDomainError(send(d, 'Read these', { fileIds: ids }), { kind: 'invalid', code: 'TOO_MANY_FILES' });
+    await expectNothingStored(d);
+    const events = await send(d, 'Read this', { fileIds: [ids[0]!, ids[0]!, ids[0]!, ids[0]!] });
+    expect((await d.conversations.get(USER, metaOf(events).conversationId))?.fileIds).toEqual([ids[0]]);
+  });
+});
+
+describe('ChatService.send: files', () => {
+  it('keeps files attached on a turn in the conversation, and gives their texts to the model on every later turn', async () => {
+    const d = makeDomain();
+    const notes = await uploadText(d, USER, 'notes.md', '# Notes\nLeave Monday.', 'text/markdown');
+    const data = await uploadText(d, USER, 'data.json', '{"a":1}', 'application/json');
+    const documentsOfTurn = (turn: number) => d.model.requests[turn]?.documents.map(({ fileId, text }) => ({ fileId, text }));
+    const notesDoc = { fileId: notes.fileId, text: '# Notes\nLeave Monday.' };
+    const dataDoc = { fileId: data.fileId, text: '{\n  "a": 1\n}' };
+
+    const first = await send(d, 'Read my notes', { fileIds: [notes.fileId] });
+    const { conversationId } = metaOf(first);
+    expect((await d.conversations.listMessages(USER, conversationId))[0]?.fileIds).toEqual([notes.fileId]);
+    await send(d, 'And then?', { conversationId });
+    await send(d, 'Now the data', { conversationId, fileIds: [data.fileId] });
+    await send(d, 'Both?', { conversationId });
+
+    expect((await d.conversations.get(USER, conversationId))?.fileIds).toEqual([notes.fileId, data.fileId]);
+    expect(documentsOfTurn(0)).toEqual([notesDoc]);
+    expect(documentsOfTurn(1)).toEqual([notesDoc]);
+    expect(documentsOfTurn(2)).toEqual([notesDoc, dataDoc]);
+    expect(documentsOfTurn(3)).toEqual([notesDoc, dataDoc]);
+  });
+
+  it('leaves out a file deleted since it was attached', async () => {
+    const d = makeDomain();
+    const notes = await uploadText(d, USER, 'notes.txt', 'Some notes');
+    const { conversationId } = metaOf(await send(d, 'Read my notes', { fileIds: [notes.fileId] }));
+    await d.files.delete(USER, notes.fileId);
+    expect(ofType(await send(d, 'Still there?', { conversationId }), 'done')).toHaveLength(1);
+    expect(d.model.requests[1]?.documents).toEqual([]);
+  });
+});
+
+describe('ChatService.complete', () => {
+  it('returns the stored answer', async () => {
+    const d = makeDomain();
+    const result = await d.chat.complete(USER, { message: 'Hi' }, liveSignal());
+    expect(result).toMatchObject({ title: 'Hi', usage: { inputTokens: 10, outputTokens: 2 } });
+    expect(result.message).toMatchObject({ role: 'assistant', content: 'Hello world', stopReason: 'end_turn' });
+    expect(await lastMessage(d, result.conversationId)).toEqual(result.message);
+  });
+
+  it("throws a DomainError with the model error's kind and code", async () => {
+    const d = makeDomain();
+    d.model.play(failAfter(throttled(), 'Par'));
+    await expectDomainError(d.chat.complete(USER, { message: 'Hi' }, liveSignal()), { kind: 'throttled', code: 'MODEL_THROTTLED' });
+    d.model.play(failAfter(new TypeError('undefined is not a function')));
+    await expectDomainError(d.chat.complete(USER, { message: 'Hi' }, liveSignal()), { kind: 'model_failed', code: 'MODEL_FAILED' });
+  });
+});

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { fileKeys } from '../../src/domain/file-context.js';
+import { OTHER_USER, UPLOAD_BASE_URL, USER, makeDomain, uploadText, uploadToken, utf8, type Domain } from '../support/domain-builder.js';
+import { expectDomainError } from '../support/domain-error.js';
+
+const textOf = async (d: Domain, fileId: string) => (await d.files.loadDocuments(USER, [fileId]))[0]?.text;
+
+describe('FileService.upload', () => {
+  it('extracts Markdown, JSON and source code, with their type, size in bytes and characters', async () => {
+    const d = makeDomain();
+    const md = await uploadText(d, USER, 'notes.md', '# Café\n\nSome text.', 'text/markdown');
+    expect(md).toEqual({
+      fileId: expect.any(String),
+      fileName: 'notes.md',
+      fileType: 'markdown',
+      size: 19,
+      charCount: 18,
+      status: 'ready',
+      uploadedAt: expect.any(String),
+    });
+    const code = await uploadText(d, USER, 'main.ts', 'export const x: number = 1;\n', 'video/mp2t');
+    expect(code).toMatchObject({ fileType: 'code', charCount: 28, status: 'ready' });
+    const json = await uploadText(d, USER, 'data.json', '{"b":[1,2],"a":"x"}', 'application/json');
+    expect(json).toMatchObject({ fileType: 'json', status: 'ready' });
+    expect((await d.files.list(USER)).map((file) => file.fileName).sort()).toEqual(['data.json', 'main.ts', 'notes.md']);
+  });
+
+  it('keeps only the last segment of a file name given with a path, and refuses a name that is only a path', async () => {
+    const d = makeDomain();
+    expect((await uploadText(d, USER, '../../etc/notes.txt', 'hello')).fileName).toBe('notes.txt');
+    expect((await uploadText(d, USER, 'C:\\Users\\me\\todo.md', '- milk')).fileName).toBe('todo.md');
+    await expectDomainError(uploadText(d, USER, 'docs/', 'hello'), { kind: 'invalid', code: 'INVALID_FILE_NAME' });
+  });
+
+  it('pretty-prints JSON', async () => {
+    const d = makeDomain();
+    const json = await uploadText(d, USER, 'data.json', '{"b":[1,2],"a":"x"}', 'application/json');
+    const pretty = '{\n  "b": [\n    1,\n    2\n  ],\n  "a": "x"\n}';
+    expect(await textOf(d, json.fileId)).toBe(pretty);
+    expect(json.charCount).toBe(pretty.length);
+  });
+
+  it('refuses invalid JSON as unreadable and stores nothing', async () => {
+    const d = makeDomain();
+    await expectDomainError(uploadText(d, USER, 'data.json', '{"a": 1,', 'application/json'), { kind: 'unreadable', code: 'INVALID_JSON_FILE' });
+    expect(await d.files.list(USER)).toEqual([]);
+  });
+
+  it('refuses binary bytes named .txt as unsupported', async () => {
+    const d = makeDomain();
+    const bytes = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x01, 0x02]);
+    await expectDomainError(d.files.upload(USER, { fileName: 'notes.txt', contentType: 'text/plain', bytes }), { kind: 'unsupported' });
+    expect(await d.files.list(USER)).toEqual([]);
+  });
+
+  it('refuses .exe and (not yet supported) .pdf files by name', async () => {
+    const d = makeDomain();
+    const bytes = utf8('%PDF-1.7 whatever');
+    const unsupported = { kind: 'unsupported', code: 'UNSUPPORTED_FILE_TYPE' } as const;
+    await expectDomainError(d.files.upload(USER, { fileName: 'setup.exe', contentType: 'application/octet-stream', bytes }), unsupported);
+    await expectDomainError(d.files.upload(USER, { fileName: 'report.pdf', contentType: 'application/pdf', bytes }), unsupported);
+    await expectDomainError(d.files.createUpload(USER, { fileName: 'setup.exe', contentType: 'application/x-msdownload', size: 10 }), unsupported);
+  });
+
+  it('refuses an empty file, a too large file and a file with only whitespace', async () => {
+    const d = makeDomain({ files: { maxInlineBytes: 1000 } });
+    await expectDomainError(uploadText(d, USER, 'empty.txt', ''), { kind: 'unreadable', code: 'FILE_EMPTY' });
+    await expectDomainError(uploadText(d, USER, 'big.txt', 'x'.repeat(1001)), { kind: 'too_large', code: 'FILE_TOO_LARGE' });
+    await expectDomainError(uploadText(d, USER, 'blank.txt', ' \n\t\n  '), { kind: 'unreadable', code: 'NO_TEXT' });
+    expect((await uploadText(d, USER, 'fits.txt', 'x'.repeat(1000))).charCount).toBe(1000);
+  });
+
+  it('cuts text longer than maxExtractedChars and marks it truncated', async () => {
+    const d = makeDomain({ files: { maxExtractedChars: 1000 } });
+    const text = 'abcdefghij'.repeat(150);
+    const file = await uploadText(d, USER, 'long.txt', text);
+    expect(file).toMatchObject({ size: 1500, charCount: 1000, truncated: true });
+    expect(await textOf(d, file.fileId)).toBe(text.slice(0, 1000));
+  });
+});
+
+describe('FileService.get and delete', () => {
+  it('gets the file with a preview of the first 2,000 characters', async () => {
+    const d = makeDomain();
+    const text = Array.from({ length: 500 }, (_, n) => `line ${n}`).join('\n');
+    const file = await uploadText(d, USER, 'lines.txt', text);
+    const got = await d.files.get(USER, file.fileId);
+    expect(got).toEqual({ ...file, preview: text.slice(0, 2000) });
+    await expectDomainError(d.files.get(OTHER_USER, file.fileId), { kind: 'not_found', code: 'FILE_NOT_FOUND' });
+  });
+
+  it('deletes the metadata and the bytes of one file, the original and the text', async () => {
+    const d = makeDomain();
+    const gone = await uploadText(d, USER, 'gone.txt', 'delete me');
+    const kept = await uploadText(d, USER, 'kept.txt', 'keep me');
+    const keys = (fileId: string, fileName: string) => fileKeys(USER, fileId, fileName);
+    await expectDomainError(d.files.delete(OTHER_USER, gone.fileId), { kind: 'not_found' });
+    expect(await d.blobs.stat(keys(gone.fileId, 'gone.txt').blob)).toBeDefined();
+
+    await d.files.delete(USER, gone.fileId);
+    await expectDomainError(d.files.get(USER, gone.fileId), { kind: 'not_found' });
+    expect(await d.blobs.stat(keys(gone.fileId, 'gone.txt').blob)).toBeUndefined();
+    expect(await d.blobs.stat(keys(gone.fileId, 'gone.txt').text)).toBeUndefined();
+    expect(await d.blobs.stat(keys(kept.fileId, 'kept.txt').blob)).toBeDefined();
+    expect(await d.blobs.stat(keys(kept.fileId, 'kept.txt').text)).toBeDefined();
+    expect((await d.files.list(USER)).map((file) => file.fileId)).toEqual([kept.fileId]);
+    await expectDomainError(d.files.delete(USER, gone.fileId), { kind: 'not_found' });
+  });
+});
+
+describe('FileService presigned uploads', () => {
+  const csv = utf8('name,city\nAda,London\nAlan,Wilmslow\n');
+  const announce = (d: Domain, fileName = 'people.csv', contentType = 'text/csv', size = csv.length) =>
+    d.files.createUpload(USER, { fileName, contentType, size });
+
+  it('creates an upload, takes the bytes at the URL, then processes them', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    expect(slot).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'text/csv' } });
+    expect(slot.uploadUrl.startsWith(`${UPLOAD_BASE_URL}/`)).toBe(true);
+    expect(await d.files.list(USER)).toMatchObject([{ fileId: slot.fileId, status: 'uploading' }]);
+
+    expect(await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', csv)).toEqual({ ok: true });
+    const ready = await d.files.process(USER, slot.fileId);
+    expect(ready).toMatchObject({ fileId: slot.fileId, fileName: 'people.csv', fileType: 'csv', size: csv.length, status: 'ready' });
+    expect(ready.charCount).toBe(csv.length);
+    expect(await textOf(d, slot.fileId)).toBe(new TextDecoder().decode(csv));
+  });
+
+  it('answers conflict UPLOAD_MISSING before the bytes arrive', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'conflict', code: 'UPLOAD_MISSING' });
+    await expectDomainError(d.files.process(OTHER_USER, slot.fileId), { kind: 'not_found', code: 'FILE_NOT_FOUND' });
+  });
+
+  it('marks an unreadable upload failed, with the reason, and throws it', async () => {
+    const d = makeDomain();
+    const broken = utf8('{"a": ');
+    const slot = await announce(d, 'data.json', 'application/json', broken.length);
+    await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'application/json', broken);
+    await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'unreadable', code: 'INVALID_JSON_FILE' });
+    expect(await d.files.get(USER, slot.fileId)).toMatchObject({
+      status: 'failed',
+      error: { code: 'INVALID_JSON_FILE', message: expect.any(String) },
+    });
+  });
+
+  it('marks an upload that arrived empty failed, with the reason, and throws it', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    expect(await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', new Uint8Array())).toEqual({ ok: true });
+    await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'unreadable', code: 'FILE_EMPTY' });
+    expect(await d.files.get(USER, slot.fileId)).toMatchObject({ status: 'failed', error: { code: 'FILE_EMPTY' } });
+  });
+
+  it('processes twice with the same result', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', csv);
+    const first = await d.files.process(USER, slot.fileId);
+    expect(await d.files.process(USER, slot.fileId)).toEqual(first);
+    expect(await d.files.list(USER)).toEqual([first]);
+  });
+
+  it('refuses an upload with another content type or more bytes than announced', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    const token = uploadToken(slot.uploadUrl);
+    expect(await d.blobs.receiveUpload(token, 'text/plain', csv)).toMatchObject({ ok: false, status: 403 });
+    expect(await d.blobs.receiveUpload(token, 'text/csv', utf8(`${new TextDecoder().decode(csv)}extra`))).toMatchObject({ ok: false, status: 413 });
+    expect(await d.blobs.receiveUpload('unknown-token', 'text/csv', csv)).toMatchObject({ ok: false, status: 403 });
+    await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'conflict', code: 'UPLOAD_MISSING' });
+  });
+
+  it('refuses to announce a file over the upload limit', async () => {
+    const d = makeDomain({ files: { maxUploadBytes: 1000 } });
+    await expectDomainError(announce(d, 'big.csv', 'text/csv', 1001), { kind: 'too_large', code: 'FILE_TOO_LARGE' });
+    expect(await d.files.list(USER)).toEqual([]);
+  });
+});
