@@ -33,6 +33,7 @@ export async function historyAppendBench(): Promise<BenchResult> {
   try {
     await ensureTables(db, { chatHistory: 'bench-history', fileMetadata: 'bench-files' });
     const store = new DynamoDbConversationStore(db, 'bench-history');
+    await warmUp(store);
     const rows = [];
     let baseline: { ms: number; bytes: number } | undefined;
     for (const length of LENGTHS) {
@@ -83,5 +84,14 @@ export async function historyAppendBench(): Promise<BenchResult> {
   } finally {
     client.destroy();
     await stores.close();
+  }
+}
+
+/** Appends before measuring, so that the first length does not pay for JIT and connection set-up. */
+async function warmUp(store: DynamoDbConversationStore): Promise<void> {
+  const at = (n: number) => new Date(Date.parse('2025-01-01T00:00:00Z') + n).toISOString();
+  await store.create('warm-up', { conversationId: 'warm-up', title: 'warm-up', createdAt: at(0), updatedAt: at(0), fileIds: [] });
+  for (let n = 1; n <= 200; n++) {
+    await store.appendMessage('warm-up', 'warm-up', { id: `w-${n}`, role: 'user', content: 'x'.repeat(MESSAGE_CHARS), timestamp: at(n) });
   }
 }
