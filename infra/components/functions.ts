@@ -1,0 +1,159 @@
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { FunctionName } from '../../src/entrypoints/http/routes.js';
+
+export interface FunctionsArgs {
+  /** dist/lambda, as written by `npm run build`. */
+  bundleDir: string;
+  chatHistoryTable: aws.dynamodb.Table;
+  fileMetadataTable: aws.dynamodb.Table;
+  uploadBucket: aws.s3.Bucket;
+  userPoolId: pulumi.Input<string>;
+  clientId: pulumi.Input<string>;
+  allowedOrigins: pulumi.Input<string[]>;
+  modelProvider: string;
+  modelId: string;
+  logRetentionDays: number;
+}
+
+interface FunctionSpec {
+  /** Folder under dist/lambda (the entry module's name). */
+  bundle: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** What the function may do, and to which resources; nothing else. */
+  grants: Array<{ actions: string[]; resources: pulumi.Input<string>[] }>;
+}
+
+/**
+ * One Lambda per entrypoint (Node.js 22, arm64, one bundled ESM file each), each with its own
+ * role that allows only the actions it uses on the resources it uses, and its own log group.
+ */
+export class Functions extends pulumi.ComponentResource {
+  readonly byName: Record<FunctionName, aws.lambda.Function>;
+
+  constructor(name: string, args: FunctionsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('chat:index:Functions', name, {}, opts);
+    const history = args.chatHistoryTable.arn;
+    const historyIndexes = pulumi.interpolate`${history}/index/*`;
+    const files = args.fileMetadataTable.arn;
+    const filesIndexes = pulumi.interpolate`${files}/index/*`;
+    const objects = pulumi.interpolate`${args.uploadBucket.arn}/*`;
+    const region = aws.getRegionOutput().region;
+    const account = aws.getCallerIdentityOutput().accountId;
+    // A cross-region inference profile (eu.…) routes to the model in several regions: AWS offers
+    // nothing narrower than the model's ARN in any region.
+    const foundationModel = args.modelId.replace(/^(eu|us|apac|global)\./, '');
+    const model = [
+      pulumi.interpolate`arn:aws:bedrock:${region}:${account}:inference-profile/${args.modelId}`,
+      `arn:aws:bedrock:*::foundation-model/${foundationModel}`,
+    ];
+    const readHistory = { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [history, historyIndexes] };
+    const readFiles = { actions: ['dynamodb:GetItem'], resources: [files] };
+
+    const specs: Record<FunctionName, FunctionSpec> = {
+      health: { bundle: 'health', timeoutSeconds: 3, memoryMb: 128, grants: [] },
+      chat: {
+        bundle: 'chat',
+        // Answers of 4,000 tokens stream for a minute or two: beyond the seed's 30 s.
+        timeoutSeconds: 300,
+        memoryMb: 1024,
+        grants: [
+          { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [history] },
+          readFiles,
+          { actions: ['s3:GetObject'], resources: [objects] },
+          { actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], resources: model },
+        ],
+      },
+      conversations: {
+        bundle: 'conversations',
+        timeoutSeconds: 10,
+        memoryMb: 512,
+        grants: [readHistory, { actions: ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], resources: [history] }],
+      },
+      files: {
+        bundle: 'files',
+        timeoutSeconds: 10,
+        memoryMb: 512,
+        grants: [
+          { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [files, filesIndexes] },
+          // PutObject signs presigned uploads; List and Delete remove a file's objects.
+          { actions: ['s3:PutObject', 's3:DeleteObject'], resources: [objects] },
+          { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
+        ],
+      },
+      fileProcessor: {
+        bundle: 'file-processor',
+        timeoutSeconds: 60,
+        // Room for a 50 MB PDF and its text, and the CPU that comes with the memory.
+        memoryMb: 2048,
+        grants: [
+          { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [files] },
+          { actions: ['s3:GetObject', 's3:PutObject'], resources: [objects] },
+        ],
+      },
+    };
+
+    const environment = {
+      NODE_OPTIONS: '--enable-source-maps',
+      STORE: 'aws',
+      AUTH_MODE: 'cognito',
+      COGNITO_USER_POOL_ID: args.userPoolId,
+      COGNITO_CLIENT_ID: args.clientId,
+      CHAT_HISTORY_TABLE: args.chatHistoryTable.name,
+      FILE_METADATA_TABLE: args.fileMetadataTable.name,
+      UPLOAD_BUCKET: args.uploadBucket.bucket,
+      ALLOWED_ORIGINS: pulumi.output(args.allowedOrigins).apply((origins) => origins.join(',')),
+      MODEL_PROVIDER: args.modelProvider,
+      MODEL_ID: args.modelId,
+    };
+
+    const entries = Object.entries(specs) as Array<[FunctionName, FunctionSpec]>;
+    this.byName = Object.fromEntries(
+      entries.map(([fn, spec]) => [fn, this.lambda(`${name}-${spec.bundle}`, spec, args, environment)]),
+    ) as Record<FunctionName, aws.lambda.Function>;
+    this.registerOutputs(Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])));
+  }
+
+  private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string>>): aws.lambda.Function {
+    const parent = { parent: this };
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, parent);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'lambda.amazonaws.com' }) },
+      parent,
+    );
+    const statements = [
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${logGroup.arn}:*`] },
+      ...spec.grants,
+    ];
+    new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi.output(statements).apply((resolved) =>
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: resolved.map((statement) => ({ Effect: 'Allow', Action: statement.actions, Resource: statement.resources })),
+          }),
+        ),
+      },
+      parent,
+    );
+    return new aws.lambda.Function(
+      name,
+      {
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        handler: 'index.handler',
+        code: new pulumi.asset.FileArchive(`${args.bundleDir}/${spec.bundle}`),
+        role: role.arn,
+        timeout: spec.timeoutSeconds,
+        memorySize: spec.memoryMb,
+        environment: { variables: environment },
+        loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
+      },
+      parent,
+    );
+  }
+}

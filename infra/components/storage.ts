@@ -1,0 +1,99 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { chatHistoryTable, fileMetadataTable } from '../../src/adapters/aws/dynamodb-tables.js';
+
+export interface StorageArgs {
+  /** Site origins allowed to PUT to presigned upload URLs. */
+  allowedOrigins: pulumi.Input<string[]>;
+  /** Days before uploaded files expire (DESIGN.md: 90). */
+  uploadExpiryDays: number;
+}
+
+/**
+ * The two tables exactly as the adapters expect them (the same definitions the local stores are
+ * created from), the upload bucket and the private, versioned bucket the SPA is served from.
+ */
+export class Storage extends pulumi.ComponentResource {
+  readonly chatHistory: aws.dynamodb.Table;
+  readonly fileMetadata: aws.dynamodb.Table;
+  readonly uploads: aws.s3.Bucket;
+  readonly site: aws.s3.Bucket;
+
+  constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('chat:index:Storage', name, {}, opts);
+    const parent = { parent: this };
+
+    this.chatHistory = new aws.dynamodb.Table(`${name}-chat-history`, tableArgs(chatHistoryTable('unused')), parent);
+    this.fileMetadata = new aws.dynamodb.Table(`${name}-file-metadata`, tableArgs(fileMetadataTable('unused')), parent);
+
+    this.uploads = new aws.s3.Bucket(`${name}-uploads`, { forceDestroy: false }, parent);
+    privateBucket(`${name}-uploads`, this.uploads, this);
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-uploads-expiry`,
+      {
+        bucket: this.uploads.id,
+        rules: [
+          { id: 'expire-uploads', status: 'Enabled', filter: { prefix: '' }, expiration: { days: args.uploadExpiryDays } },
+          { id: 'abort-multipart', status: 'Enabled', filter: { prefix: '' }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+        ],
+      },
+      parent,
+    );
+    new aws.s3.BucketCorsConfiguration(
+      `${name}-uploads-cors`,
+      {
+        bucket: this.uploads.id,
+        corsRules: [{ allowedMethods: ['PUT'], allowedOrigins: args.allowedOrigins, allowedHeaders: ['content-type'], maxAgeSeconds: 3000 }],
+      },
+      parent,
+    );
+
+    this.site = new aws.s3.Bucket(`${name}-site`, {}, parent);
+    privateBucket(`${name}-site`, this.site, this);
+    new aws.s3.BucketVersioning(`${name}-site-versioning`, { bucket: this.site.id, versioningConfiguration: { status: 'Enabled' } }, parent);
+
+    this.registerOutputs({
+      chatHistoryTable: this.chatHistory.name,
+      fileMetadataTable: this.fileMetadata.name,
+      uploadBucket: this.uploads.bucket,
+      siteBucket: this.site.bucket,
+    });
+  }
+}
+
+/** Encrypted, public access blocked, owner-enforced: nothing in it is ever public. */
+function privateBucket(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resource): void {
+  new aws.s3.BucketPublicAccessBlock(
+    `${name}-no-public-access`,
+    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    { parent },
+  );
+  new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-encryption`,
+    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }] },
+    { parent },
+  );
+  new aws.s3.BucketOwnershipControls(`${name}-ownership`, { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } }, { parent });
+}
+
+/** The adapters' CreateTable definition as Pulumi arguments: on demand, encrypted, PITR, TTL on `ttl`. */
+function tableArgs(definition: CreateTableCommandInput): aws.dynamodb.TableArgs {
+  const key = (type: 'HASH' | 'RANGE') => definition.KeySchema?.find((part) => part.KeyType === type)?.AttributeName;
+  return {
+    billingMode: 'PAY_PER_REQUEST',
+    hashKey: key('HASH'),
+    rangeKey: key('RANGE'),
+    attributes: (definition.AttributeDefinitions ?? []).map((attribute) => ({ name: attribute.AttributeName!, type: attribute.AttributeType! })),
+    globalSecondaryIndexes: (definition.GlobalSecondaryIndexes ?? []).map((index) => ({
+      name: index.IndexName!,
+      keySchemas: (index.KeySchema ?? []).map((part) => ({ attributeName: part.AttributeName!, keyType: part.KeyType! })),
+      projectionType: index.Projection?.ProjectionType ?? 'ALL',
+      ...(index.Projection?.NonKeyAttributes && { nonKeyAttributes: index.Projection.NonKeyAttributes }),
+    })),
+    ttl: { attributeName: 'ttl', enabled: true },
+    pointInTimeRecovery: { enabled: true },
+    serverSideEncryption: { enabled: true },
+    deletionProtectionEnabled: true,
+  };
+}

@@ -1,0 +1,47 @@
+import * as pulumi from '@pulumi/pulumi';
+import { Api } from './components/api.js';
+import { Auth } from './components/auth.js';
+import { Functions } from './components/functions.js';
+import { Storage } from './components/storage.js';
+
+/**
+ * The stack: reads configuration and composes the components, nothing else. Run `npm run build`
+ * first (the Lambda bundles in dist/lambda), then `pulumi up`, or `npm run deploy` for both.
+ */
+const config = new pulumi.Config('chat');
+const allowedOrigins = config.requireObject<string[]>('allowedOrigins');
+const logRetentionDays = config.getNumber('logRetentionDays') ?? 30;
+
+const storage = new Storage('chat', { allowedOrigins, uploadExpiryDays: 90 });
+const auth = new Auth('chat', {
+  selfSignUp: config.getBoolean('selfSignUp') ?? true,
+  tokenLifetimeMinutes: config.getNumber('tokenLifetimeMinutes') ?? 60,
+  refreshTokenLifetimeDays: config.getNumber('refreshTokenLifetimeDays') ?? 30,
+  mfa: config.get('mfa') === 'OPTIONAL' ? 'OPTIONAL' : 'OFF',
+});
+const functions = new Functions('chat', {
+  bundleDir: config.get('bundleDir') ?? 'dist/lambda',
+  chatHistoryTable: storage.chatHistory,
+  fileMetadataTable: storage.fileMetadata,
+  uploadBucket: storage.uploads,
+  userPoolId: auth.userPool.id,
+  clientId: auth.client.id,
+  allowedOrigins,
+  modelProvider: config.get('modelProvider') ?? 'offline',
+  modelId: config.require('modelId'),
+  logRetentionDays,
+});
+const api = new Api('chat', {
+  functions: functions.byName,
+  userPoolArn: auth.userPool.arn,
+  siteOrigin: allowedOrigins[0] ?? '',
+  throttle: { rateLimit: config.getNumber('apiRateLimit') ?? 50, burstLimit: config.getNumber('apiBurstLimit') ?? 100 },
+  logRetentionDays,
+});
+
+export const apiUrl = api.url;
+export const region = pulumi.output(new pulumi.Config('aws').require('region'));
+export const userPoolId = auth.userPool.id;
+export const userPoolClientId = auth.client.id;
+export const uploadBucket = storage.uploads.bucket;
+export const siteBucket = storage.site.bucket;

@@ -1,0 +1,151 @@
+import * as pulumi from '@pulumi/pulumi';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+const registered: Registered[] = [];
+
+/** The Pulumi program under mocks: no CLI, no cloud; every resource it declares is recorded. */
+beforeAll(async () => {
+  pulumi.runtime.setAllConfig({
+    'aws:region': 'eu-west-1',
+    'chat:allowedOrigins': JSON.stringify(['https://chat.example.com']),
+    'chat:modelId': 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+  });
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        const arn = `arn:aws:mock:eu-west-1:123456789012:${args.name}`;
+        return {
+          id: `${args.name}-id`,
+          state: {
+            ...args.inputs,
+            arn,
+            name: args.inputs.name ?? args.name,
+            bucket: args.inputs.bucket ?? args.name,
+            invokeArn: `${arn}/invocations`,
+            responseStreamingInvokeArn: `${arn}/response-streaming-invocations`,
+            executionArn: arn,
+            rootResourceId: 'root',
+            invokeUrl: 'https://api.example.com/api',
+          },
+        };
+      },
+      call: (args) => {
+        if (args.token === 'aws:index/getRegion:getRegion') return { region: 'eu-west-1', name: 'eu-west-1' };
+        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '123456789012' };
+        return args.inputs;
+      },
+    },
+    'claude-serverless-chat',
+    'dev',
+    false,
+  );
+  const stack = await import('../../infra/index.js');
+  await new Promise<void>((resolve) => stack.apiUrl.apply(() => resolve()));
+  // Let the last registrations land: wait until the count stops moving.
+  for (let last = -1; last !== registered.length; ) {
+    last = registered.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}, 60_000);
+
+const ofType = (type: string) => registered.filter((resource) => resource.type === type);
+const one = (type: string, nameEnd: string) => {
+  const found = ofType(type).find((resource) => resource.name.endsWith(nameEnd));
+  if (!found) throw new Error(`no ${type} named *${nameEnd}`);
+  return found.inputs;
+};
+
+describe('the Pulumi stack (mocks)', () => {
+  it('declares the tables exactly as the adapters expect them', () => {
+    const history = one('aws:dynamodb/table:Table', 'chat-history');
+    expect(history).toMatchObject({
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'user_id',
+      rangeKey: 'sk',
+      ttl: { attributeName: 'ttl', enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
+    expect(history.globalSecondaryIndexes).toEqual([
+      expect.objectContaining({
+        name: 'timestamp-index',
+        keySchemas: [
+          { attributeName: 'user_id', keyType: 'HASH' },
+          { attributeName: 'timestamp', keyType: 'RANGE' },
+        ],
+      }),
+    ]);
+    const files = one('aws:dynamodb/table:Table', 'file-metadata');
+    expect(files).toMatchObject({ hashKey: 'file_id', ttl: { attributeName: 'ttl', enabled: true }, pointInTimeRecovery: { enabled: true } });
+    expect(files.globalSecondaryIndexes).toEqual([expect.objectContaining({ name: 'user-files-index' })]);
+  });
+
+  it('keeps both buckets private and encrypted, uploads expiring after 90 days with CORS for the site only', () => {
+    const blocks = ofType('aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock');
+    expect(blocks).toHaveLength(2);
+    for (const block of blocks) {
+      expect(block.inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    }
+    expect(ofType('aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration')).toHaveLength(2);
+    const lifecycle = one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'uploads-expiry');
+    expect(lifecycle.rules).toContainEqual(expect.objectContaining({ expiration: { days: 90 } }));
+    const cors = one('aws:s3/bucketCorsConfiguration:BucketCorsConfiguration', 'uploads-cors');
+    expect(cors.corsRules).toEqual([expect.objectContaining({ allowedMethods: ['PUT'], allowedOrigins: ['https://chat.example.com'] })]);
+    expect(one('aws:s3/bucketVersioning:BucketVersioning', 'site-versioning')).toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
+  });
+
+  it('has a user pool with email sign-in and a secretless client allowing SRP and refresh only', () => {
+    expect(one('aws:cognito/userPool:UserPool', 'users')).toMatchObject({ usernameAttributes: ['email'], autoVerifiedAttributes: ['email'], mfaConfiguration: 'OFF' });
+    expect(one('aws:cognito/userPoolClient:UserPoolClient', 'web')).toMatchObject({
+      generateSecret: false,
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      idTokenValidity: 60,
+      accessTokenValidity: 60,
+    });
+  });
+
+  it('runs one Node.js 22 arm64 function per entrypoint, each with a log group', () => {
+    const functions = ofType('aws:lambda/function:Function');
+    expect(functions.map((fn) => fn.name).sort()).toEqual(['chat-chat', 'chat-conversations', 'chat-file-processor', 'chat-files', 'chat-health']);
+    for (const fn of functions) {
+      expect(fn.inputs).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
+    }
+    expect(ofType('aws:cloudwatch/logGroup:LogGroup').length).toBeGreaterThanOrEqual(functions.length);
+    expect(one('aws:lambda/function:Function', 'file-processor')).toMatchObject({ timeout: 60, memorySize: 2048 });
+  });
+
+  it('gives every role only named actions on named resources', () => {
+    const policies = ofType('aws:iam/rolePolicy:RolePolicy').map((policy) => JSON.parse(policy.inputs.policy as string) as {
+      Statement: Array<{ Action: string[]; Resource: string[] }>;
+    });
+    expect(policies).toHaveLength(5);
+    for (const statement of policies.flatMap((policy) => policy.Statement)) {
+      for (const action of statement.Action) expect(action).not.toContain('*');
+      for (const resource of statement.Resource) expect(resource).not.toBe('*');
+    }
+    const chat = JSON.stringify(policies);
+    expect(chat).toContain('inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it('puts the Cognito authorizer on every route but /health, and streams /chat', () => {
+    const methods = ofType('aws:apigateway/method:Method').filter((method) => method.inputs.httpMethod !== 'OPTIONS');
+    expect(methods).toHaveLength(12);
+    for (const method of methods) {
+      const isHealth = method.name.endsWith('-get-health');
+      expect(method.inputs.authorization, method.name).toBe(isHealth ? 'NONE' : 'COGNITO_USER_POOLS');
+    }
+    const chat = one('aws:apigateway/integration:Integration', 'post-chat-integration');
+    expect(chat).toMatchObject({ type: 'AWS_PROXY', responseTransferMode: 'STREAM' });
+    expect(chat.uri).toMatch(/response-streaming-invocations$/);
+    const stage = one('aws:apigateway/stage:Stage', 'stage');
+    expect(stage.accessLogSettings).toBeDefined();
+    expect(one('aws:apigateway/methodSettings:MethodSettings', 'throttling')).toMatchObject({ methodPath: '*/*' });
+  });
+});
