@@ -1,6 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Api } from './components/api.js';
 import { Auth } from './components/auth.js';
+import { Frontend } from './components/frontend.js';
 import { Functions } from './components/functions.js';
 import { Storage } from './components/storage.js';
 
@@ -12,7 +13,7 @@ const config = new pulumi.Config('chat');
 const allowedOrigins = config.requireObject<string[]>('allowedOrigins');
 const logRetentionDays = config.getNumber('logRetentionDays') ?? 30;
 
-const storage = new Storage('chat', { allowedOrigins, uploadExpiryDays: 90 });
+const storage = new Storage('chat', { uploadExpiryDays: 90 });
 const auth = new Auth('chat', {
   selfSignUp: config.getBoolean('selfSignUp') ?? true,
   tokenLifetimeMinutes: config.getNumber('tokenLifetimeMinutes') ?? 60,
@@ -39,8 +40,23 @@ const api = new Api('chat', {
   logRetentionDays,
 });
 
+const region = new pulumi.Config('aws').require('region');
+// The SPA reaches the API through CloudFront, on its own origin (see Frontend).
+const frontend = new Frontend('chat', {
+  siteBucket: storage.site,
+  apiUrl: api.url,
+  cognitoRegion: region,
+  siteConfig: pulumi.all([auth.userPool.id, auth.client.id]).apply(([userPoolId, clientId]) => ({
+    auth: { mode: 'cognito', region, userPoolId, clientId },
+  })),
+  distDir: config.get('webDistDir') ?? 'web/dist',
+});
+
+storage.allowUploadsFrom([frontend.url, ...allowedOrigins]);
+
+export const siteUrl = frontend.url;
 export const apiUrl = api.url;
-export const region = pulumi.output(new pulumi.Config('aws').require('region'));
+export const awsRegion = region;
 export const userPoolId = auth.userPool.id;
 export const userPoolClientId = auth.client.id;
 export const uploadBucket = storage.uploads.bucket;

@@ -4,8 +4,6 @@ import * as pulumi from '@pulumi/pulumi';
 import { chatHistoryTable, fileMetadataTable } from '../../src/adapters/aws/dynamodb-tables.js';
 
 export interface StorageArgs {
-  /** Site origins allowed to PUT to presigned upload URLs. */
-  allowedOrigins: pulumi.Input<string[]>;
   /** Days before uploaded files expire (DESIGN.md: 90). */
   uploadExpiryDays: number;
 }
@@ -19,6 +17,7 @@ export class Storage extends pulumi.ComponentResource {
   readonly fileMetadata: aws.dynamodb.Table;
   readonly uploads: aws.s3.Bucket;
   readonly site: aws.s3.Bucket;
+  private readonly uploadsName: string;
 
   constructor(name: string, args: StorageArgs, opts?: pulumi.ComponentResourceOptions) {
     super('chat:index:Storage', name, {}, opts);
@@ -27,7 +26,8 @@ export class Storage extends pulumi.ComponentResource {
     this.chatHistory = new aws.dynamodb.Table(`${name}-chat-history`, tableArgs(chatHistoryTable('unused')), parent);
     this.fileMetadata = new aws.dynamodb.Table(`${name}-file-metadata`, tableArgs(fileMetadataTable('unused')), parent);
 
-    this.uploads = new aws.s3.Bucket(`${name}-uploads`, { forceDestroy: false }, parent);
+    this.uploadsName = `${name}-uploads`;
+    this.uploads = new aws.s3.Bucket(this.uploadsName, { forceDestroy: false }, parent);
     privateBucket(`${name}-uploads`, this.uploads, this);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-uploads-expiry`,
@@ -40,15 +40,6 @@ export class Storage extends pulumi.ComponentResource {
       },
       parent,
     );
-    new aws.s3.BucketCorsConfiguration(
-      `${name}-uploads-cors`,
-      {
-        bucket: this.uploads.id,
-        corsRules: [{ allowedMethods: ['PUT'], allowedOrigins: args.allowedOrigins, allowedHeaders: ['content-type'], maxAgeSeconds: 3000 }],
-      },
-      parent,
-    );
-
     this.site = new aws.s3.Bucket(`${name}-site`, {}, parent);
     privateBucket(`${name}-site`, this.site, this);
     new aws.s3.BucketVersioning(`${name}-site-versioning`, { bucket: this.site.id, versioningConfiguration: { status: 'Enabled' } }, parent);
@@ -59,6 +50,18 @@ export class Storage extends pulumi.ComponentResource {
       uploadBucket: this.uploads.bucket,
       siteBucket: this.site.bucket,
     });
+  }
+
+  /** CORS for presigned PUTs from the site's origins (known only once CloudFront exists). */
+  allowUploadsFrom(origins: pulumi.Input<pulumi.Input<string>[]>): void {
+    new aws.s3.BucketCorsConfiguration(
+      `${this.uploadsName}-cors`,
+      {
+        bucket: this.uploads.id,
+        corsRules: [{ allowedMethods: ['PUT'], allowedOrigins: origins, allowedHeaders: ['content-type'], maxAgeSeconds: 3000 }],
+      },
+      { parent: this },
+    );
   }
 }
 

@@ -33,6 +33,8 @@ beforeAll(async () => {
             executionArn: arn,
             rootResourceId: 'root',
             invokeUrl: 'https://api.example.com/api',
+            domainName: 'd111.cloudfront.net',
+            bucketRegionalDomainName: `${args.name}.s3.eu-west-1.amazonaws.com`,
           },
         };
       },
@@ -97,7 +99,9 @@ describe('the Pulumi stack (mocks)', () => {
     const lifecycle = one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'uploads-expiry');
     expect(lifecycle.rules).toContainEqual(expect.objectContaining({ expiration: { days: 90 } }));
     const cors = one('aws:s3/bucketCorsConfiguration:BucketCorsConfiguration', 'uploads-cors');
-    expect(cors.corsRules).toEqual([expect.objectContaining({ allowedMethods: ['PUT'], allowedOrigins: ['https://chat.example.com'] })]);
+    expect(cors.corsRules).toEqual([
+      expect.objectContaining({ allowedMethods: ['PUT'], allowedOrigins: [expect.stringMatching(/^https:\/\//), 'https://chat.example.com'] }),
+    ]);
     expect(one('aws:s3/bucketVersioning:BucketVersioning', 'site-versioning')).toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
   });
 
@@ -132,6 +136,26 @@ describe('the Pulumi stack (mocks)', () => {
     }
     const chat = JSON.stringify(policies);
     expect(chat).toContain('inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it('serves the SPA through CloudFront: private origin, HTTPS, HTTP/2 and 3, SPA fallback, security headers, config.json', () => {
+    const cdn = one('aws:cloudfront/distribution:Distribution', 'cdn');
+    expect(cdn).toMatchObject({ httpVersion: 'http2and3', defaultRootObject: 'index.html' });
+    expect((cdn.defaultCacheBehavior as { viewerProtocolPolicy: string }).viewerProtocolPolicy).toBe('redirect-to-https');
+    expect(cdn.customErrorResponses).toContainEqual(expect.objectContaining({ errorCode: 403, responseCode: 200, responsePagePath: '/index.html' }));
+    const paths = (cdn.orderedCacheBehaviors as Array<{ pathPattern: string; targetOriginId: string }>).map((behavior) => behavior.pathPattern);
+    expect(paths).toEqual(expect.arrayContaining(['/chat', '/conversations/*', '/files/*', '/health']));
+    const security = one('aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy', 'security-headers').securityHeadersConfig as Record<string, Record<string, unknown>>;
+    expect(security.contentSecurityPolicy?.contentSecurityPolicy).toContain("frame-ancestors 'none'");
+    expect(security.frameOptions).toMatchObject({ frameOption: 'DENY' });
+    expect(security.strictTransportSecurity).toBeDefined();
+    const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', 'site-policy').policy as string);
+    expect(policy.Statement[0]).toMatchObject({ Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
+    const config = JSON.parse(one('aws:s3/bucketObjectv2:BucketObjectv2', 'config-json').content as string);
+    expect(config).toEqual({
+      apiUrl: 'https://d111.cloudfront.net',
+      auth: { mode: 'cognito', region: 'eu-west-1', userPoolId: expect.any(String), clientId: expect.any(String) },
+    });
   });
 
   it('puts the Cognito authorizer on every route but /health, and streams /chat', () => {

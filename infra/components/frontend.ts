@@ -1,0 +1,181 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
+
+export interface FrontendArgs {
+  siteBucket: aws.s3.Bucket;
+  /** The API stage's invoke URL; CloudFront forwards the API paths to it (same origin: no CORS). */
+  apiUrl: pulumi.Input<string>;
+  /** `/config.json` for the SPA, from the stack outputs; `apiUrl` is added (this distribution's URL). */
+  siteConfig: pulumi.Input<object>;
+  cognitoRegion: pulumi.Input<string>;
+  /** The built SPA (web/dist); uploaded when it exists. */
+  distDir: string;
+}
+
+// AWS managed policies (stable ids documented by CloudFront).
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/**
+ * CloudFront in front of the private site bucket (origin access control) and of the API: HTTPS
+ * only, HTTP/2 and 3, SPA fallback to index.html, security headers on every response, and the
+ * SPA's files with their content types and cache headers.
+ */
+export class Frontend extends pulumi.ComponentResource {
+  readonly distribution: aws.cloudfront.Distribution;
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: FrontendArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('chat:index:Frontend', name, {}, opts);
+    const parent = { parent: this };
+    const api = pulumi.output(args.apiUrl).apply((url) => new URL(url));
+
+    const oac = new aws.cloudfront.OriginAccessControl(
+      `${name}-oac`,
+      { originAccessControlOriginType: 's3', signingBehavior: 'always', signingProtocol: 'sigv4' },
+      parent,
+    );
+    const headers = new aws.cloudfront.ResponseHeadersPolicy(
+      `${name}-security-headers`,
+      {
+        securityHeadersConfig: {
+          contentSecurityPolicy: {
+            override: true,
+            contentSecurityPolicy: pulumi.interpolate`default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' https://cognito-idp.${args.cognitoRegion}.amazonaws.com https://*.s3.${args.cognitoRegion}.amazonaws.com; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,
+          },
+          strictTransportSecurity: { override: true, accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true },
+          frameOptions: { override: true, frameOption: 'DENY' },
+          contentTypeOptions: { override: true },
+          referrerPolicy: { override: true, referrerPolicy: 'strict-origin-when-cross-origin' },
+        },
+      },
+      parent,
+    );
+
+    const apiPaths = [...new Set(API_ROUTES.flatMap((route) => {
+      const first = `/${route.resource.split('/')[1]}`;
+      return [first, `${first}/*`];
+    }))];
+    this.distribution = new aws.cloudfront.Distribution(
+      `${name}-cdn`,
+      {
+        enabled: true,
+        isIpv6Enabled: true,
+        httpVersion: 'http2and3',
+        priceClass: 'PriceClass_100',
+        defaultRootObject: 'index.html',
+        origins: [
+          { originId: 'site', domainName: args.siteBucket.bucketRegionalDomainName, originAccessControlId: oac.id },
+          {
+            originId: 'api',
+            domainName: api.hostname,
+            originPath: api.pathname.apply((path) => path.replace(/\/$/, '')),
+            customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 60 },
+          },
+        ],
+        defaultCacheBehavior: {
+          targetOriginId: 'site',
+          viewerProtocolPolicy: 'redirect-to-https',
+          allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+          cachedMethods: ['GET', 'HEAD'],
+          compress: true,
+          cachePolicyId: CACHING_OPTIMIZED,
+          responseHeadersPolicyId: headers.id,
+        },
+        orderedCacheBehaviors: apiPaths.map((pathPattern) => ({
+          pathPattern,
+          targetOriginId: 'api',
+          viewerProtocolPolicy: 'https-only',
+          allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+          cachedMethods: ['GET', 'HEAD'],
+          compress: false, // compressing would buffer the streamed answers
+          cachePolicyId: CACHING_DISABLED,
+          originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
+          responseHeadersPolicyId: headers.id,
+        })),
+        // The SPA's own routes (/c/:id) are files S3 does not have: serve the app.
+        customErrorResponses: [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: '/index.html', errorCachingMinTtl: 0 })),
+        restrictions: { geoRestriction: { restrictionType: 'none' } },
+        viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
+      },
+      parent,
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-site-policy`,
+      {
+        bucket: args.siteBucket.id,
+        policy: pulumi.all([args.siteBucket.arn, this.distribution.arn]).apply(([bucketArn, distributionArn]) =>
+          JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { Service: 'cloudfront.amazonaws.com' },
+                Action: 's3:GetObject',
+                Resource: `${bucketArn}/*`,
+                Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
+              },
+            ],
+          }),
+        ),
+      },
+      parent,
+    );
+
+    new aws.s3.BucketObjectv2(
+      `${name}-config-json`,
+      {
+        bucket: args.siteBucket.id,
+        key: 'config.json',
+        content: pulumi
+          .all([args.siteConfig, this.distribution.domainName])
+          .apply(([config, domain]) => JSON.stringify({ apiUrl: `https://${domain}`, ...config })),
+        contentType: 'application/json',
+        cacheControl: 'no-cache',
+      },
+      parent,
+    );
+    for (const file of existsSync(args.distDir) ? filesUnder(args.distDir) : []) {
+      const key = relative(args.distDir, file).split('\\').join('/');
+      new aws.s3.BucketObjectv2(
+        `${name}-site-${key}`,
+        {
+          bucket: args.siteBucket.id,
+          key,
+          source: new pulumi.asset.FileAsset(file),
+          contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          // Hashed assets never change; everything else is checked on each visit.
+          cacheControl: key.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+        },
+        parent,
+      );
+    }
+
+    this.url = pulumi.interpolate`https://${this.distribution.domainName}`;
+    this.registerOutputs({ url: this.url });
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
