@@ -46,6 +46,7 @@ const frontend = new Frontend('chat', {
   siteBucket: storage.site,
   apiUrl: api.url,
   cognitoRegion: region,
+  uploadsHost: storage.uploads.bucketRegionalDomainName,
   siteConfig: pulumi.all([auth.userPool.id, auth.client.id]).apply(([userPoolId, clientId]) => ({
     auth: { mode: 'cognito', region, userPoolId, clientId },
   })),

@@ -11,6 +11,8 @@ export interface FrontendArgs {
   /** `/config.json` for the SPA, from the stack outputs; `apiUrl` is added (this distribution's URL). */
   siteConfig: pulumi.Input<object>;
   cognitoRegion: pulumi.Input<string>;
+  /** The upload bucket's regional host: the browser PUTs presigned uploads there. */
+  uploadsHost: pulumi.Input<string>;
   /** The built SPA (web/dist); uploaded when it exists. */
   distDir: string;
 }
@@ -58,7 +60,7 @@ export class Frontend extends pulumi.ComponentResource {
         securityHeadersConfig: {
           contentSecurityPolicy: {
             override: true,
-            contentSecurityPolicy: pulumi.interpolate`default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' https://cognito-idp.${args.cognitoRegion}.amazonaws.com https://*.s3.${args.cognitoRegion}.amazonaws.com; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,
+            contentSecurityPolicy: pulumi.interpolate`default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' https://cognito-idp.${args.cognitoRegion}.amazonaws.com https://${args.uploadsHost}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,
           },
           strictTransportSecurity: { override: true, accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true },
           frameOptions: { override: true, frameOption: 'DENY' },

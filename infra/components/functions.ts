@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { Env } from '../../src/entrypoints/config.js';
 import type { FunctionName } from '../../src/entrypoints/http/routes.js';
 
 export interface FunctionsArgs {
@@ -94,8 +95,8 @@ export class Functions extends pulumi.ComponentResource {
       },
     };
 
-    const environment = {
-      NODE_OPTIONS: '--enable-source-maps',
+    // Typed by the composition root's own variable names: a renamed setting fails to compile here.
+    const environment: Partial<Record<keyof Env, pulumi.Input<string>>> = {
       STORE: 'aws',
       AUTH_MODE: 'cognito',
       COGNITO_USER_POOL_ID: args.userPoolId,
@@ -105,7 +106,6 @@ export class Functions extends pulumi.ComponentResource {
       UPLOAD_BUCKET: args.uploadBucket.bucket,
       ALLOWED_ORIGINS: pulumi.output(args.allowedOrigins).apply((origins) => origins.join(',')),
       MODEL_PROVIDER: args.modelProvider,
-      MODEL_ID: args.modelId,
     };
 
     const entries = Object.entries(specs) as Array<[FunctionName, FunctionSpec]>;
@@ -115,7 +115,7 @@ export class Functions extends pulumi.ComponentResource {
     this.registerOutputs(Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])));
   }
 
-  private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string>>): aws.lambda.Function {
+  private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string> | undefined>): aws.lambda.Function {
     const parent = { parent: this };
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, parent);
     const role = new aws.iam.Role(
@@ -150,7 +150,7 @@ export class Functions extends pulumi.ComponentResource {
         role: role.arn,
         timeout: spec.timeoutSeconds,
         memorySize: spec.memoryMb,
-        environment: { variables: environment },
+        environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...environment } },
         loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       },
       parent,

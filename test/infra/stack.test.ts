@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/entrypoints/config.js';
 
 interface Registered {
   type: string;
@@ -171,5 +172,42 @@ describe('the Pulumi stack (mocks)', () => {
     const stage = one('aws:apigateway/stage:Stage', 'stage');
     expect(stage.accessLogSettings).toBeDefined();
     expect(one('aws:apigateway/methodSettings:MethodSettings', 'throttling')).toMatchObject({ methodPath: '*/*' });
+  });
+});
+
+describe('the stack and the code agree', () => {
+  it('gives every function an environment the composition root accepts, naming the stack tables and bucket', () => {
+    for (const fn of ofType('aws:lambda/function:Function')) {
+      const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+      const config = loadConfig(variables);
+      expect(config.auth.mode, fn.name).toBe('cognito');
+      expect(config.store, fn.name).toMatchObject({
+        kind: 'aws',
+        chatHistoryTable: expect.stringContaining('chat-history'),
+        fileMetadataTable: expect.stringContaining('file-metadata'),
+        uploadBucket: expect.stringContaining('uploads'),
+      });
+    }
+  });
+
+  it('allows no wildcard origin in the CSP', () => {
+    const security = one('aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy', 'security-headers').securityHeadersConfig as {
+      contentSecurityPolicy: { contentSecurityPolicy: string };
+    };
+    expect(security.contentSecurityPolicy.contentSecurityPolicy).not.toContain('*');
+  });
+
+  it('grants each role only the actions its function uses', () => {
+    const allowed: Record<string, string[]> = {
+      health: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      chat: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 'bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      conversations: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      files: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+      'file-processor': ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 's3:PutObject'],
+    };
+    for (const [fn, actions] of Object.entries(allowed)) {
+      const policy = JSON.parse(one('aws:iam/rolePolicy:RolePolicy', `chat-${fn}-policy`).policy as string) as { Statement: Array<{ Action: string[] }> };
+      expect([...new Set(policy.Statement.flatMap((statement) => statement.Action))].sort(), fn).toEqual([...actions].sort());
+    }
   });
 });
