@@ -3,6 +3,7 @@ import { Api } from './components/api.js';
 import { Auth } from './components/auth.js';
 import { Frontend } from './components/frontend.js';
 import { Functions } from './components/functions.js';
+import { Monitoring } from './components/monitoring.js';
 import { Storage } from './components/storage.js';
 
 /**
@@ -55,6 +56,16 @@ const frontend = new Frontend('chat', {
 
 storage.allowUploadsFrom([frontend.url, ...allowedOrigins]);
 
+const alarmEmail = config.get('alarmEmail');
+const monitoring = new Monitoring('chat', {
+  functions: functions.byName,
+  apiName: api.restApi.name,
+  apiStage: api.stage.stageName,
+  tables: [storage.chatHistory, storage.fileMetadata],
+  dailyTokenBudget: config.getNumber('dailyTokenBudget') ?? 5_000_000,
+  ...(alarmEmail && { alarmEmail }),
+});
+
 export const siteUrl = frontend.url;
 export const apiUrl = api.url;
 export const awsRegion = region;
@@ -62,3 +73,4 @@ export const userPoolId = auth.userPool.id;
 export const userPoolClientId = auth.client.id;
 export const uploadBucket = storage.uploads.bucket;
 export const siteBucket = storage.site.bucket;
+export const alarmTopic = monitoring.topic.arn;

@@ -175,6 +175,17 @@ describe('the Pulumi stack (mocks)', () => {
   });
 });
 
+describe('monitoring', () => {
+  it('raises the seed alarms to one SNS topic', () => {
+    expect(ofType('aws:sns/topic:Topic')).toHaveLength(1);
+    const alarms = ofType('aws:cloudwatch/metricAlarm:MetricAlarm').map((alarm) => alarm.name);
+    expect(alarms.filter((name) => name.endsWith('-error-rate'))).toHaveLength(5);
+    expect(alarms).toEqual(expect.arrayContaining(['chat-api-latency', 'chat-table-0-throttling', 'chat-table-1-throttling', 'chat-token-budget']));
+    expect(one('aws:cloudwatch/metricAlarm:MetricAlarm', 'api-latency')).toMatchObject({ threshold: 5000 });
+    expect(one('aws:cloudwatch/metricAlarm:MetricAlarm', 'chat-error-rate')).toMatchObject({ threshold: 5 });
+  });
+});
+
 describe('the stack and the code agree', () => {
   it('gives every function an environment the composition root accepts, naming the stack tables and bucket', () => {
     for (const fn of ofType('aws:lambda/function:Function')) {
