@@ -3,11 +3,12 @@
  * written to bench/results/latest.json. Figures, never assertions: these machines are shared.
  */
 import { historyAppendBench } from './history-append.bench.js';
+import { lambdaBundlesBench } from './lambda-bundles.bench.js';
 import { printTable, writeResults, type BenchResult } from './support/report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const benchmarks: Array<() => Promise<BenchResult>> = [historyAppendBench];
+const benchmarks: Array<() => Promise<BenchResult>> = [historyAppendBench, lambdaBundlesBench];
 
 const results: BenchResult[] = [];
 for (const bench of benchmarks) {

@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import type { BenchResult } from './support/report.js';
+
+const RUNS = 7;
+/** What the stack gives the functions, so that module scope builds as on Lambda (nothing is called). */
+const LAMBDA_ENV = {
+  STORE: 'aws',
+  AUTH_MODE: 'cognito',
+  COGNITO_USER_POOL_ID: 'eu-west-1_example',
+  COGNITO_CLIENT_ID: 'example',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  LOG_LEVEL: 'SILENT',
+};
+
+/**
+ * The Lambda bundles `npm run build` makes: deployed size (deflated, as in the zip Lambda gets) and
+ * cold-start import time (a fresh `node` importing the bundle) against an empty handler.
+ */
+export async function lambdaBundlesBench(): Promise<BenchResult> {
+  execFileSync(process.execPath, ['--import', 'tsx', 'infra/build/bundle-lambdas.ts'], { stdio: 'ignore' });
+  const dir = mkdtempSync(join(tmpdir(), 'empty-handler-'));
+  const empty = join(dir, 'index.mjs');
+  writeFileSync(empty, 'export const handler = async () => ({ statusCode: 200, body: "" });\n');
+  try {
+    const baseline = medianImportMs(empty);
+    const rows = readdirSync('dist/lambda').map((name) => {
+      const code = readFileSync(join('dist/lambda', name, 'index.mjs'));
+      const map = statSync(join('dist/lambda', name, 'index.mjs.map')).size;
+      const importMs = medianImportMs(resolve('dist/lambda', name, 'index.mjs'));
+      return {
+        function: name,
+        'bundle KB': code.length / 1024,
+        'zipped KB': deflateRawSync(code, { level: 9 }).length / 1024,
+        'source map KB': map / 1024,
+        'import ms': importMs,
+        'empty handler ms': baseline,
+        'over empty ms': importMs - baseline,
+      };
+    });
+    return {
+      name: 'Lambda bundles',
+      description: `esbuild ESM bundles for Node.js 22; import time is the median of ${RUNS} fresh node processes (goal: under 1 MB zipped, under 150 ms over an empty handler)`,
+      rows,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function medianImportMs(file: string): number {
+  const script =
+    'globalThis.awslambda = { streamifyResponse: (h) => h, HttpResponseStream: { from: (s) => s } };' +
+    `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+  const times = Array.from({ length: RUNS }, () =>
+    Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...LAMBDA_ENV } }).toString().trim()),
+  ).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
