@@ -9,12 +9,14 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], env } },
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/load/**'], env } },
       {
         // The HTTP suites once more, with the server on dynalite and s3rver instead of in-memory stores.
         extends: true,
         test: { name: 'http-on-embedded-stores', include: ['test/http/**/*.test.ts'], env: { ...env, HTTP_TEST_STORE: 'embedded' } },
       },
+      // `npm run test:load`: minutes, not seconds, so not part of `npm test`.
+      { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], env } },
     ],
   },
 });
