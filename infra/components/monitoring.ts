@@ -1,5 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { METRICS_NAMESPACE } from '../../src/entrypoints/http/chat-metrics.js';
 
 export interface MonitoringArgs {
   functions: Record<string, aws.lambda.Function>;
@@ -12,8 +13,6 @@ export interface MonitoringArgs {
   alarmEmail?: string;
 }
 
-/** The namespace the app's metrics (EMF) are published under. */
-export const METRICS_NAMESPACE = 'ClaudeServerlessChat';
 
 /**
  * The seed's alarms, to one SNS topic: Lambda errors over 5 %, API latency over 5 s, DynamoDB

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Container } from 'inversify';
@@ -28,12 +29,14 @@ import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
 import type { AppConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
+import { METRICS_NAMESPACE } from './http/chat-metrics.js';
 import { TOKENS } from './tokens.js';
 
 /** What the entrypoints use. Everything else stays inside the container. */
 export interface AppServices {
   config: AppConfig;
   logger: Logger;
+  metrics: Metrics;
   chat: ChatService;
   conversations: ConversationService;
   files: FileService;
@@ -61,6 +64,9 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   container
     .bind<Logger>(TOKENS.Logger)
     .toResolvedValue(() => new Logger({ serviceName: 'claude-serverless-chat', logLevel: config.logLevel }));
+  container
+    .bind<Metrics>(TOKENS.Metrics)
+    .toResolvedValue(() => new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'claude-serverless-chat' }));
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind<IdGenerator>(TOKENS.Ids).toConstantValue(overrides.ids ?? new RandomIdGenerator());
 
@@ -93,6 +99,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   const services: AppServices = {
     config,
     logger: container.get<Logger>(TOKENS.Logger),
+    metrics: container.get<Metrics>(TOKENS.Metrics),
     chat: container.get<ChatService>(TOKENS.ChatService),
     conversations: container.get<ConversationService>(TOKENS.ConversationService),
     files: container.get<FileService>(TOKENS.FileService),

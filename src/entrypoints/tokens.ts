@@ -2,6 +2,7 @@
 export const TOKENS = {
   Config: Symbol('Config'),
   Logger: Symbol('Logger'),
+  Metrics: Symbol('Metrics'),
   Clock: Symbol('Clock'),
   Ids: Symbol('IdGenerator'),
   DynamoDb: Symbol('DynamoDBDocumentClient'),

@@ -8,6 +8,7 @@ import { authenticate } from '../http/authenticate.js';
 import { corsHeaders } from '../http/cors.js';
 import { parseBody, wantsEventStream } from '../http/request.js';
 import { jsonResponse, type Headers } from '../http/responses.js';
+import { recordChat } from '../http/chat-metrics.js';
 import { chatBody } from '../http/schemas.js';
 import { SSE_HEADERS, chatEventFrame, sseFrame } from '../http/sse.js';
 
@@ -17,6 +18,9 @@ export interface ResponseStreamFactory {
 }
 
 export type StreamingHandler = (event: ApiEvent, responseStream: Writable, context?: LambdaContext) => Promise<void>;
+
+/** Failures of the model (as opposed to a bad request): counted in the ChatErrors metric. */
+const MODEL_ERROR_KINDS = new Set<DomainError['kind']>(['throttled', 'model_failed', 'model_unavailable', 'timeout']);
 
 /** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
 const TIMEOUT_RESERVE_MS = 3000;
@@ -55,6 +59,7 @@ export function createChatHandler(services: AppServices): ApiHandler {
 export function createChatStreamHandler(services: AppServices, responses: ResponseStreamFactory): StreamingHandler {
   const { logger } = services;
   return async (event, responseStream, context) => {
+    const started = performance.now();
     const requestId = requestIdOf(event, context);
     const headers: Headers = { 'X-Request-Id': requestId, ...corsHeaders(event, services.config.allowedOrigins) };
     const abort = new AbortController();
@@ -72,17 +77,34 @@ export function createChatStreamHandler(services: AppServices, responses: Respon
       const identity = await authenticate(event, services.verifier);
       const body = parseBody(event, chatBody);
       if (!wantsEventStream(event)) {
-        const chat = await services.chat.complete(identity.userId, body, abort.signal);
+        const chat = await services.chat.complete(identity.userId, body, abort.signal).catch((error: unknown) => {
+          if (error instanceof DomainError && MODEL_ERROR_KINDS.has(error.kind)) {
+            recordChat(services.metrics, { totalMs: performance.now() - started, errorCode: error.code });
+          }
+          throw error;
+        });
+        recordChat(services.metrics, { usage: chat.usage, totalMs: performance.now() - started });
         reply(jsonResponse(200, toJson(chat), headers));
         return;
       }
       const events = services.chat.send(identity.userId, body, abort.signal);
       const first = await events.next(); // request problems throw here, before any byte is sent
       const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
+      const modelCalled = performance.now();
+      let firstTokenMs: number | undefined;
       try {
         for (let next = first; !next.done; next = await events.next()) {
-          logModelFailure(next.value);
-          await write(out, chatEventFrame(next.value));
+          const chatEvent = next.value;
+          if (chatEvent.type === 'delta') firstTokenMs ??= performance.now() - modelCalled;
+          if (chatEvent.type === 'done' || chatEvent.type === 'error') {
+            recordChat(services.metrics, {
+              ...(chatEvent.type === 'done' ? { usage: chatEvent.message.usage } : { errorCode: chatEvent.code }),
+              ...(firstTokenMs !== undefined && { firstTokenMs }),
+              totalMs: performance.now() - started,
+            });
+          }
+          logModelFailure(chatEvent);
+          await write(out, chatEventFrame(chatEvent));
         }
       } catch (error) {
         logger.error('chat stream failed', { requestId, error: error as Error });

@@ -4,6 +4,8 @@ import { startLocalServer } from './server.js';
 /** `npm start`: the whole app on 127.0.0.1, offline, on its embedded defaults. */
 // The SDK's notice that it will need Node 22 in 2027 says nothing to someone running the app.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// Metrics are CloudWatch EMF lines: on a laptop they would only clutter the terminal.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 try {
   // `npm start` keeps its data: embedded DynamoDB and S3 stand-ins under .data/ unless STORE says otherwise.

@@ -1,0 +1,32 @@
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { TokenUsage } from '../../domain/conversation.js';
+
+/** The CloudWatch namespace of the app's metrics; the stack's alarms read the same one. */
+export const METRICS_NAMESPACE = 'ClaudeServerlessChat';
+
+export interface ChatOutcome {
+  usage?: TokenUsage;
+  /** From the model call to its first text. */
+  firstTokenMs?: number;
+  /** From the request to the end of the answer. */
+  totalMs: number;
+  /** Set when the answer failed. */
+  errorCode?: string;
+}
+
+/**
+ * Tokens in and out, model latency and errors of one chat, as CloudWatch metrics in the Embedded
+ * Metric Format: one log line per answer, no API call, nothing to wait for.
+ */
+export function recordChat(metrics: Metrics, outcome: ChatOutcome): void {
+  if (outcome.usage) {
+    metrics.addMetric('InputTokens', MetricUnit.Count, outcome.usage.inputTokens);
+    metrics.addMetric('OutputTokens', MetricUnit.Count, outcome.usage.outputTokens);
+    if (outcome.usage.cacheReadTokens) metrics.addMetric('CacheReadTokens', MetricUnit.Count, outcome.usage.cacheReadTokens);
+    if (outcome.usage.cacheWriteTokens) metrics.addMetric('CacheWriteTokens', MetricUnit.Count, outcome.usage.cacheWriteTokens);
+  }
+  if (outcome.firstTokenMs !== undefined) metrics.addMetric('ModelFirstTokenLatency', MetricUnit.Milliseconds, outcome.firstTokenMs);
+  metrics.addMetric('ChatLatency', MetricUnit.Milliseconds, outcome.totalMs);
+  metrics.addMetric(outcome.errorCode ? 'ChatErrors' : 'ChatAnswers', MetricUnit.Count, 1);
+  metrics.publishStoredMetrics();
+}
