@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts'], exclude: ['test/load/**'], env } },
+      // examples/: the README's "Bring your own model" adapter passes the ChatModel contract suite too.
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts', 'examples/**/*.test.ts'], exclude: ['test/load/**', 'test/corpus/**'], env } },
       {
         // The HTTP suites once more, with the server on dynalite and s3rver instead of in-memory stores.
         extends: true,
@@ -17,6 +18,8 @@ export default defineConfig({
       },
       // `npm run test:load`: minutes, not seconds, so not part of `npm test`.
       { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], env } },
+      // `npm run test:corpus`: real documents from ../shared/corpus (or CORPUS_DIR), outside the repository.
+      { extends: true, test: { name: 'corpus', include: ['test/corpus/**/*.test.ts'], env } },
     ],
   },
 });

@@ -4,11 +4,12 @@
  */
 import { historyAppendBench } from './history-append.bench.js';
 import { lambdaBundlesBench } from './lambda-bundles.bench.js';
+import { streamingBench } from './streaming.bench.js';
 import { printTable, writeResults, type BenchResult } from './support/report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const benchmarks: Array<() => Promise<BenchResult>> = [historyAppendBench, lambdaBundlesBench];
+const benchmarks: Array<() => Promise<BenchResult>> = [historyAppendBench, lambdaBundlesBench, streamingBench];
 
 const results: BenchResult[] = [];
 for (const bench of benchmarks) {

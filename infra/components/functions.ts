@@ -106,6 +106,8 @@ export class Functions extends pulumi.ComponentResource {
       UPLOAD_BUCKET: args.uploadBucket.bucket,
       ALLOWED_ORIGINS: pulumi.output(args.allowedOrigins).apply((origins) => origins.join(',')),
       MODEL_PROVIDER: args.modelProvider,
+      // The model the role may invoke (above) is the model the code calls.
+      MODEL_ID: args.modelId,
     };
 
     const entries = Object.entries(specs) as Array<[FunctionName, FunctionSpec]>;

@@ -174,7 +174,7 @@ export class FileService {
       throw new DomainError(
         'unsupported',
         'UNSUPPORTED_FILE_TYPE',
-        `"${fileName}" is not a supported file type. Upload text, Markdown, JSON, CSV or source code files.`,
+        `"${fileName}" is not a supported file type. Upload a PDF, a Word document (.docx), a CSV, text, Markdown, JSON or source code file.`,
       );
     }
     return fileName;

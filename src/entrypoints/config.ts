@@ -38,8 +38,32 @@ const EnvSchema = z
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
     AWS_ENDPOINT_URL_S3: z.url().optional(),
     DATA_DIR: z.string().min(1).default('.data'),
-    MODEL_PROVIDER: z.enum(['offline']).default('offline'),
+    MODEL_PROVIDER: z.enum(['offline', 'bedrock', 'openai']).default('offline'),
     OFFLINE_MODEL_WORD_DELAY_MS: z.coerce.number().int().min(0).default(15),
+    /** Bedrock: a model or inference profile id (default DEFAULT_BEDROCK_MODEL_ID); openai: the served model's name. */
+    MODEL_ID: z.string().trim().min(1).optional(),
+    /** Where Bedrock is called (model access is enabled per region); default AWS_REGION. */
+    BEDROCK_REGION: z.string().min(1).optional(),
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: z.url().optional(),
+    /** Read only with an endpoint override (a local stand-in), where the SDK's chain must not go looking. */
+    AWS_ACCESS_KEY_ID: z.string().optional(),
+    AWS_SECRET_ACCESS_KEY: z.string().optional(),
+    AWS_SESSION_TOKEN: z.string().optional(),
+    /** Default 200000 for bedrock, 32768 for openai (local servers often serve less: set it to theirs). */
+    MODEL_CONTEXT_WINDOW_TOKENS: optionalNumber(z.coerce.number().int().positive()),
+    MODEL_MAX_OUTPUT_TOKENS: count(4000),
+    /** Unset: the model's own default. */
+    MODEL_TEMPERATURE: optionalNumber(z.coerce.number().min(0).max(2)),
+    /** `auto`: on for Claude model ids (Bedrock cache points after the documents). */
+    MODEL_PROMPT_CACHING: z.enum(['auto', 'on', 'off']).default('auto'),
+    /** Calls to a busy model before giving up, the first included; retries happen before the first token only. */
+    MODEL_MAX_ATTEMPTS: count(4),
+    /** No retry pause ends later than this after the first call. */
+    MODEL_RETRY_BUDGET_MS: z.coerce.number().int().min(0).default(15_000),
+    MODEL_RETRY_BASE_DELAY_MS: z.coerce.number().int().min(0).default(500),
+    /** The API root with `/v1`, e.g. http://127.0.0.1:11434/v1 (Ollama). */
+    OPENAI_BASE_URL: z.url().optional(),
+    OPENAI_API_KEY: z.string().optional(),
     SYSTEM_PROMPT: z.string().min(1).default(DEFAULT_SYSTEM_PROMPT),
 
     MAX_MESSAGE_CHARS: count(100_000),
@@ -48,6 +72,14 @@ const EnvSchema = z
     MAX_UPLOAD_FILE_BYTES: count(50 * MiB),
     MAX_EXTRACTED_CHARS: count(1_000_000),
     UPLOAD_URL_TTL_SECONDS: count(900),
+    /** Longer PDFs are refused once their pages are counted, before any is read. */
+    MAX_PDF_PAGES: count(500),
+    /** Data rows of a CSV, the header not counted. */
+    MAX_CSV_ROWS: count(100_000),
+    /** What a DOCX (a zip) may expand to, judged from its directory before anything is inflated. */
+    MAX_ARCHIVE_EXPANDED_BYTES: count(100 * MiB),
+    /** How long reading one PDF or DOCX may take before its worker thread is terminated. */
+    EXTRACTION_TIMEOUT_MS: count(20_000),
 
     ALLOWED_ORIGINS: list,
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
@@ -60,7 +92,39 @@ const EnvSchema = z
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_MODE=cognito' });
       }
     }
+    if (env.MODEL_PROVIDER === 'openai') {
+      for (const key of ['OPENAI_BASE_URL', 'MODEL_ID'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when MODEL_PROVIDER=openai' });
+      }
+      if (env.OPENAI_API_KEY === undefined && env.OPENAI_BASE_URL && !isLoopback(env.OPENAI_BASE_URL)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OPENAI_API_KEY'],
+          message: 'required when MODEL_PROVIDER=openai and the server is not on this machine (set it empty for a server that needs no key)',
+        });
+      }
+    }
+    const contextWindow = env.MODEL_CONTEXT_WINDOW_TOKENS ?? defaultContextWindow(env.MODEL_PROVIDER);
+    if (env.MODEL_MAX_OUTPUT_TOKENS >= contextWindow) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MODEL_MAX_OUTPUT_TOKENS'],
+        message: `must be smaller than the context window (${contextWindow} tokens)`,
+      });
+    }
   });
+
+/** An empty variable counts as unset (zod would coerce '' to 0). */
+function optionalNumber<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+}
+
+const isLoopback = (url: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(new URL(url).hostname);
+
+const defaultContextWindow = (provider: 'offline' | 'bedrock' | 'openai'): number => (provider === 'openai' ? 32_768 : 200_000);
+
+/** DESIGN.md section 5: a current Claude inference profile in eu-west-1. */
+export const DEFAULT_BEDROCK_MODEL_ID = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 export type Env = z.input<typeof EnvSchema>;
 
@@ -80,13 +144,35 @@ export interface AppConfig {
         s3Endpoint?: string;
         dataDir: string;
       };
-  model: { provider: 'offline'; wordDelayMs: number };
+  model: ModelConfig;
   chat: { systemPrompt: string; maxMessageChars: number; maxFilesPerMessage: number };
   files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number };
+  extraction: { maxPdfPages: number; maxCsvRows: number; maxArchiveExpandedBytes: number; timeoutMs: number };
   allowedOrigins: string[];
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   publicUrl?: string;
 }
+
+/** What every real model adapter is told: its id, its limits, how hard to retry. */
+interface ModelSettings {
+  modelId: string;
+  limits: { contextWindowTokens: number; maxOutputTokens: number };
+  temperature?: number;
+  retry: { maxAttempts: number; budgetMs: number; baseDelayMs: number };
+}
+
+export type ModelConfig =
+  | { provider: 'offline'; wordDelayMs: number }
+  | (ModelSettings & {
+      provider: 'bedrock';
+      region: string;
+      endpoint?: string;
+      /** Only with an endpoint override, from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+      credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+      /** Undefined: decided by the model id (on for Claude). */
+      promptCaching?: boolean;
+    })
+  | (ModelSettings & { provider: 'openai'; baseUrl: string; apiKey?: string });
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -117,7 +203,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             ...(e.AWS_ENDPOINT_URL_S3 && { s3Endpoint: e.AWS_ENDPOINT_URL_S3 }),
             dataDir: e.DATA_DIR,
           },
-    model: { provider: e.MODEL_PROVIDER, wordDelayMs: e.OFFLINE_MODEL_WORD_DELAY_MS },
+    model: modelConfig(e),
     chat: { systemPrompt: e.SYSTEM_PROMPT, maxMessageChars: e.MAX_MESSAGE_CHARS, maxFilesPerMessage: e.MAX_FILES_PER_MESSAGE },
     files: {
       maxInlineBytes: e.MAX_INLINE_FILE_BYTES,
@@ -125,9 +211,46 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxExtractedChars: e.MAX_EXTRACTED_CHARS,
       uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
     },
+    extraction: {
+      maxPdfPages: e.MAX_PDF_PAGES,
+      maxCsvRows: e.MAX_CSV_ROWS,
+      maxArchiveExpandedBytes: e.MAX_ARCHIVE_EXPANDED_BYTES,
+      timeoutMs: e.EXTRACTION_TIMEOUT_MS,
+    },
     allowedOrigins: e.ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
   };
   if (e.PUBLIC_URL) config.publicUrl = e.PUBLIC_URL.replace(/\/$/, '');
   return config;
+}
+
+function modelConfig(e: z.output<typeof EnvSchema>): ModelConfig {
+  if (e.MODEL_PROVIDER === 'offline') return { provider: 'offline', wordDelayMs: e.OFFLINE_MODEL_WORD_DELAY_MS };
+  const settings: ModelSettings = {
+    modelId: e.MODEL_ID ?? DEFAULT_BEDROCK_MODEL_ID,
+    limits: {
+      contextWindowTokens: e.MODEL_CONTEXT_WINDOW_TOKENS ?? defaultContextWindow(e.MODEL_PROVIDER),
+      maxOutputTokens: e.MODEL_MAX_OUTPUT_TOKENS,
+    },
+    retry: { maxAttempts: e.MODEL_MAX_ATTEMPTS, budgetMs: e.MODEL_RETRY_BUDGET_MS, baseDelayMs: e.MODEL_RETRY_BASE_DELAY_MS },
+  };
+  if (e.MODEL_TEMPERATURE !== undefined) settings.temperature = e.MODEL_TEMPERATURE;
+  if (e.MODEL_PROVIDER === 'openai') {
+    return { ...settings, provider: 'openai', baseUrl: e.OPENAI_BASE_URL!, ...(e.OPENAI_API_KEY && { apiKey: e.OPENAI_API_KEY }) };
+  }
+  const bedrock: ModelConfig = { ...settings, provider: 'bedrock', region: e.BEDROCK_REGION ?? e.AWS_REGION };
+  if (e.MODEL_PROMPT_CACHING !== 'auto') bedrock.promptCaching = e.MODEL_PROMPT_CACHING === 'on';
+  if (e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) {
+    bedrock.endpoint = e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;
+    // The server may read a given environment rather than process.env (tests, scripts): the SDK's
+    // own chain would not see these keys there, and would go on to the instance metadata service.
+    if (e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY) {
+      bedrock.credentials = {
+        accessKeyId: e.AWS_ACCESS_KEY_ID,
+        secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+        ...(e.AWS_SESSION_TOKEN && { sessionToken: e.AWS_SESSION_TOKEN }),
+      };
+    }
+  }
+  return bedrock;
 }

@@ -10,10 +10,12 @@ import { MemoryBlobStore } from '../adapters/blobs/memory-blob-store.js';
 import { S3BlobStore } from '../adapters/blobs/s3-blob-store.js';
 import { DynamoDbFileCatalog } from '../adapters/files/dynamodb-file-catalog.js';
 import { DynamoDbConversationStore } from '../adapters/history/dynamodb-conversation-store.js';
-import { PlainTextExtractor } from '../adapters/extract/plain-text-extractor.js';
+import { DocumentTextExtractor } from '../adapters/extract/document-text-extractor.js';
 import { MemoryFileCatalog } from '../adapters/files/memory-file-catalog.js';
 import { MemoryConversationStore } from '../adapters/history/memory-conversation-store.js';
+import { BedrockChatModel, createBedrockRuntimeClient } from '../adapters/model/bedrock-chat-model.js';
 import { OfflineChatModel } from '../adapters/model/offline-chat-model.js';
+import { OpenAiChatModel } from '../adapters/model/openai-chat-model.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { ChatService } from '../domain/chat-service.js';
@@ -73,7 +75,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   bindStores(container, config);
   bindModel(container, config, overrides);
   bindAuth(container, config);
-  container.bind<TextExtractor>(TOKENS.TextExtractor).toConstantValue(new PlainTextExtractor());
+  container.bind<TextExtractor>(TOKENS.TextExtractor).toConstantValue(new DocumentTextExtractor(config.extraction));
 
   container
     .bind<FileService>(TOKENS.FileService)
@@ -141,9 +143,40 @@ function bindModel(container: Container, config: AppConfig, overrides: Overrides
     container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(overrides.model);
     return;
   }
-  switch (config.model.provider) {
+  const model = config.model;
+  switch (model.provider) {
     case 'offline':
-      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(new OfflineChatModel({ wordDelayMs: config.model.wordDelayMs }));
+      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(new OfflineChatModel({ wordDelayMs: model.wordDelayMs }));
+      break;
+    case 'bedrock':
+      container.bind<ChatModel>(TOKENS.ChatModel).toResolvedValue(() => {
+        const client = createBedrockRuntimeClient({
+          region: model.region,
+          ...(model.endpoint && { endpoint: model.endpoint }),
+          ...(model.credentials && { credentials: model.credentials }),
+        });
+        return new BedrockChatModel(client, {
+          modelId: model.modelId,
+          region: model.region,
+          limits: model.limits,
+          retry: model.retry,
+          ...(model.temperature !== undefined && { temperature: model.temperature }),
+          ...(model.promptCaching !== undefined && { promptCaching: model.promptCaching }),
+        });
+      });
+      break;
+    case 'openai':
+      container.bind<ChatModel>(TOKENS.ChatModel).toResolvedValue(
+        () =>
+          new OpenAiChatModel({
+            baseUrl: model.baseUrl,
+            modelId: model.modelId,
+            limits: model.limits,
+            retry: model.retry,
+            ...(model.apiKey && { apiKey: model.apiKey }),
+            ...(model.temperature !== undefined && { temperature: model.temperature }),
+          }),
+      );
       break;
   }
 }

@@ -1,16 +1,14 @@
 import { DomainError } from '../../domain/errors.js';
 import type { ExtractedText, ExtractionInput, TextExtractor } from '../../domain/ports/text-extractor.js';
+import { notText, unsupportedFileType } from './detect-file-type.js';
+import { decodeText, looksBinary } from './text-decoding.js';
 import { textFileType } from './text-file-types.js';
 
-/** Control characters that never occur in text files (tab, newlines and form feed are allowed). */
-// eslint-disable-next-line no-control-regex
-const BINARY_CONTROL = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f]/;
-const SNIFF_BYTES = 8192;
-
 /**
- * Text, Markdown, JSON, CSV and source code: UTF-8 (a BOM is dropped, invalid bytes become U+FFFD).
- * A file whose bytes are binary is refused whatever its name says. JSON must parse and is
- * pretty-printed, which models read more reliably than minified JSON.
+ * Text, Markdown, JSON, CSV (as it is) and source code. Decoding is text-decoding.ts's: UTF-8 or
+ * UTF-16 by BOM (dropped), Windows-1252 for legacy files. A file whose bytes are binary is refused
+ * whatever its name says. JSON must parse and is pretty-printed, which models read more reliably
+ * than minified JSON.
  */
 export class PlainTextExtractor implements TextExtractor {
   accepts(fileName: string, contentType: string): boolean {
@@ -19,25 +17,30 @@ export class PlainTextExtractor implements TextExtractor {
 
   async extract(input: ExtractionInput): Promise<ExtractedText> {
     const fileType = textFileType(input.fileName, input.contentType);
-    if (!fileType) {
-      throw new DomainError('unsupported', 'UNSUPPORTED_FILE_TYPE', `"${input.fileName}" is not a supported file type.`);
-    }
-    const text = new TextDecoder('utf-8', { ignoreBOM: false }).decode(input.bytes);
-    if (looksBinary(text)) {
-      throw new DomainError('unsupported', 'NOT_TEXT', `"${input.fileName}" is not a text file, whatever its name says.`);
-    }
+    if (!fileType) throw unsupportedFileType(input.fileName);
+    if (looksBinary(input.bytes)) throw notText(input.fileName);
+    const text = decodeText(input.bytes);
     if (fileType !== 'json') return { text, fileType };
-    try {
-      return { text: JSON.stringify(JSON.parse(text), null, 2), fileType };
-    } catch {
-      throw new DomainError('unreadable', 'INVALID_JSON_FILE', `"${input.fileName}" is not valid JSON.`);
-    }
+    return { text: prettyJson(text, input.fileName), fileType };
   }
 }
 
-function looksBinary(text: string): boolean {
-  const sample = text.slice(0, SNIFF_BYTES);
-  if (BINARY_CONTROL.test(sample)) return true;
-  const replaced = sample.split('\uFFFD').length - 1;
-  return sample.length > 0 && replaced / sample.length > 0.1;
+/**
+ * Valid JSON, indented. JSON nested deeper than the engine's stack (100,000 `[`) parses in V8 but
+ * cannot be printed again: it is valid, so it is kept as it came rather than refused.
+ */
+function prettyJson(text: string, fileName: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (error instanceof RangeError) return text;
+    const reason = error instanceof Error ? ` (${error.message})` : '';
+    throw new DomainError('unreadable', 'INVALID_JSON_FILE', `"${fileName}" is not valid JSON${reason}. Fix it, or upload it as .txt.`);
+  }
+  try {
+    return JSON.stringify(value, null, 2);
+  } catch {
+    return text;
+  }
 }

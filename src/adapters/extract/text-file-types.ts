@@ -5,7 +5,7 @@ const BY_EXTENSION: Record<string, FileType> = {
   txt: 'text', text: 'text', log: 'text',
   md: 'markdown', markdown: 'markdown',
   json: 'json',
-  csv: 'csv',
+  csv: 'csv', tsv: 'csv',
 };
 
 const CODE_EXTENSIONS = new Set([
@@ -30,8 +30,10 @@ export function textFileType(fileName: string, contentType: string): FileType | 
   const known = BY_EXTENSION[extension];
   if (known) return known;
   if (CODE_EXTENSIONS.has(extension)) return 'code';
-  if (TEXT_CONTENT_TYPES.test(contentType.toLowerCase())) {
-    return contentType.toLowerCase().startsWith('application/json') ? 'json' : 'text';
+  const type = contentType.toLowerCase();
+  if (TEXT_CONTENT_TYPES.test(type)) {
+    if (type.startsWith('application/json')) return 'json';
+    return /^text\/(csv|tab-separated-values)\b/.test(type) ? 'csv' : 'text';
   }
   return undefined;
 }

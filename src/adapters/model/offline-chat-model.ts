@@ -57,6 +57,6 @@ function composeAnswer(request: ModelRequest): string {
   }
   const earlier = request.messages.length - 1;
   if (earlier > 0) parts.push(`I can see ${earlier} earlier ${earlier === 1 ? 'message' : 'messages'} of this conversation.`);
-  parts.push('Connect a real model to talk to Claude: see "Models" in the README.');
+  parts.push('To talk to Claude, start with MODEL_PROVIDER=bedrock (or openai for a local model): see "Models" in the README.');
   return parts.join(' ');
 }

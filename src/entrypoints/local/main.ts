@@ -13,7 +13,8 @@ try {
   const { config } = server.services;
   console.log(`Claude Serverless Chat is running at ${server.url}`);
   const store = config.store.kind === 'embedded' ? `embedded DynamoDB and S3, data in ${config.store.dataDir}/` : config.store.kind;
-  console.log(`  model: ${config.model.provider}; store: ${store}; sign-in: ${config.auth.mode}`);
+  const model = config.model.provider === 'offline' ? 'offline demo' : `${config.model.provider} ${config.model.modelId}`;
+  console.log(`  model: ${model}; store: ${store}; sign-in: ${config.auth.mode}`);
   console.log('  Stop with Ctrl+C.');
   const stop = () => {
     void server.close().then(() => process.exit(0));

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { BedrockChatModel } from '../../src/adapters/model/bedrock-chat-model.js';
+import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
+import { OpenAiChatModel } from '../../src/adapters/model/openai-chat-model.js';
+import { ConfigError, loadConfig } from '../../src/entrypoints/config.js';
+import { buildServices } from '../../src/entrypoints/container.js';
+import { ScriptedModel } from '../support/fakes.js';
+
+const base = { STORE: 'memory', LOG_LEVEL: 'SILENT' };
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig({ ...base, ...env });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** The model the container gives the chat service (a private field: read for this test only). */
+const modelOf = (env: Record<string, string>) =>
+  (buildServices(loadConfig({ ...base, ...env })).chat as unknown as { deps: { model: unknown } }).deps.model;
+
+describe('model configuration', () => {
+  it('is the offline model by default', () => {
+    expect(loadConfig(base).model).toEqual({ provider: 'offline', wordDelayMs: 15 });
+    expect(modelOf({})).toBeInstanceOf(OfflineChatModel);
+  });
+
+  it('gives Bedrock its defaults: the Claude inference profile of DESIGN.md, AWS_REGION, 200k/4k, caching by model id', () => {
+    const config = loadConfig({ ...base, MODEL_PROVIDER: 'bedrock', AWS_REGION: 'eu-central-1' });
+    expect(config.model).toEqual({
+      provider: 'bedrock',
+      modelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      region: 'eu-central-1',
+      limits: { contextWindowTokens: 200_000, maxOutputTokens: 4_000 },
+      retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
+    });
+    const model = modelOf({ MODEL_PROVIDER: 'bedrock' });
+    expect(model).toBeInstanceOf(BedrockChatModel);
+    expect((model as BedrockChatModel).modelId).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it('reads every Bedrock setting', () => {
+    const config = loadConfig({
+      ...base,
+      MODEL_PROVIDER: 'bedrock',
+      MODEL_ID: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      BEDROCK_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_BEDROCK_RUNTIME: 'http://127.0.0.1:4010',
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      MODEL_CONTEXT_WINDOW_TOKENS: '100000',
+      MODEL_MAX_OUTPUT_TOKENS: '2000',
+      MODEL_TEMPERATURE: '0.2',
+      MODEL_PROMPT_CACHING: 'off',
+      MODEL_MAX_ATTEMPTS: '2',
+      MODEL_RETRY_BUDGET_MS: '3000',
+      MODEL_RETRY_BASE_DELAY_MS: '50',
+    });
+    expect(config.model).toEqual({
+      provider: 'bedrock',
+      modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4010',
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+      limits: { contextWindowTokens: 100_000, maxOutputTokens: 2_000 },
+      temperature: 0.2,
+      promptCaching: false,
+      retry: { maxAttempts: 2, budgetMs: 3000, baseDelayMs: 50 },
+    });
+  });
+
+  it('leaves credentials to the SDK without an endpoint override (a Lambda role, a profile)', () => {
+    const config = loadConfig({ ...base, MODEL_PROVIDER: 'bedrock', AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(config.model).not.toHaveProperty('credentials');
+  });
+
+  it('treats an empty MODEL_TEMPERATURE as unset, not as 0', () => {
+    expect(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock', MODEL_TEMPERATURE: '' }).model).not.toHaveProperty('temperature');
+  });
+
+  it('reads the OpenAI-compatible settings, the key optional for a server on this machine', () => {
+    const config = loadConfig({ ...base, MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', MODEL_ID: 'llama3.2' });
+    expect(config.model).toEqual({
+      provider: 'openai',
+      modelId: 'llama3.2',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      limits: { contextWindowTokens: 32_768, maxOutputTokens: 4_000 },
+      retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
+    });
+    expect(modelOf({ MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://localhost:8000/v1', MODEL_ID: 'qwen' })).toBeInstanceOf(OpenAiChatModel);
+  });
+
+  it('names what the OpenAI-compatible provider is missing', () => {
+    const message = configError({ MODEL_PROVIDER: 'openai' });
+    expect(message).toContain('OPENAI_BASE_URL: required when MODEL_PROVIDER=openai');
+    expect(message).toContain('MODEL_ID: required when MODEL_PROVIDER=openai');
+    expect(configError({ MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'https://api.openai.com/v1', MODEL_ID: 'gpt-4o' })).toContain(
+      'OPENAI_API_KEY: required',
+    );
+    // Set, even empty, it is accepted: a server on another machine that needs no key.
+    const keyless = loadConfig({ ...base, MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://gpu-box:8000/v1', MODEL_ID: 'qwen', OPENAI_API_KEY: '' });
+    expect(keyless.model).not.toHaveProperty('apiKey');
+  });
+
+  it('refuses an answer budget as large as the context window, and unknown providers', () => {
+    expect(configError({ MODEL_PROVIDER: 'bedrock', MODEL_CONTEXT_WINDOW_TOKENS: '4000' })).toContain(
+      'MODEL_MAX_OUTPUT_TOKENS: must be smaller than the context window (4000 tokens)',
+    );
+    expect(configError({ MODEL_PROVIDER: 'anthropic' })).toContain('MODEL_PROVIDER');
+    expect(configError({ MODEL_PROVIDER: 'bedrock', MODEL_PROMPT_CACHING: 'yes' })).toContain('MODEL_PROMPT_CACHING');
+  });
+
+  it('keeps an override first, whatever the provider', () => {
+    const scripted = new ScriptedModel();
+    const services = buildServices(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), { model: scripted });
+    expect((services.chat as unknown as { deps: { model: unknown } }).deps.model).toBe(scripted);
+  });
+});
