@@ -75,7 +75,7 @@ export class ChatService {
       userMessageId: userMessage.id,
       title: conversation.title,
     };
-    yield* this.answer(userId, conversation, userMessage.timestamp, signal);
+    yield* this.answer(userId, conversation, userMessage, signal);
   }
 
   /** `send` for callers that want the whole answer at once; a model failure throws. */
@@ -107,9 +107,10 @@ export class ChatService {
   private async *answer(
     userId: string,
     conversation: Conversation,
-    askedAt: string,
+    question: Message,
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent, void, undefined> {
+    const askedAt = question.timestamp;
     const messageId = this.deps.ids.newId();
     let content = '';
     let stored = false;
@@ -122,10 +123,11 @@ export class ChatService {
     };
 
     try {
-      const [history, documents] = await Promise.all([
+      const [messages, documents] = await Promise.all([
         this.deps.conversations.listMessages(userId, conversation.conversationId),
         this.deps.files.loadDocuments(userId, conversation.fileIds),
       ]);
+      const history = historyUpTo(messages, question);
       const { request, report } = buildPrompt({
         system: this.options.systemPrompt,
         documents,
@@ -206,4 +208,14 @@ function describeFailure(error: unknown): { code: string; message: string } {
 
 function errorKindOf(cause: unknown): DomainError['kind'] {
   return cause instanceof DomainError ? cause.kind : 'model_failed';
+}
+
+/**
+ * The history this answer is for: everything up to and including its question. Another send to the
+ * same conversation (a second tab, a retry) may have stored its question or answer since; those
+ * belong to that send's prompt, not to this one.
+ */
+function historyUpTo(messages: Message[], question: Message): Message[] {
+  const index = messages.findIndex((message) => message.id === question.id);
+  return index === -1 ? [...messages, question] : messages.slice(0, index + 1);
 }

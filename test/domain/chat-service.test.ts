@@ -82,6 +82,30 @@ describe('ChatService.send: a turn that goes well', () => {
   });
 });
 
+describe('ChatService.send: two sends to one conversation at once', () => {
+  it('answers each question from the history up to it, whatever the other stored meanwhile', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First question'));
+    const first = d.chat.send(USER, { message: 'From tab one', conversationId }, liveSignal());
+    expect((await first.next()).value).toMatchObject({ type: 'meta' }); // its question is stored
+
+    d.model.play(replyWith('Answer to tab two'));
+    const second = await send(d, 'From tab two', { conversationId });
+    expect(ofType(second, 'done')).toHaveLength(1);
+
+    d.model.play(replyWith('Answer to tab one'));
+    const rest = await collect(first);
+    expect(ofType(rest, 'done')).toHaveLength(1);
+    expect(d.model.requests.at(-1)?.messages).toEqual([
+      { role: 'user', content: 'First question' },
+      { role: 'assistant', content: 'Hello world' },
+      { role: 'user', content: 'From tab one' },
+    ]);
+    const contents = (await d.conversations.listMessages(USER, conversationId)).map((message) => message.content);
+    expect(contents).toEqual(['First question', 'Hello world', 'From tab one', 'From tab two', 'Answer to tab two', 'Answer to tab one']);
+  });
+});
+
 describe('ChatService.send: when the answer fails or stops', () => {
   it('keeps the partial answer of a model error, marked, and reports the DomainError code', async () => {
     const d = makeDomain();
