@@ -73,7 +73,7 @@ export class FileService {
     };
     const extracted = await this.extract(record, file.bytes);
     await this.deps.blobs.put(keys.blob, file.bytes, file.contentType);
-    return this.saveReady(record, extracted);
+    return this.saveReady(record, extracted, 'create');
   }
 
   /** The large-file path, step one: a presigned URL the browser PUTs the bytes to. */
@@ -119,7 +119,7 @@ export class FileService {
       if (!bytes) throw new DomainError('conflict', 'UPLOAD_MISSING', 'The uploaded file is gone: upload it again.');
       return this.extract(uploaded, bytes);
     });
-    return this.saveReady(uploaded, extracted);
+    return this.saveReady(uploaded, extracted, 'update');
   }
 
   async list(userId: string): Promise<FileContext[]> {
@@ -205,16 +205,14 @@ export class FileService {
       return await work();
     } catch (error) {
       if (error instanceof DomainError && error.kind !== 'conflict') {
-        await this.deps.catalog.put({ ...record, status: 'failed', error: { code: error.code, message: error.message } });
+        await this.deps.catalog.update({ ...record, status: 'failed', error: { code: error.code, message: error.message } });
       }
       throw error;
     }
   }
 
-  private async saveReady(
-    record: FileRecord,
-    extracted: ExtractedText,
-  ): Promise<FileContext> {
+  /** `update`: the record exists already (presigned path) and may have been deleted during extraction. */
+  private async saveReady(record: FileRecord, extracted: ExtractedText, save: 'create' | 'update'): Promise<FileContext> {
     const truncated = extracted.text.length > this.limits.maxExtractedChars;
     const text = truncated ? extracted.text.slice(0, this.limits.maxExtractedChars) : extracted.text;
     const textKey = fileKeys(record.userId, record.fileId, record.fileName).text;
@@ -231,7 +229,12 @@ export class FileService {
     if (extracted.pages !== undefined) ready.pages = extracted.pages;
     if (extracted.rows !== undefined) ready.rows = extracted.rows;
     if (truncated) ready.truncated = true;
-    await this.deps.catalog.put(ready);
+    if (save === 'create') {
+      await this.deps.catalog.put(ready);
+    } else if (!(await this.deps.catalog.update(ready))) {
+      await this.deps.blobs.deletePrefix(fileKeys(record.userId, record.fileId, record.fileName).prefix);
+      throw fileNotFound();
+    }
     return toFileContext(ready);
   }
 }

@@ -132,6 +132,15 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
       expect([...fileIds].sort()).toEqual(['f1', 'f2', 'f3']);
     });
 
+    it('keeps the files of 10 concurrent attaches, and never moves updatedAt back', async () => {
+      await store.create(alice, conversation('c1', at(0)));
+      await store.appendMessage(alice, 'c1', { ...message(0), timestamp: at(50) });
+      await Promise.all(Array.from({ length: 10 }, (_, n) => store.attachFiles(alice, 'c1', [`f${n}`, 'shared'], at(n + 1))));
+      const stored = await store.get(alice, 'c1');
+      expect([...(stored?.fileIds ?? [])].sort()).toEqual(['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7', 'f8', 'f9', 'shared']);
+      expect(stored?.updatedAt).toBe(at(50));
+    });
+
     it('appends messages oldest first and moves updatedAt to the last message, so the list order changes', async () => {
       await store.create(alice, conversation('c1', at(1)));
       await store.create(alice, conversation('c2', at(2)));

@@ -88,6 +88,18 @@ export function fileCatalogContract(name: string, makeCatalog: MakeFileCatalog):
       expect(await catalog.list(alice)).toEqual([replacement]);
     });
 
+    it('updates only a record that still exists, and only for its owner', async () => {
+      expect(await catalog.update(ready('gone', alice))).toBe(false);
+      expect(await catalog.get(alice, fileId('gone'))).toBeUndefined();
+      await catalog.put(failed('doc', alice));
+      expect(await catalog.update({ ...ready('doc', alice), userId: bob })).toBe(false);
+      expect(await catalog.update(ready('doc', alice))).toBe(true);
+      expect(await catalog.get(alice, fileId('doc'))).toEqual(ready('doc', alice));
+      await catalog.delete(alice, fileId('doc'));
+      expect(await catalog.update(ready('doc', alice))).toBe(false);
+      expect(await catalog.list(alice)).toEqual([]);
+    });
+
     it('deletes once, and only for the owner', async () => {
       await catalog.put(ready('notes', alice));
       expect(await catalog.delete(bob, fileId('notes'))).toBe(false);

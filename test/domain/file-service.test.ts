@@ -163,6 +163,21 @@ describe('FileService presigned uploads', () => {
     expect(await d.files.list(USER)).toEqual([first]);
   });
 
+  it('keeps a file deleted while its upload is being read deleted: no record, no text left', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', csv);
+    const read = d.blobs.get.bind(d.blobs);
+    d.blobs.get = async (key) => {
+      const bytes = await read(key);
+      await d.files.delete(USER, slot.fileId); // the user deletes it in another tab meanwhile
+      return bytes;
+    };
+    await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'not_found', code: 'FILE_NOT_FOUND' });
+    expect(await d.files.list(USER)).toEqual([]);
+    expect(await read(`${USER}/${slot.fileId}/text.txt`)).toBeUndefined();
+  });
+
   it('refuses an upload with another content type or more bytes than announced', async () => {
     const d = makeDomain();
     const slot = await announce(d);

@@ -57,6 +57,23 @@ export class DynamoDbFileCatalog implements FileCatalog {
     }
   }
 
+  async update(record: FileRecord): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: 'attribute_exists(file_id) AND user_id = :u',
+          ExpressionAttributeValues: { ':u': record.userId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async get(userId: string, fileId: string): Promise<FileRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { file_id: fileId }, ConsistentRead: true }));
     const item = Item as FileItem | undefined;

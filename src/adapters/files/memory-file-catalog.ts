@@ -9,6 +9,12 @@ export class MemoryFileCatalog implements FileCatalog {
     this.records.set(record.fileId, structuredClone(record));
   }
 
+  async update(record: FileRecord): Promise<boolean> {
+    if (this.records.get(record.fileId)?.userId !== record.userId) return false;
+    this.records.set(record.fileId, structuredClone(record));
+    return true;
+  }
+
   async get(userId: string, fileId: string): Promise<FileRecord | undefined> {
     const record = this.records.get(fileId);
     return record?.userId === userId ? structuredClone(record) : undefined;

@@ -132,17 +132,16 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async attachFiles(userId: string, conversationId: string, fileIds: string[], updatedAt: string): Promise<void> {
-    const conversation = await this.get(userId, conversationId);
-    if (!conversation) throw conversationNotFound();
-    const merged = [...new Set([...conversation.fileIds, ...fileIds])];
+    // One atomic append rather than read, merge, write: two sends attaching files at once both keep
+    // theirs. A file attached twice by racing sends appears twice in the list; reads drop the repeat.
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { user_id: userId, sk: conversationKey(conversationId) },
-          UpdateExpression: 'SET file_ids = :files',
+          UpdateExpression: 'SET file_ids = list_append(if_not_exists(file_ids, :none), :files)',
           ConditionExpression: 'attribute_exists(sk)',
-          ExpressionAttributeValues: { ':files': merged },
+          ExpressionAttributeValues: { ':files': fileIds, ':none': [] },
         }),
       );
     } catch (error) {
@@ -228,7 +227,7 @@ function expiry(isoTime: string): number {
 }
 
 function toConversation(item: ConversationItem): Conversation {
-  return { ...toSummaryItem(item), fileIds: item.file_ids ?? [] };
+  return { ...toSummaryItem(item), fileIds: [...new Set(item.file_ids ?? [])] };
 }
 
 function toSummaryItem(item: ConversationItem): ConversationSummary {

@@ -56,7 +56,7 @@ export class MemoryConversationStore implements ConversationStore {
     const stored = this.partition(userId).get(conversationId);
     if (!stored) throw conversationNotFound();
     stored.conversation.fileIds = [...new Set([...stored.conversation.fileIds, ...fileIds])];
-    stored.conversation.updatedAt = updatedAt;
+    if (updatedAt > stored.conversation.updatedAt) stored.conversation.updatedAt = updatedAt;
   }
 
   async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
