@@ -25,6 +25,13 @@ const MODEL_ERROR_KINDS = new Set<DomainError['kind']>(['throttled', 'model_fail
 /** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
 const TIMEOUT_RESERVE_MS = 3000;
 
+/**
+ * A comment line is sent when nothing else was for this long: CloudFront and API Gateway close an
+ * origin connection that stays silent (CloudFront after 60 s by default), and a long prompt can
+ * keep the model quiet before its first token. SSE clients ignore comment lines.
+ */
+export const KEEP_ALIVE_MS = 15_000;
+
 const toJson = (chat: CompletedChat) => ({
   conversationId: chat.conversationId,
   title: chat.title,
@@ -56,7 +63,11 @@ export function createChatHandler(services: AppServices): ApiHandler {
  * before the stream starts; once it has started, a failure is an `error` event. When the client
  * goes away, or the Lambda is about to time out, the model is stopped and the partial answer kept.
  */
-export function createChatStreamHandler(services: AppServices, responses: ResponseStreamFactory): StreamingHandler {
+export function createChatStreamHandler(
+  services: AppServices,
+  responses: ResponseStreamFactory,
+  { keepAliveMs = KEEP_ALIVE_MS }: { keepAliveMs?: number } = {},
+): StreamingHandler {
   const { logger } = services;
   return async (event, responseStream, context) => {
     const started = performance.now();
@@ -65,9 +76,14 @@ export function createChatStreamHandler(services: AppServices, responses: Respon
     const abort = new AbortController();
     const onClose = () => abort.abort(new Error('the client went away'));
     responseStream.once('close', onClose);
+    let timedOut = false;
     const deadline = context
-      ? setTimeout(() => abort.abort(new Error('the function is about to time out')), context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS)
+      ? setTimeout(() => {
+          timedOut = true;
+          abort.abort(new Error('the function is about to time out'));
+        }, context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS)
       : undefined;
+    let keepAlive: NodeJS.Timeout | undefined;
     const reply = (result: ApiResult) => {
       const out = responses.from(responseStream, { statusCode: result.statusCode, headers: stringHeaders(result.headers) });
       out.end(result.body);
@@ -92,6 +108,12 @@ export function createChatStreamHandler(services: AppServices, responses: Respon
       const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
       const modelCalled = performance.now();
       let firstTokenMs: number | undefined;
+      let lastWrite = performance.now();
+      keepAlive = setInterval(() => {
+        if (performance.now() - lastWrite < keepAliveMs) return;
+        lastWrite = performance.now();
+        if (!out.destroyed && !out.writableEnded) out.write(': keep-alive\n\n');
+      }, keepAliveMs / 3);
       try {
         for (let next = first; !next.done; next = await events.next()) {
           const chatEvent = next.value;
@@ -105,6 +127,18 @@ export function createChatStreamHandler(services: AppServices, responses: Respon
           }
           logModelFailure(chatEvent);
           await write(out, chatEventFrame(chatEvent));
+          lastWrite = performance.now();
+        }
+        if (timedOut) {
+          // The service kept the partial answer (stopped); the client still needs an ending.
+          recordChat(services.metrics, { errorCode: 'ANSWER_TIMEOUT', totalMs: performance.now() - started });
+          await write(
+            out,
+            sseFrame('error', {
+              code: 'ANSWER_TIMEOUT',
+              message: 'The answer took too long and was cut off. What arrived is kept; ask to continue.',
+            }),
+          );
         }
       } catch (error) {
         logger.error('chat stream failed', { requestId, error: error as Error });
@@ -115,6 +149,7 @@ export function createChatStreamHandler(services: AppServices, responses: Respon
       reply(failure(logger, error, requestId, 'POST /chat', headers));
     } finally {
       clearTimeout(deadline);
+      clearInterval(keepAlive);
       responseStream.off('close', onClose);
     }
 
