@@ -35,6 +35,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** Viewer-request function (cloudfront-js-2.0): a path whose last segment has no dot is an SPA route. */
+export const SPA_ROUTES_FUNCTION = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.substring(request.uri.lastIndexOf('/') + 1);
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}
+`;
+
 /**
  * CloudFront in front of the private site bucket (origin access control) and of the API: HTTPS
  * only, HTTP/2 and 3, SPA fallback to index.html, security headers on every response, and the
@@ -71,6 +80,20 @@ export class Frontend extends pulumi.ComponentResource {
       parent,
     );
 
+    // The SPA's own routes (/c/:id) are paths S3 has no file for: they get index.html. A CloudFront
+    // Function on the site behaviour only, rather than custom error responses, which would also turn
+    // the API's own 403 and 404 answers into a 200 page of HTML.
+    const spaRoutes = new aws.cloudfront.Function(
+      `${name}-spa-routes`,
+      {
+        runtime: 'cloudfront-js-2.0',
+        comment: 'Paths without a file extension are routes of the SPA: serve index.html',
+        publish: true,
+        code: SPA_ROUTES_FUNCTION,
+      },
+      parent,
+    );
+
     const apiPaths = [...new Set(API_ROUTES.flatMap((route) => {
       const first = `/${route.resource.split('/')[1]}`;
       return [first, `${first}/*`];
@@ -100,6 +123,7 @@ export class Frontend extends pulumi.ComponentResource {
           compress: true,
           cachePolicyId: CACHING_OPTIMIZED,
           responseHeadersPolicyId: headers.id,
+          functionAssociations: [{ eventType: 'viewer-request', functionArn: spaRoutes.arn }],
         },
         orderedCacheBehaviors: apiPaths.map((pathPattern) => ({
           pathPattern,
@@ -112,8 +136,6 @@ export class Frontend extends pulumi.ComponentResource {
           originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
           responseHeadersPolicyId: headers.id,
         })),
-        // The SPA's own routes (/c/:id) are files S3 does not have: serve the app.
-        customErrorResponses: [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: '/index.html', errorCachingMinTtl: 0 })),
         restrictions: { geoRestriction: { restrictionType: 'none' } },
         viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
       },

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/entrypoints/config.js';
@@ -143,7 +144,22 @@ describe('the Pulumi stack (mocks)', () => {
     const cdn = one('aws:cloudfront/distribution:Distribution', 'cdn');
     expect(cdn).toMatchObject({ httpVersion: 'http2and3', defaultRootObject: 'index.html' });
     expect((cdn.defaultCacheBehavior as { viewerProtocolPolicy: string }).viewerProtocolPolicy).toBe('redirect-to-https');
-    expect(cdn.customErrorResponses).toContainEqual(expect.objectContaining({ errorCode: 403, responseCode: 200, responsePagePath: '/index.html' }));
+    // SPA routes get index.html from a function on the site behaviour only: the API's 403/404 stay as they are.
+    expect(cdn.customErrorResponses ?? []).toEqual([]);
+    const spaRoutes = one('aws:cloudfront/function:Function', 'spa-routes');
+    expect(spaRoutes).toMatchObject({ runtime: 'cloudfront-js-2.0', publish: true });
+    expect((cdn.defaultCacheBehavior as { functionAssociations: unknown[] }).functionAssociations).toEqual([
+      { eventType: 'viewer-request', functionArn: expect.stringContaining('spa-routes') },
+    ]);
+    for (const behavior of cdn.orderedCacheBehaviors as Array<{ functionAssociations?: unknown[] }>) {
+      expect(behavior.functionAssociations ?? []).toEqual([]);
+    }
+    const handler = runInNewContext(`${spaRoutes.code as string}; handler`) as (event: { request: { uri: string } }) => { uri: string };
+    const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+    expect(rewrite('/c/01JD8Z')).toBe('/index.html');
+    expect(rewrite('/sign-in')).toBe('/index.html');
+    expect(rewrite('/assets/index-3f9a.js')).toBe('/assets/index-3f9a.js');
+    expect(rewrite('/config.json')).toBe('/config.json');
     const paths = (cdn.orderedCacheBehaviors as Array<{ pathPattern: string; targetOriginId: string }>).map((behavior) => behavior.pathPattern);
     expect(paths).toEqual(expect.arrayContaining(['/chat', '/conversations/*', '/files/*', '/health']));
     const security = one('aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy', 'security-headers').securityHeadersConfig as Record<string, Record<string, unknown>>;
