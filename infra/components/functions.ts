@@ -63,6 +63,8 @@ export class Functions extends pulumi.ComponentResource {
           { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [history] },
           readFiles,
           { actions: ['s3:GetObject'], resources: [objects] },
+          // Without ListBucket S3 answers a missing key with 403 AccessDenied instead of 404.
+          { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
           { actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], resources: model },
         ],
       },
@@ -90,7 +92,10 @@ export class Functions extends pulumi.ComponentResource {
         memoryMb: 2048,
         grants: [
           { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [files] },
-          { actions: ['s3:GetObject', 's3:PutObject'], resources: [objects] },
+          // Delete: the text of a file deleted while it was being read goes too.
+          { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects] },
+          // HeadObject on a key not uploaded yet must say 404 (UPLOAD_MISSING), which needs ListBucket.
+          { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
         ],
       },
     };
