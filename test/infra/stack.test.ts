@@ -227,10 +227,10 @@ describe('the stack and the code agree', () => {
   it('grants each role only the actions its function uses', () => {
     const allowed: Record<string, string[]> = {
       health: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      chat: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 'bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      chat: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 's3:GetObject', 's3:ListBucket', 'bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       conversations: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       files: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
-      'file-processor': ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 's3:PutObject'],
+      'file-processor': ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
     };
     for (const [fn, actions] of Object.entries(allowed)) {
       const policy = JSON.parse(one('aws:iam/rolePolicy:RolePolicy', `chat-${fn}-policy`).policy as string) as { Statement: Array<{ Action: string[] }> };
