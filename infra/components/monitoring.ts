@@ -1,6 +1,6 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { METRICS_NAMESPACE } from '../../src/entrypoints/http/chat-metrics.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../src/entrypoints/http/chat-metrics.js';
 
 export interface MonitoringArgs {
   functions: Record<string, aws.lambda.Function>;
@@ -86,6 +86,8 @@ export class Monitoring extends pulumi.ComponentResource {
         parent,
       );
     });
+    // The app's metrics carry Powertools' `service` dimension; a query without it would match nothing.
+    const tokenMetric = { namespace: METRICS_NAMESPACE, dimensions: { service: SERVICE_NAME }, period: 86_400, stat: 'Sum' };
     new aws.cloudwatch.MetricAlarm(
       `${name}-token-budget`,
       {
@@ -94,8 +96,8 @@ export class Monitoring extends pulumi.ComponentResource {
         threshold: args.dailyTokenBudget,
         evaluationPeriods: 1,
         metricQueries: [
-          { id: 'tokensIn', metric: { namespace: METRICS_NAMESPACE, metricName: 'InputTokens', period: 86_400, stat: 'Sum' } },
-          { id: 'tokensOut', metric: { namespace: METRICS_NAMESPACE, metricName: 'OutputTokens', period: 86_400, stat: 'Sum' } },
+          { id: 'tokensIn', metric: { ...tokenMetric, metricName: 'InputTokens' } },
+          { id: 'tokensOut', metric: { ...tokenMetric, metricName: 'OutputTokens' } },
           { id: 'tokens', expression: 'tokensIn + tokensOut', label: 'tokens a day', returnData: true },
         ],
         ...notify,

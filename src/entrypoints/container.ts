@@ -31,7 +31,7 @@ import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
 import type { AppConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
-import { METRICS_NAMESPACE } from './http/chat-metrics.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './http/chat-metrics.js';
 import { TOKENS } from './tokens.js';
 
 /** What the entrypoints use. Everything else stays inside the container. */
@@ -65,10 +65,10 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   container.bind<AppConfig>(TOKENS.Config).toConstantValue(config);
   container
     .bind<Logger>(TOKENS.Logger)
-    .toResolvedValue(() => new Logger({ serviceName: 'claude-serverless-chat', logLevel: config.logLevel }));
+    .toResolvedValue(() => new Logger({ serviceName: SERVICE_NAME, logLevel: config.logLevel }));
   container
     .bind<Metrics>(TOKENS.Metrics)
-    .toResolvedValue(() => new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'claude-serverless-chat' }));
+    .toResolvedValue(() => new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }));
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind<IdGenerator>(TOKENS.Ids).toConstantValue(overrides.ids ?? new RandomIdGenerator());
 

@@ -38,6 +38,8 @@ describe('chat metrics', () => {
     expect(stream.events.at(-1)?.event).toBe('done');
     const emf = emfLines().at(-1)!;
     expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe('ClaudeServerlessChat');
+    // The dimension the stack's token budget alarm names.
+    expect(emf).toMatchObject({ service: 'claude-serverless-chat' });
     expect(emf).toMatchObject({ InputTokens: 10, OutputTokens: 2, ChatAnswers: 1 });
     expect(emf.ChatLatency).toEqual(expect.any(Number));
     expect(emf.ModelFirstTokenLatency).toEqual(expect.any(Number));

@@ -2,6 +2,7 @@ import { runInNewContext } from 'node:vm';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/entrypoints/config.js';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../src/entrypoints/http/chat-metrics.js';
 
 interface Registered {
   type: string;
@@ -199,6 +200,13 @@ describe('monitoring', () => {
     expect(alarms).toEqual(expect.arrayContaining(['chat-api-latency', 'chat-table-0-throttling', 'chat-table-1-throttling', 'chat-token-budget']));
     expect(one('aws:cloudwatch/metricAlarm:MetricAlarm', 'api-latency')).toMatchObject({ threshold: 5000 });
     expect(one('aws:cloudwatch/metricAlarm:MetricAlarm', 'chat-error-rate')).toMatchObject({ threshold: 5 });
+  });
+
+  it('watches the token metrics under the dimensions the app publishes them with', () => {
+    const queries = one('aws:cloudwatch/metricAlarm:MetricAlarm', 'token-budget').metricQueries as Array<{ metric?: { namespace: string; dimensions: Record<string, string> } }>;
+    for (const { metric } of queries.filter((query) => query.metric)) {
+      expect(metric).toMatchObject({ namespace: METRICS_NAMESPACE, dimensions: { service: SERVICE_NAME } });
+    }
   });
 });
 

@@ -3,6 +3,8 @@ import type { TokenUsage } from '../../domain/conversation.js';
 
 /** The CloudWatch namespace of the app's metrics; the stack's alarms read the same one. */
 export const METRICS_NAMESPACE = 'ClaudeServerlessChat';
+/** Powertools adds it to every metric as the `service` dimension: alarms must name it too. */
+export const SERVICE_NAME = 'claude-serverless-chat';
 
 export interface ChatOutcome {
   usage?: TokenUsage;
