@@ -32,6 +32,8 @@ interface FunctionSpec {
  */
 export class Functions extends pulumi.ComponentResource {
   readonly byName: Record<FunctionName, aws.lambda.Function>;
+  /** Not behind the API: removes the messages of conversations TTL deleted, from the table's stream. */
+  readonly historyExpiry: aws.lambda.Function;
 
   constructor(name: string, args: FunctionsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('chat:index:Functions', name, {}, opts);
@@ -119,7 +121,49 @@ export class Functions extends pulumi.ComponentResource {
     this.byName = Object.fromEntries(
       entries.map(([fn, spec]) => [fn, this.lambda(`${name}-${spec.bundle}`, spec, args, environment)]),
     ) as Record<FunctionName, aws.lambda.Function>;
-    this.registerOutputs(Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])));
+    this.historyExpiry = this.lambda(
+      `${name}-history-expiry`,
+      {
+        bundle: 'history-expiry',
+        timeoutSeconds: 60,
+        memoryMb: 256,
+        grants: [
+          { actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'], resources: [history] },
+          {
+            actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+            resources: [args.chatHistoryTable.streamArn],
+          },
+        ],
+      },
+      args,
+      { CHAT_HISTORY_TABLE: args.chatHistoryTable.name },
+    );
+    new aws.lambda.EventSourceMapping(
+      `${name}-history-expiry-stream`,
+      {
+        eventSourceArn: args.chatHistoryTable.streamArn,
+        functionName: this.historyExpiry.arn,
+        startingPosition: 'LATEST',
+        batchSize: 100,
+        maximumRetryAttempts: 10,
+        bisectBatchOnFunctionError: true,
+        functionResponseTypes: ['ReportBatchItemFailures'],
+        // Invoked only for TTL's deletions of conversation items (not messages, not users' deletes).
+        filterCriteria: {
+          filters: [
+            {
+              pattern: JSON.stringify({
+                eventName: ['REMOVE'],
+                userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
+                dynamodb: { Keys: { sk: { S: [{ prefix: 'CONV#' }] } } },
+              }),
+            },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [this.historyExpiry] },
+    );
+    this.registerOutputs({ ...Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])), historyExpiry: this.historyExpiry.name });
   }
 
   private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string> | undefined>): aws.lambda.Function {
@@ -134,7 +178,7 @@ export class Functions extends pulumi.ComponentResource {
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${logGroup.arn}:*`] },
       ...spec.grants,
     ];
-    new aws.iam.RolePolicy(
+    const policy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: role.id,
@@ -160,7 +204,8 @@ export class Functions extends pulumi.ComponentResource {
         environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...environment } },
         loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       },
-      parent,
+      // Its permissions exist before it can run (an event source mapping checks them at creation).
+      { parent: this, dependsOn: [policy] },
     );
   }
 }

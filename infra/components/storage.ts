@@ -23,7 +23,12 @@ export class Storage extends pulumi.ComponentResource {
     super('chat:index:Storage', name, {}, opts);
     const parent = { parent: this };
 
-    this.chatHistory = new aws.dynamodb.Table(`${name}-chat-history`, tableArgs(chatHistoryTable('unused')), parent);
+    this.chatHistory = new aws.dynamodb.Table(
+      `${name}-chat-history`,
+      // Keys only: the stream tells the sweeper which conversation TTL removed (see history-expiry).
+      { ...tableArgs(chatHistoryTable('unused')), streamEnabled: true, streamViewType: 'KEYS_ONLY' },
+      parent,
+    );
     this.fileMetadata = new aws.dynamodb.Table(`${name}-file-metadata`, tableArgs(fileMetadataTable('unused')), parent);
 
     this.uploadsName = `${name}-uploads`;

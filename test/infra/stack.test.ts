@@ -108,6 +108,16 @@ describe('the Pulumi stack (mocks)', () => {
     expect(one('aws:s3/bucketVersioning:BucketVersioning', 'site-versioning')).toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
   });
 
+  it('sweeps the messages of conversations TTL removed, from a keys-only stream filtered to those removals', () => {
+    expect(one('aws:dynamodb/table:Table', 'chat-history')).toMatchObject({ streamEnabled: true, streamViewType: 'KEYS_ONLY' });
+    const mapping = one('aws:lambda/eventSourceMapping:EventSourceMapping', 'history-expiry-stream');
+    expect(mapping).toMatchObject({ functionResponseTypes: ['ReportBatchItemFailures'], bisectBatchOnFunctionError: true });
+    const filters = (mapping.filterCriteria as { filters: Array<{ pattern: string }> }).filters;
+    expect(filters.map((filter) => JSON.parse(filter.pattern) as unknown)).toEqual([
+      expect.objectContaining({ eventName: ['REMOVE'], userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] } }),
+    ]);
+  });
+
   it('has a user pool with email sign-in and a secretless client allowing SRP and refresh only', () => {
     expect(one('aws:cognito/userPool:UserPool', 'users')).toMatchObject({ usernameAttributes: ['email'], autoVerifiedAttributes: ['email'], mfaConfiguration: 'OFF' });
     expect(one('aws:cognito/userPoolClient:UserPoolClient', 'web')).toMatchObject({
@@ -120,7 +130,14 @@ describe('the Pulumi stack (mocks)', () => {
 
   it('runs one Node.js 22 arm64 function per entrypoint, each with a log group', () => {
     const functions = ofType('aws:lambda/function:Function');
-    expect(functions.map((fn) => fn.name).sort()).toEqual(['chat-chat', 'chat-conversations', 'chat-file-processor', 'chat-files', 'chat-health']);
+    expect(functions.map((fn) => fn.name).sort()).toEqual([
+      'chat-chat',
+      'chat-conversations',
+      'chat-file-processor',
+      'chat-files',
+      'chat-health',
+      'chat-history-expiry',
+    ]);
     for (const fn of functions) {
       expect(fn.inputs).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
     }
@@ -132,7 +149,7 @@ describe('the Pulumi stack (mocks)', () => {
     const policies = ofType('aws:iam/rolePolicy:RolePolicy').map((policy) => JSON.parse(policy.inputs.policy as string) as {
       Statement: Array<{ Action: string[]; Resource: string[] }>;
     });
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(6);
     for (const statement of policies.flatMap((policy) => policy.Statement)) {
       for (const action of statement.Action) expect(action).not.toContain('*');
       for (const resource of statement.Resource) expect(resource).not.toBe('*');
@@ -212,7 +229,9 @@ describe('monitoring', () => {
 
 describe('the stack and the code agree', () => {
   it('gives every function an environment the composition root accepts, naming the stack tables and bucket', () => {
-    for (const fn of ofType('aws:lambda/function:Function')) {
+    const apiFunctions = ofType('aws:lambda/function:Function').filter((fn) => fn.name !== 'chat-history-expiry');
+    expect(apiFunctions).toHaveLength(5);
+    for (const fn of apiFunctions) {
       const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
       const config = loadConfig(variables);
       expect(config.auth.mode, fn.name).toBe('cognito');
@@ -223,6 +242,11 @@ describe('the stack and the code agree', () => {
         uploadBucket: expect.stringContaining('uploads'),
       });
     }
+  });
+
+  it('tells the expiry sweeper, which reads no configuration but its table, the stack table', () => {
+    const variables = (one('aws:lambda/function:Function', 'history-expiry').environment as { variables: Record<string, string> }).variables;
+    expect(variables.CHAT_HISTORY_TABLE).toContain('chat-history');
   });
 
   it('allows no wildcard origin in the CSP', () => {
@@ -239,6 +263,7 @@ describe('the stack and the code agree', () => {
       conversations: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       files: ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
       'file-processor': ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:GetItem', 'dynamodb:PutItem', 's3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'],
+      'history-expiry': ['logs:CreateLogStream', 'logs:PutLogEvents', 'dynamodb:Query', 'dynamodb:BatchWriteItem', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
     };
     for (const [fn, actions] of Object.entries(allowed)) {
       const policy = JSON.parse(one('aws:iam/rolePolicy:RolePolicy', `chat-${fn}-policy`).policy as string) as { Statement: Array<{ Action: string[] }> };

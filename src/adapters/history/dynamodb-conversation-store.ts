@@ -18,7 +18,7 @@ const TTL_SECONDS = 90 * 24 * 3600;
 
 const conversationKey = (conversationId: string) => `CONV#${conversationId}`;
 /** Message keys sort by time within their conversation: `CONV#<id>#MSG#<timestamp>#<message id>`. */
-const messagePrefix = (conversationId: string) => `CONV#${conversationId}#MSG#`;
+export const messagePrefix = (conversationId: string) => `CONV#${conversationId}#MSG#`;
 
 interface ConversationItem {
   user_id: string;
