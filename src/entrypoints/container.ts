@@ -4,6 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Container } from 'inversify';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier.js';
+import { VerifiedTokenCache } from '../adapters/auth/verified-token-cache.js';
 import { LocalTokenIssuer } from '../adapters/auth/local-token-issuer.js';
 import { createDynamoDbClient, createS3Client, type AwsClientOptions } from '../adapters/aws/clients.js';
 import { MemoryBlobStore } from '../adapters/blobs/memory-blob-store.js';
@@ -105,7 +106,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
     chat: container.get<ChatService>(TOKENS.ChatService),
     conversations: container.get<ConversationService>(TOKENS.ConversationService),
     files: container.get<FileService>(TOKENS.FileService),
-    verifier: container.get<TokenVerifier>(TOKENS.TokenVerifier),
+    verifier: new VerifiedTokenCache(container.get<TokenVerifier>(TOKENS.TokenVerifier)),
   };
   if (container.isBound(TOKENS.LocalTokenIssuer)) services.localIssuer = container.get<LocalTokenIssuer>(TOKENS.LocalTokenIssuer);
   if (container.isBound(TOKENS.LocalUploads)) services.localUploads = container.get<MemoryBlobStore>(TOKENS.LocalUploads);

@@ -19,7 +19,10 @@ export class LocalResponseStream extends Writable {
   sendPrelude(prelude: Prelude): void {
     if (this.res.headersSent) return;
     this.res.writeHead(prelude.statusCode, prelude.headers);
-    this.res.flushHeaders();
+    // Headers and whatever the handler writes in the same tick leave in one packet (a JSON answer
+    // is written whole at once); a stream's later frames go out as they come.
+    this.res.cork();
+    process.nextTick(() => this.res.uncork());
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
