@@ -60,7 +60,9 @@ export class Functions extends pulumi.ComponentResource {
         bundle: 'chat',
         // Answers of 4,000 tokens stream for a minute or two: beyond the seed's 30 s.
         timeoutSeconds: 300,
-        memoryMb: 1024,
+        // Mostly waiting on the model, and billed for the wait: memory is the cost lever
+        // (bench: cost model). 512 MB leaves room for documents in the prompt.
+        memoryMb: 512,
         grants: [
           { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [history] },
           readFiles,
