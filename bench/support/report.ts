@@ -24,9 +24,9 @@ export function printTable(result: BenchResult): void {
   }
 }
 
-export function writeResults(results: BenchResult[], dir = 'bench/results'): string {
+export function writeResults(results: BenchResult[], dir = 'bench/results', fileName = 'latest.json'): string {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'latest.json');
+  const file = join(dir, fileName);
   writeFileSync(
     file,
     `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
