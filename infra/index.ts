@@ -39,6 +39,7 @@ const api = new Api('chat', {
   siteOrigin: allowedOrigins[0] ?? '',
   throttle: { rateLimit: config.getNumber('apiRateLimit') ?? 50, burstLimit: config.getNumber('apiBurstLimit') ?? 100 },
   logRetentionDays,
+  manageAccountLogsRole: config.getBoolean('manageApiGatewayLogsRole') ?? true,
 });
 
 const region = new pulumi.Config('aws').require('region');

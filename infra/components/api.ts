@@ -10,6 +10,11 @@ export interface ApiArgs {
   siteOrigin: pulumi.Input<string>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
+  /**
+   * Set the account's API Gateway CloudWatch role (one per account and region), without which a
+   * fresh account cannot deploy a stage with access logs. Off when another stack manages it.
+   */
+  manageAccountLogsRole: boolean;
 }
 
 /**
@@ -34,6 +39,8 @@ export class Api extends pulumi.ComponentResource {
 
     const resources = this.resourceTree(name);
     const dependencies: pulumi.Resource[] = [];
+    // What a deployment freezes: any change in it must make a new deployment (see below).
+    const deployedShape: pulumi.Output<unknown>[] = [];
     for (const route of API_ROUTES) {
       const slug = slugOf(`${route.method}${route.resource}`);
       const resourceId = resources.get(route.resource)!.id;
@@ -74,8 +81,15 @@ export class Api extends pulumi.ComponentResource {
         parent,
       );
       dependencies.push(method, integration);
+      deployedShape.push(
+        pulumi.all([method.httpMethod, method.authorization, integration.uri, integration.responseTransferMode, integration.timeoutMilliseconds]),
+      );
     }
-    for (const [path, resource] of resources) dependencies.push(...this.preflight(name, path, resource, args.siteOrigin));
+    for (const [path, resource] of resources) {
+      const preflight = this.preflight(name, path, resource, args.siteOrigin);
+      dependencies.push(...preflight);
+      deployedShape.push(pulumi.output((preflight.at(-1) as aws.apigateway.IntegrationResponse).responseParameters));
+    }
     for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
       // Authorizer refusals come from API Gateway itself: the browser must still be able to read them.
       new aws.apigateway.Response(
@@ -93,12 +107,18 @@ export class Api extends pulumi.ComponentResource {
       `${name}-deployment`,
       {
         restApi: this.restApi.id,
-        // A new deployment whenever the routes change.
-        triggers: { routes: createHash('sha256').update(JSON.stringify(API_ROUTES)).digest('hex') },
+        // A deployment is a snapshot: without a new one, changed routes, integrations (a function
+        // replaced, streaming switched) or CORS answers would not reach the stage.
+        triggers: {
+          redeployment: pulumi
+            .all(deployedShape)
+            .apply((shape) => createHash('sha256').update(JSON.stringify([API_ROUTES, shape])).digest('hex')),
+        },
       },
       { parent: this, dependsOn: dependencies },
     );
     const accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: args.logRetentionDays }, parent);
+    const logsRoleSet = args.manageAccountLogsRole ? [this.accountLogsRole(name)] : [];
     this.stage = new aws.apigateway.Stage(
       `${name}-stage`,
       {
@@ -118,7 +138,7 @@ export class Api extends pulumi.ComponentResource {
           }),
         },
       },
-      parent,
+      { parent: this, dependsOn: logsRoleSet },
     );
     new aws.apigateway.MethodSettings(
       `${name}-throttling`,
@@ -132,6 +152,22 @@ export class Api extends pulumi.ComponentResource {
     );
     this.url = this.stage.invokeUrl;
     this.registerOutputs({ url: this.url });
+  }
+
+  /** The role API Gateway writes logs with, set on the account (AWS's managed policy for it). */
+  private accountLogsRole(name: string): aws.apigateway.Account {
+    const parent = { parent: this };
+    const role = new aws.iam.Role(
+      `${name}-cloudwatch-role`,
+      { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'apigateway.amazonaws.com' }) },
+      parent,
+    );
+    const attachment = new aws.iam.RolePolicyAttachment(
+      `${name}-cloudwatch-policy`,
+      { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' },
+      parent,
+    );
+    return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
   }
 
   /** One API Gateway resource per path segment of the route table, parents first. */

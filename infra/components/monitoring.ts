@@ -68,6 +68,24 @@ export class Monitoring extends pulumi.ComponentResource {
       },
       parent,
     );
+    // Errors API Gateway answers itself (authorizer, integration timeouts) never reach a function's own metrics.
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-api-5xx`,
+      {
+        alarmDescription: 'API 5XX answers: more than 5 in 5 minutes',
+        namespace: 'AWS/ApiGateway',
+        metricName: '5XXError',
+        dimensions: { ApiName: args.apiName, Stage: args.apiStage },
+        statistic: 'Sum',
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 5,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        ...notify,
+      },
+      parent,
+    );
     args.tables.forEach((table, index) => {
       new aws.cloudwatch.MetricAlarm(
         `${name}-table-${index}-throttling`,

@@ -207,6 +207,14 @@ describe('the Pulumi stack (mocks)', () => {
     expect(stage.accessLogSettings).toBeDefined();
     expect(one('aws:apigateway/methodSettings:MethodSettings', 'throttling')).toMatchObject({ methodPath: '*/*' });
   });
+
+  it('sets the account CloudWatch role access logs need, and redeploys when what is deployed changes', () => {
+    expect(one('aws:apigateway/account:Account', 'account').cloudwatchRoleArn).toContain('cloudwatch-role');
+    const attachment = one('aws:iam/rolePolicyAttachment:RolePolicyAttachment', 'cloudwatch-policy');
+    expect(attachment.policyArn).toBe('arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs');
+    const triggers = one('aws:apigateway/deployment:Deployment', 'deployment').triggers as Record<string, string>;
+    expect(triggers.redeployment).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
 
 describe('monitoring', () => {
@@ -214,7 +222,7 @@ describe('monitoring', () => {
     expect(ofType('aws:sns/topic:Topic')).toHaveLength(1);
     const alarms = ofType('aws:cloudwatch/metricAlarm:MetricAlarm').map((alarm) => alarm.name);
     expect(alarms.filter((name) => name.endsWith('-error-rate'))).toHaveLength(5);
-    expect(alarms).toEqual(expect.arrayContaining(['chat-api-latency', 'chat-table-0-throttling', 'chat-table-1-throttling', 'chat-token-budget']));
+    expect(alarms).toEqual(expect.arrayContaining(['chat-api-latency', 'chat-api-5xx', 'chat-table-0-throttling', 'chat-table-1-throttling', 'chat-token-budget']));
     expect(one('aws:cloudwatch/metricAlarm:MetricAlarm', 'api-latency')).toMatchObject({ threshold: 5000 });
     expect(one('aws:cloudwatch/metricAlarm:MetricAlarm', 'chat-error-rate')).toMatchObject({ threshold: 5 });
   });
