@@ -81,7 +81,6 @@ export class Monitoring extends pulumi.ComponentResource {
         evaluationPeriods: 1,
         threshold: 5,
         comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
         ...notify,
       },
       parent,
