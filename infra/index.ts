@@ -51,6 +51,16 @@ const frontend = new Frontend('chat', {
   uploadsHost: storage.uploads.bucketRegionalDomainName,
   siteConfig: pulumi.all([auth.userPool.id, auth.client.id]).apply(([userPoolId, clientId]) => ({
     auth: { mode: 'cognito', region, userPoolId, clientId },
+    // What the SPA shows under each answer: its cost and how full the context is.
+    model: {
+      id: config.require('modelId'),
+      contextWindowTokens: config.getNumber('modelContextWindowTokens') ?? 200_000,
+      pricing: {
+        inputPerMTok: config.getNumber('modelPriceInputPerMTok') ?? 3,
+        outputPerMTok: config.getNumber('modelPriceOutputPerMTok') ?? 15,
+        currency: 'USD',
+      },
+    },
   })),
   distDir: config.get('webDistDir') ?? 'web/dist',
 });

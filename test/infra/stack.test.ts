@@ -190,6 +190,11 @@ describe('the Pulumi stack (mocks)', () => {
     expect(config).toEqual({
       apiUrl: 'https://d111.cloudfront.net',
       auth: { mode: 'cognito', region: 'eu-west-1', userPoolId: expect.any(String), clientId: expect.any(String) },
+      model: {
+        id: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        contextWindowTokens: 200_000,
+        pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' },
+      },
     });
   });
 
