@@ -16,6 +16,7 @@ const LAMBDA_ENV = {
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
+  CHAT_HISTORY_TABLE: 'chat-history',
   LOG_LEVEL: 'SILENT',
 };
 
