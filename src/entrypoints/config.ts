@@ -82,6 +82,9 @@ const EnvSchema = z
     EXTRACTION_TIMEOUT_MS: count(20_000),
 
     ALLOWED_ORIGINS: list,
+    /** USD per million tokens, shown to users as each answer's estimated cost (Claude Sonnet 4.5 list prices). */
+    MODEL_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).default(3),
+    MODEL_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(15),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
     /** The server's own URL, for links it hands out (set by the local server once it listens). */
     PUBLIC_URL: z.url().optional(),
@@ -149,6 +152,7 @@ export interface AppConfig {
   files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number };
   extraction: { maxPdfPages: number; maxCsvRows: number; maxArchiveExpandedBytes: number; timeoutMs: number };
   allowedOrigins: string[];
+  pricing: { inputPerMTok: number; outputPerMTok: number; currency: 'USD' };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   publicUrl?: string;
 }
@@ -218,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       timeoutMs: e.EXTRACTION_TIMEOUT_MS,
     },
     allowedOrigins: e.ALLOWED_ORIGINS,
+    pricing: { inputPerMTok: e.MODEL_PRICE_INPUT_PER_MTOK, outputPerMTok: e.MODEL_PRICE_OUTPUT_PER_MTOK, currency: 'USD' },
     logLevel: e.LOG_LEVEL,
   };
   if (e.PUBLIC_URL) config.publicUrl = e.PUBLIC_URL.replace(/\/$/, '');

@@ -66,7 +66,11 @@ describe('authentication', () => {
   it('serves /config.json without a token, in local mode', async () => {
     const res = await app.api('/config.json');
     expect(res.status).toBe(200);
-    expect(res.json).toEqual({ apiUrl: app.url, auth: { mode: 'local' } });
+    expect(res.json).toEqual({
+      apiUrl: app.url,
+      auth: { mode: 'local' },
+      model: { id: 'offline', contextWindowTokens: 200_000, pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' } },
+    });
   });
 
   it('signs in locally and accepts its own ID token', async () => {

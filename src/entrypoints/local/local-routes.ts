@@ -15,7 +15,13 @@ export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: 
     auth.mode === 'local'
       ? { mode: 'local' }
       : { mode: 'cognito', region: auth.region, userPoolId: auth.userPoolId, clientId: auth.clientId };
-  sendJson(res, 200, { apiUrl, auth: authConfig });
+  // As the stack writes it on AWS: what the SPA needs to show each answer's cost and context use.
+  const { model, pricing } = services.config;
+  const modelInfo =
+    model.provider === 'offline'
+      ? { id: 'offline', contextWindowTokens: 200_000, pricing }
+      : { id: model.modelId, contextWindowTokens: model.limits.contextWindowTokens, pricing };
+  sendJson(res, 200, { apiUrl, auth: authConfig, model: modelInfo });
 }
 
 const TokenRequest = z

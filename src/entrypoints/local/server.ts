@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDynamoDbClient } from '../../adapters/aws/clients.js';
@@ -20,6 +21,12 @@ import { startEmbeddedStores, type EmbeddedStores } from './embedded-stores.js';
 import { issueLocalToken, receiveUpload, serveConfig } from './local-routes.js';
 import { toProxyEvent } from './proxy-event.js';
 import { LocalResponseStream, localHttpResponseStream } from './response-stream.js';
+import { serveStaticSite } from './static-site.js';
+
+/** The built SPA, served on the API's port as CloudFront serves it on AWS. */
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** First path segments that belong to the API (or to the local stand-ins): never the SPA's. */
+const API_ROOTS = new Set(['chat', 'conversations', 'files', 'health', 'local-auth', 'local-uploads']);
 
 export interface LocalServerOptions {
   /** Environment to read the configuration from (default: process.env). `STORE` defaults to `memory` here. */
@@ -27,6 +34,8 @@ export interface LocalServerOptions {
   /** 0 picks a free port. Default: `PORT` from env, else 3000. */
   port?: number;
   overrides?: Overrides;
+  /** The built SPA to serve (default web/dist). */
+  webDist?: string;
 }
 
 export interface LocalServer {
@@ -38,12 +47,39 @@ export interface LocalServer {
 /** Lambda's request payload limit: the local server refuses what AWS would refuse. */
 const MAX_EVENT_BYTES = 6 * 1024 * 1024;
 
-/** Headers CloudFront's response headers policy adds in production. */
+/** Headers CloudFront's response headers policy adds in production (infra/components/frontend.ts). */
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'strict-origin-when-cross-origin',
+  // Browsers ignore it over plain HTTP; it is here so that the local answers match CloudFront's.
+  'Strict-Transport-Security': 'max-age=63072000; includeSubDomains; preload',
 };
+
+/** CloudFront's CSP, with the places this server sends the browser to instead of AWS's. */
+function contentSecurityPolicy(connectTo: string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src ${["'self'", ...connectTo].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
+/**
+ * Only requests addressed to this machine by name: a web page cannot reach the local API by
+ * pointing a DNS name of its own at 127.0.0.1 (DNS rebinding), as local sign-in needs no password.
+ */
+function isLoopbackHost(host: string | undefined, port: number): boolean {
+  if (!host) return false;
+  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+}
 
 /**
  * The whole app on one port of 127.0.0.1: each API request becomes an API Gateway proxy event for
@@ -53,8 +89,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const env = options.env ?? process.env;
   const port = options.port ?? Number(env.PORT ?? 3000);
   const server = createServer();
+  // Requests that arrive while the stores start get a clear answer instead of waiting forever.
+  const starting = (_req: IncomingMessage, res: ServerResponse) =>
+    sendJson(res, 503, { error: { code: 'STARTING', message: 'The server is starting. Try again in a moment.', requestId: randomUUID() } }, { 'Retry-After': '1' });
+  server.on('request', starting);
   await listen(server, port);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const boundPort = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${boundPort}`;
+  const webDist = options.webDist ?? DEFAULT_WEB_DIST;
 
   let services: AppServices;
   let embedded: EmbeddedStores | undefined;
@@ -96,6 +138,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     if (methods.length > 0) {
       throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed here; use ${methods.join(' or ')}.`);
     }
+    const apiPath = API_ROOTS.has(path.split('/')[1] ?? '');
+    if (!apiPath && (method === 'GET' || method === 'HEAD')) return serveStaticSite(req, res, webDist, path);
     throw new HttpError(404, 'ROUTE_NOT_FOUND', `There is no ${method} ${path}.`);
   }
 
@@ -112,9 +156,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     res.end(payload);
   }
 
+  const csp = contentSecurityPolicy(embedded ? [embedded.s3Endpoint] : []);
+  server.off('request', starting);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    res.setHeader('Content-Security-Policy', csp);
+    if (!isLoopbackHost(req.headers.host, boundPort)) {
+      sendJson(res, 421, { error: { code: 'HOST_NOT_ALLOWED', message: 'This server answers requests to 127.0.0.1 or localhost only.', requestId } });
+      req.resume();
+      return;
+    }
     route(req, res, requestId).catch((error: unknown) => {
       const reply = toErrorReply(error);
       if (!reply.expected) services.logger.error('local server failed', { requestId, error: error as Error });
