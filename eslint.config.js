@@ -1,9 +1,10 @@
 import js from '@eslint/js';
+import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.data/', 'coverage/', 'test-results/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', '.data/', 'coverage/', 'test-results/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -16,6 +17,24 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       // Async functions without await implement async ports (in-memory adapters): that is intended.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  // The SPA: Vue single-file components, TypeScript inside, browser globals.
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['web/**/*.vue', 'web/**/*.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Prettier-style layout is not what we review: the formatter's business, not the linter's.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
     },
   },
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },

@@ -1,3 +1,4 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 // Servers under test log nothing unless a test asks for it.
@@ -16,6 +17,8 @@ export default defineConfig({
         extends: true,
         test: { name: 'http-on-embedded-stores', include: ['test/http/**/*.test.ts'], env: { ...env, HTTP_TEST_STORE: 'embedded' } },
       },
+      // The SPA's component and store tests, beside the code, in a simulated DOM.
+      { plugins: [vue()], define: { global: 'globalThis' }, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'happy-dom', env } },
       // `npm run test:load`: minutes, not seconds, so not part of `npm test`.
       { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], env } },
       // `npm run test:corpus`: real documents from ../shared/corpus (or CORPUS_DIR), outside the repository.

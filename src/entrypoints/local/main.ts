@@ -1,5 +1,6 @@
 import { ConfigError } from '../config.js';
 import { startLocalServer } from './server.js';
+import { ensureWebBuilt } from './web-build.js';
 
 /** `npm start`: the whole app on 127.0.0.1, offline, on its embedded defaults. */
 // The SDK's notice that it will need Node 22 in 2027 says nothing to someone running the app.
@@ -8,6 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
 try {
+  ensureWebBuilt();
   // `npm start` keeps its data: embedded DynamoDB and S3 stand-ins under .data/ unless STORE says otherwise.
   const server = await startLocalServer({ env: { STORE: 'embedded', ...process.env } });
   const { config } = server.services;

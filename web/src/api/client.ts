@@ -1,0 +1,121 @@
+import { readEvents } from './sse';
+import type { ChatEvent, Conversation, ConversationSummary, FileContext, Page, SiteConfig, UploadSlot } from './types';
+
+/** An error the API answered with (`{"error": {"code", "message", "requestId"}}`), or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Worth trying again as is: the network, a busy model, a server hiccup. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface ApiClientOptions {
+  /** The browser's fetch, or a test's. */
+  fetch: typeof fetch;
+  baseUrl: string;
+  /** The current ID token (refreshed by the session when needed). */
+  getToken: () => Promise<string | undefined>;
+}
+
+export interface SendMessage {
+  conversationId?: string;
+  message: string;
+  fileIds?: string[];
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** Every call the SPA makes to the API. It knows HTTP, not the stores. */
+export function createApiClient(options: ApiClientOptions) {
+  const base = options.baseUrl.replace(/\/$/, '');
+
+  async function request(path: string, init: RequestInit = {}): Promise<Response> {
+    const token = await options.getToken();
+    const headers = new Headers(init.headers);
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
+    let response: Response;
+    try {
+      response = await options.fetch(`${base}${path}`, { ...init, headers });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(0, 'NETWORK_ERROR', 'The server cannot be reached. Check your connection and try again.');
+    }
+    if (!response.ok) throw await toApiError(response);
+    return response;
+  }
+
+  const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await (await request(path, init)).json()) as T;
+  const body = (value: unknown): RequestInit['body'] => JSON.stringify(value);
+
+  return {
+    listConversations: (cursor?: string, limit = 30) =>
+      json<Page<ConversationSummary>>(`/conversations?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
+    getConversation: (id: string) => json<Conversation>(`/conversations/${encodeURIComponent(id)}`),
+    renameConversation: (id: string, title: string) =>
+      json<ConversationSummary>(`/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body: body({ title }) }),
+    deleteConversation: async (id: string) => {
+      await request(`/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
+    },
+
+    /** `POST /chat` as Server-Sent Events; aborting the signal stops the answer (the server keeps what came). */
+    async *chat(message: SendMessage, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+      const response = await request('/chat', {
+        method: 'POST',
+        headers: { Accept: 'text/event-stream' },
+        body: body(message),
+        ...(signal && { signal }),
+      });
+      if (!response.body) throw new ApiError(0, 'NETWORK_ERROR', 'The answer did not arrive. Try again.');
+      yield* readEvents(response.body);
+    },
+
+    listFiles: () => json<{ items: FileContext[] }>('/files'),
+    uploadInline: (file: { fileName: string; contentType: string; data: string }) =>
+      json<FileContext>('/files', { method: 'POST', body: body(file) }),
+    createUpload: (file: { fileName: string; contentType: string; size: number }) =>
+      json<UploadSlot>('/files/uploads', { method: 'POST', body: body(file) }),
+    processFile: (fileId: string) => json<FileContext>(`/files/${encodeURIComponent(fileId)}/process`, { method: 'POST' }),
+    deleteFile: async (fileId: string) => {
+      await request(`/files/${encodeURIComponent(fileId)}`, { method: 'DELETE' });
+    },
+  };
+}
+
+/** `/config.json`, read before anything else (it says where the API is and how to sign in). */
+export async function fetchSiteConfig(fetchFn: typeof fetch, url = '/config.json'): Promise<SiteConfig> {
+  const response = await fetchFn(url, { cache: 'no-store' });
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as SiteConfig;
+}
+
+/** Local mode's sign-in (`npm start` only): a name in, Cognito-shaped tokens out. */
+export async function localSignIn(fetchFn: typeof fetch, apiUrl: string, username: string): Promise<{ idToken: string; expiresIn: number }> {
+  const response = await fetchFn(`${apiUrl.replace(/\/$/, '')}/local-auth/token`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username }),
+  });
+  if (!response.ok) throw await toApiError(response);
+  return (await response.json()) as { idToken: string; expiresIn: number };
+}
+
+export async function toApiError(response: Response): Promise<ApiError> {
+  try {
+    const { error } = (await response.json()) as { error?: { code?: string; message?: string; requestId?: string } };
+    if (error?.code && error.message) return new ApiError(response.status, error.code, error.message, error.requestId);
+  } catch {
+    // not our JSON: fall through
+  }
+  return new ApiError(response.status, 'HTTP_ERROR', `The server answered ${response.status}. Try again.`);
+}

@@ -1,0 +1,94 @@
+/** The HTTP contract of DESIGN.md section 3, as the browser sees it. */
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+/** `end_turn`, `max_tokens`, `stop_sequence`, `content_filtered`, `aborted` (stopped), `error`; a model may add others. */
+export type StopReason = string;
+
+export interface Message {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  timestamp: string;
+  fileIds?: string[];
+  usage?: TokenUsage;
+  stopReason?: StopReason;
+  error?: { code: string; message: string };
+}
+
+export interface ConversationSummary {
+  conversationId: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Conversation extends ConversationSummary {
+  fileIds: string[];
+  messages: Message[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface FileContext {
+  fileId: string;
+  fileName: string;
+  fileType: string;
+  size: number;
+  charCount: number;
+  status: 'uploading' | 'ready' | 'failed';
+  uploadedAt: string;
+  pages?: number;
+  rows?: number;
+  truncated?: boolean;
+  error?: { code: string; message: string };
+}
+
+/** How full the model's context was for an answer, and what had to give way. */
+export interface ContextReport {
+  estimatedInputTokens: number;
+  contextWindowTokens: number;
+  maxOutputTokens: number;
+  includedMessages: number;
+  droppedMessages: number;
+  truncatedFileIds: string[];
+}
+
+/** The events of a streamed answer, in order: one meta, deltas, then done or error. */
+export type ChatEvent =
+  | { type: 'meta'; conversationId: string; userMessageId: string; title: string }
+  | { type: 'delta'; text: string }
+  | { type: 'done'; messageId: string; stopReason: StopReason; usage: TokenUsage; context: ContextReport }
+  | { type: 'error'; code: string; message: string; messageId?: string };
+
+export interface ModelInfo {
+  id: string;
+  contextWindowTokens: number;
+  pricing?: { inputPerMTok: number; outputPerMTok: number; currency: string };
+}
+
+export type AuthConfig =
+  | { mode: 'local' }
+  | { mode: 'cognito'; region: string; userPoolId: string; clientId: string; endpoint?: string };
+
+/** `/config.json`: written by the stack on AWS, served by `npm start` locally. */
+export interface SiteConfig {
+  apiUrl: string;
+  auth: AuthConfig;
+  model?: ModelInfo;
+}
+
+export interface UploadSlot {
+  fileId: string;
+  uploadUrl: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+}

@@ -1,0 +1,26 @@
+import { createRouter, createWebHistory, type Router } from 'vue-router';
+import { useSessionStore } from '../stores/session';
+import ChatView from '../views/ChatView.vue';
+
+/**
+ * The SPA's routes stay clear of the API's (/chat, /conversations, /files, /health): a new chat is
+ * `/`, a conversation `/c/:id`, sign-in `/sign-in` (loaded on demand).
+ */
+export function createAppRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes: [
+      { path: '/', name: 'new-chat', component: ChatView },
+      { path: '/c/:id', name: 'conversation', component: ChatView, props: true },
+      { path: '/sign-in', name: 'sign-in', component: () => import('../views/SignInView.vue') },
+      { path: '/:rest(.*)*', redirect: '/' },
+    ],
+  });
+  router.beforeEach((to) => {
+    const session = useSessionStore();
+    if (session.status === 'signedOut' && to.name !== 'sign-in') return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    if (session.status === 'signedIn' && to.name === 'sign-in') return { name: 'new-chat' };
+    return true;
+  });
+  return router;
+}

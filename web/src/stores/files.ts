@@ -1,0 +1,104 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { ApiError } from '../api/client';
+import type { FileContext } from '../api/types';
+import { putWithProgress, toBase64 } from '../api/upload';
+import { useSessionStore } from './session';
+
+/** Files up to this size go inline (`POST /files`, base64); larger ones by presigned upload. */
+export const INLINE_LIMIT_BYTES = 4 * 1024 * 1024;
+
+export interface Attachment {
+  /** Ours, before the server gives a file id. */
+  key: string;
+  name: string;
+  size: number;
+  status: 'uploading' | 'reading' | 'ready' | 'failed';
+  /** 0..1 while uploading by presigned URL. */
+  progress: number;
+  file?: FileContext;
+  error?: string;
+}
+
+let counter = 0;
+
+/**
+ * The files waiting in the composer for the next message, each uploaded as soon as it is added,
+ * and the user's uploaded files by id (for names in a conversation's file list).
+ */
+export const useFilesStore = defineStore('files', () => {
+  const attachments = ref<Attachment[]>([]);
+  const library = ref<Record<string, FileContext>>({});
+  const controllers = new Map<string, AbortController>();
+
+  const ready = computed(() => attachments.value.filter((item) => item.status === 'ready'));
+  const busy = computed(() => attachments.value.some((item) => item.status === 'uploading' || item.status === 'reading'));
+
+  function add(files: Iterable<File>, makeRequest?: () => XMLHttpRequest): Promise<void>[] {
+    return [...files].map((file) => upload(file, makeRequest));
+  }
+
+  async function upload(file: File, makeRequest?: () => XMLHttpRequest): Promise<void> {
+    const key = `a${++counter}`;
+    attachments.value.push({ key, name: file.name, size: file.size, status: 'uploading', progress: 0 });
+    const item = () => attachments.value.find((entry) => entry.key === key);
+    const controller = new AbortController();
+    controllers.set(key, controller);
+    const api = useSessionStore().client();
+    const contentType = file.type || 'application/octet-stream';
+    try {
+      let context: FileContext;
+      if (file.size <= INLINE_LIMIT_BYTES) {
+        const data = await toBase64(file);
+        setStatus(item(), 'reading');
+        context = await api.uploadInline({ fileName: file.name, contentType, data });
+      } else {
+        const slot = await api.createUpload({ fileName: file.name, contentType, size: file.size });
+        await putWithProgress(slot, file, (fraction) => {
+          const entry = item();
+          if (entry) entry.progress = fraction;
+        }, controller.signal, makeRequest);
+        setStatus(item(), 'reading');
+        context = await api.processFile(slot.fileId);
+      }
+      library.value[context.fileId] = context;
+      const entry = item();
+      if (entry) Object.assign(entry, { status: 'ready', progress: 1, file: context });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') return;
+      const entry = item();
+      if (entry) Object.assign(entry, { status: 'failed', error: error instanceof ApiError ? error.message : 'The upload failed. Try again.' });
+    } finally {
+      controllers.delete(key);
+    }
+  }
+
+  function remove(key: string): void {
+    controllers.get(key)?.abort();
+    attachments.value = attachments.value.filter((item) => item.key !== key);
+  }
+
+  /** Takes the ready files for a message being sent, and clears the composer's list. */
+  function takeReady(): FileContext[] {
+    const taken = ready.value.map((item) => item.file!);
+    attachments.value = attachments.value.filter((item) => item.status !== 'ready');
+    return taken;
+  }
+
+  async function loadLibrary(): Promise<void> {
+    const { items } = await useSessionStore().client().listFiles();
+    library.value = Object.fromEntries(items.map((file) => [file.fileId, file]));
+  }
+
+  function reset(): void {
+    for (const controller of controllers.values()) controller.abort();
+    attachments.value = [];
+    library.value = {};
+  }
+
+  return { attachments, library, ready, busy, add, remove, takeReady, loadLibrary, reset };
+});
+
+function setStatus(item: Attachment | undefined, status: Attachment['status']): void {
+  if (item) item.status = status;
+}

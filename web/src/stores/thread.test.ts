@@ -1,0 +1,100 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiError, type ApiClient } from '../api/client';
+import type { ChatEvent } from '../api/types';
+import { useSessionStore } from './session';
+import { useThreadStore } from './thread';
+
+/** A client whose chat plays the given events, optionally waiting on a gate before the rest. */
+function fakeClient(script: (signal?: AbortSignal) => AsyncGenerator<ChatEvent>): ApiClient {
+  return { chat: (_message: unknown, signal?: AbortSignal) => script(signal) } as unknown as ApiClient;
+}
+
+function useClient(client: ApiClient): void {
+  const session = useSessionStore();
+  session.client = () => client;
+}
+
+const meta: ChatEvent = { type: 'meta', conversationId: 'c1', userMessageId: 'u1', title: 'Hello' };
+const done: ChatEvent = {
+  type: 'done',
+  messageId: 'a1',
+  stopReason: 'end_turn',
+  usage: { inputTokens: 10, outputTokens: 2 },
+  context: { estimatedInputTokens: 10, contextWindowTokens: 200_000, maxOutputTokens: 4000, includedMessages: 1, droppedMessages: 0, truncatedFileIds: [] },
+};
+
+describe('the thread store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('streams an answer into the thread and learns the new conversation’s id', async () => {
+    useClient(fakeClient(async function* () {
+      yield meta;
+      yield { type: 'delta', text: 'Hi ' };
+      yield { type: 'delta', text: 'there' };
+      yield done;
+    }));
+    const thread = useThreadStore();
+    const started: string[] = [];
+    await thread.send('Hello', [], (id) => started.push(id));
+    expect(started).toEqual(['c1']);
+    expect(thread.conversationId).toBe('c1');
+    expect(thread.messages.map((message) => [message.id, message.role, message.content])).toEqual([
+      ['u1', 'user', 'Hello'],
+      ['a1', 'assistant', 'Hi there'],
+    ]);
+    expect(thread.messages[1]).toMatchObject({ streaming: false, usage: { outputTokens: 2 }, context: { contextWindowTokens: 200_000 } });
+    expect(thread.canRegenerate).toBe(true);
+  });
+
+  it('keeps the partial answer when stopped, marked as stopped', async () => {
+    let release: () => void = () => undefined;
+    useClient(fakeClient(async function* (signal) {
+      yield meta;
+      yield { type: 'delta', text: 'Once upon' };
+      await new Promise<void>((resolve) => (release = resolve));
+      if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
+      yield { type: 'delta', text: ' a time' };
+    }));
+    const thread = useThreadStore();
+    const sending = thread.send('Tell me a story');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(thread.streaming).toBe(true);
+    thread.stop();
+    release();
+    await sending;
+    expect(thread.streaming).toBe(false);
+    expect(thread.messages[1]).toMatchObject({ content: 'Once upon', stopReason: 'aborted' });
+    expect(thread.failure).toBeUndefined();
+  });
+
+  it('keeps the question for Retry when the request fails before the answer starts', async () => {
+    let attempts = 0;
+    useClient(fakeClient(async function* () {
+      attempts++;
+      if (attempts === 1) throw new ApiError(429, 'MODEL_THROTTLED', 'The model is busy. Try again in a minute.');
+      yield meta;
+      yield { type: 'delta', text: 'Now it works' };
+      yield done;
+    }));
+    const thread = useThreadStore();
+    await thread.send('Are you there?', ['f1']);
+    expect(thread.messages).toEqual([]);
+    expect(thread.failure).toMatchObject({ code: 'MODEL_THROTTLED', retry: { text: 'Are you there?', fileIds: ['f1'] } });
+    await thread.retry();
+    expect(thread.failure).toBeUndefined();
+    expect(thread.messages.map((message) => message.content)).toEqual(['Are you there?', 'Now it works']);
+  });
+
+  it('shows a model error that ends the stream, with what had arrived', async () => {
+    useClient(fakeClient(async function* () {
+      yield meta;
+      yield { type: 'delta', text: 'Part' };
+      yield { type: 'error', code: 'MODEL_FAILED', message: 'The model stopped answering.', messageId: 'a9' };
+    }));
+    const thread = useThreadStore();
+    await thread.send('Go');
+    expect(thread.messages[1]).toMatchObject({ id: 'a9', content: 'Part', stopReason: 'error', error: { code: 'MODEL_FAILED' } });
+    expect(thread.failure).toMatchObject({ code: 'MODEL_FAILED' });
+  });
+});

@@ -1,0 +1,169 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { ApiError } from '../api/client';
+import type { ContextReport, Conversation, Message } from '../api/types';
+import { useConversationsStore } from './conversations';
+import { useSessionStore } from './session';
+
+/** A message as the thread shows it: while streaming, and with what the answer reported. */
+export interface ThreadMessage extends Message {
+  streaming?: boolean;
+  context?: ContextReport;
+}
+
+interface Failure {
+  code: string;
+  message: string;
+  /** What to send again on Retry. */
+  retry?: { text: string; fileIds: string[] };
+}
+
+/**
+ * The open conversation: its messages, the answer streaming into it, Stop, Regenerate and Retry.
+ * A failed send keeps the user's words for Retry; a stopped or failed answer keeps what arrived.
+ */
+export const useThreadStore = defineStore('thread', () => {
+  const conversationId = ref<string>();
+  const title = ref('');
+  const fileIds = ref<string[]>([]);
+  const messages = ref<ThreadMessage[]>([]);
+  const loading = ref(false);
+  const notFound = ref(false);
+  const failure = ref<Failure>();
+  let controller: AbortController | undefined;
+  let opened = 0;
+
+  const streaming = computed(() => messages.value.some((message) => message.streaming));
+  const lastContext = computed(() => [...messages.value].reverse().find((message) => message.context)?.context);
+  const canRegenerate = computed(
+    () => !streaming.value && messages.value.length >= 2 && messages.value.at(-1)?.role === 'assistant',
+  );
+
+  function clear(): void {
+    stop();
+    opened++;
+    conversationId.value = undefined;
+    title.value = '';
+    fileIds.value = [];
+    messages.value = [];
+    notFound.value = false;
+    failure.value = undefined;
+  }
+
+  async function open(id: string): Promise<void> {
+    if (id === conversationId.value) return;
+    clear();
+    const ticket = opened;
+    conversationId.value = id;
+    loading.value = true;
+    try {
+      const conversation: Conversation = await useSessionStore().client().getConversation(id);
+      if (ticket !== opened) return; // another conversation was opened meanwhile
+      title.value = conversation.title;
+      fileIds.value = conversation.fileIds;
+      messages.value = conversation.messages;
+    } catch (error) {
+      if (ticket !== opened) return;
+      if (error instanceof ApiError && error.status === 404) notFound.value = true;
+      else failure.value = { code: (error as ApiError).code ?? 'ERROR', message: (error as Error).message };
+    } finally {
+      if (ticket === opened) loading.value = false;
+    }
+  }
+
+  /**
+   * Sends a message and streams the answer into the thread. `onStarted` hears the id of a new
+   * conversation as soon as the server gives it (the view puts it in the URL).
+   */
+  async function send(text: string, attachFileIds: string[] = [], onStarted?: (conversationId: string) => void): Promise<string | undefined> {
+    if (streaming.value || text.trim() === '') return conversationId.value;
+    failure.value = undefined;
+    const now = new Date().toISOString();
+    const question: ThreadMessage = { id: `local-q-${Date.now()}`, role: 'user', content: text, timestamp: now, ...(attachFileIds.length > 0 && { fileIds: attachFileIds }) };
+    const answer: ThreadMessage = { id: `local-a-${Date.now()}`, role: 'assistant', content: '', timestamp: now, streaming: true };
+    messages.value.push(question, answer);
+    // The reactive copies, found by id: changes to the plain objects above would not be seen.
+    const live = () => messages.value.find((message) => message.id === answer.id);
+    const asked = () => messages.value.find((message) => message.id === questionId);
+    let questionId = question.id;
+    const ticket = opened;
+    controller = new AbortController();
+    let started = false;
+    try {
+      const events = useSessionStore().client().chat(
+        { message: text, ...(conversationId.value && { conversationId: conversationId.value }), ...(attachFileIds.length > 0 && { fileIds: attachFileIds }) },
+        controller.signal,
+      );
+      for await (const event of events) {
+        if (ticket !== opened) break;
+        switch (event.type) {
+          case 'meta': {
+            started = true;
+            const sent = asked();
+            if (sent) sent.id = event.userMessageId;
+            questionId = event.userMessageId;
+            const isNew = conversationId.value === undefined;
+            conversationId.value = event.conversationId;
+            title.value = event.title;
+            for (const id of attachFileIds) if (!fileIds.value.includes(id)) fileIds.value.push(id);
+            useConversationsStore().upsert({ conversationId: event.conversationId, title: event.title, createdAt: now, updatedAt: now });
+            if (isNew) onStarted?.(event.conversationId);
+            break;
+          }
+          case 'delta': {
+            const message = live();
+            if (message) message.content += event.text;
+            break;
+          }
+          case 'done':
+            Object.assign(live() ?? {}, { id: event.messageId, usage: event.usage, stopReason: event.stopReason, context: event.context, streaming: false });
+            break;
+          case 'error':
+            Object.assign(live() ?? {}, { streaming: false, stopReason: 'error', error: { code: event.code, message: event.message }, ...(event.messageId && { id: event.messageId }) });
+            failure.value = { code: event.code, message: event.message };
+            break;
+        }
+      }
+    } catch (error) {
+      const aborted = (error as Error).name === 'AbortError';
+      if (!aborted && ticket === opened) {
+        if (!started) messages.value = messages.value.filter((message) => message.id !== questionId && message.id !== answer.id);
+        const apiError = error instanceof ApiError ? error : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
+        failure.value = { code: apiError.code, message: apiError.message, ...(!started && { retry: { text, fileIds: attachFileIds } }) };
+        const message = live();
+        if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
+      }
+    } finally {
+      const message = live();
+      if (message?.streaming) Object.assign(message, { streaming: false, stopReason: message.stopReason ?? 'aborted' });
+      controller = undefined;
+    }
+    return conversationId.value;
+  }
+
+  /** Stops the answer: the server stops the model and keeps what was streamed, and so does the thread. */
+  function stop(): void {
+    controller?.abort();
+  }
+
+  /** Asks the last question again, for a new answer. */
+  async function regenerate(): Promise<void> {
+    const question = [...messages.value].reverse().find((message) => message.role === 'user');
+    if (question && canRegenerate.value) await send(question.content);
+  }
+
+  async function retry(): Promise<void> {
+    const again = failure.value?.retry;
+    if (again) await send(again.text, again.fileIds);
+    else await regenerate();
+  }
+
+  function dismissFailure(): void {
+    failure.value = undefined;
+  }
+
+  return {
+    conversationId, title, fileIds, messages, loading, notFound, failure, streaming, lastContext, canRegenerate,
+    clear, open, send, stop, regenerate, retry, dismissFailure,
+  };
+});

@@ -1,0 +1,29 @@
+import tailwindcss from '@tailwindcss/vite';
+import vue from '@vitejs/plugin-vue';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/**
+ * The SPA: built into web/dist, which `npm start` and CloudFront serve. `npm run dev:web` serves it
+ * with hot reload and sends API calls to the local server on port 3000.
+ */
+const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
+const apiPaths = ['/chat', '/conversations', '/files', '/health', '/config.json', '/local-auth', '/local-uploads'];
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  plugins: [vue(), tailwindcss()],
+  // amazon-cognito-identity-js (Cognito mode only) expects Node's `global`.
+  define: { global: 'globalThis' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    reportCompressedSize: true,
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: Object.fromEntries(apiPaths.map((path) => [path, { target: api, changeOrigin: false }])),
+  },
+});
