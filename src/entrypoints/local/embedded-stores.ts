@@ -17,7 +17,7 @@ export interface EmbeddedStores {
 export interface EmbeddedStoreOptions {
   /** Where the data lives (`dynamodb/` and `s3/` below it); undefined keeps everything in memory. */
   dataDir?: string;
-  /** Buckets to create, with CORS open to local pages so a browser can PUT to presigned URLs. */
+  /** Buckets to create; pages of this machine may PUT to their presigned URLs (see the proxy). */
   buckets: string[];
 }
 
@@ -82,10 +82,34 @@ export async function startEmbeddedStores(options: EmbeddedStoreOptions): Promis
 function createPresignCheckingProxy(s3rverPort: number): Server {
   return createServer((req, res) => {
     const target = req.url ?? '/';
+    const origin = req.headers.origin;
+    // Browsers may PUT presigned uploads from pages of this machine only, as the bucket's CORS
+    // rule allows the site's origin only on AWS.
+    const corsOrigin = origin && LOOPBACK_ORIGIN.test(origin) ? origin : undefined;
+    if (req.method === 'OPTIONS') {
+      res.writeHead(corsOrigin ? 204 : 403, {
+        ...(corsOrigin && {
+          'Access-Control-Allow-Origin': corsOrigin,
+          'Access-Control-Allow-Methods': 'PUT, GET',
+          'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'content-type',
+          'Access-Control-Max-Age': '600',
+        }),
+        Vary: 'Origin',
+      });
+      res.end();
+      req.resume();
+      return;
+    }
+    if (origin && !corsOrigin) {
+      res.writeHead(403, { 'Content-Type': 'application/xml' });
+      res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessForbidden</Code><Message>CORS: this origin is not allowed</Message></Error>');
+      req.resume();
+      return;
+    }
     if (target.includes('X-Amz-Signature=')) {
       const check = checkPresignedRequest({ method: req.method ?? 'GET', target, headers: req.headers }, EMBEDDED_CREDENTIALS);
       if (!check.ok) {
-        res.writeHead(403, { 'Content-Type': 'application/xml', 'Access-Control-Allow-Origin': '*', Connection: 'close' });
+        res.writeHead(403, { 'Content-Type': 'application/xml', ...(corsOrigin && { 'Access-Control-Allow-Origin': corsOrigin }), Connection: 'close' });
         res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${check.code}</Code><Message>${check.message}</Message></Error>`);
         req.resume();
         return;
@@ -94,7 +118,8 @@ function createPresignCheckingProxy(s3rverPort: number): Server {
     const upstream = request(
       { host: '127.0.0.1', port: s3rverPort, method: req.method, path: target, headers: req.headers },
       (response) => {
-        res.writeHead(response.statusCode ?? 502, response.headers);
+        const headers = Object.fromEntries(Object.entries(response.headers).filter(([name]) => !name.startsWith('access-control-')));
+        res.writeHead(response.statusCode ?? 502, { ...headers, ...(corsOrigin && { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' }) });
         response.pipe(res);
       },
     );
@@ -105,6 +130,8 @@ function createPresignCheckingProxy(s3rverPort: number): Server {
     req.pipe(upstream);
   });
 }
+
+const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 function listen(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
