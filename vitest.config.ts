@@ -11,7 +11,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       // examples/: the README's "Bring your own model" adapter passes the ChatModel contract suite too.
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts', 'examples/**/*.test.ts'], exclude: ['test/load/**', 'test/corpus/**'], env } },
+      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts', 'examples/**/*.test.ts'], exclude: ['test/load/**', 'test/corpus/**', 'test/e2e/**'], env } },
       {
         // The HTTP suites once more, with the server on dynalite and s3rver instead of in-memory stores.
         extends: true,
@@ -19,6 +19,8 @@ export default defineConfig({
       },
       // The SPA's component and store tests, beside the code, in a simulated DOM.
       { plugins: [vue()], define: { global: 'globalThis' }, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'happy-dom', env } },
+      // `npm run test:e2e`: the SPA in Debian's chromium against `npm start` (needs chromium installed).
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 90_000, env } },
       // `npm run test:load`: minutes, not seconds, so not part of `npm test`.
       { extends: true, test: { name: 'load', include: ['test/load/**/*.test.ts'], env } },
       // `npm run test:corpus`: real documents from ../shared/corpus (or CORPUS_DIR), outside the repository.

@@ -3,9 +3,9 @@ import { ApiError, createApiClient } from './client';
 
 function fakeFetch(respond: (url: string, init: RequestInit) => Response | Promise<Response>) {
   const calls: Array<{ url: string; init: RequestInit }> = [];
-  const fetchFn = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    calls.push({ url: String(input), init });
-    return respond(String(input), init);
+  const fetchFn = vi.fn(async (input: string, init: RequestInit = {}) => {
+    calls.push({ url: input, init });
+    return respond(input, init);
   });
   return { fetchFn: fetchFn as unknown as typeof fetch, calls };
 }
@@ -44,6 +44,6 @@ describe('the API client', () => {
     for await (const event of api.chat({ message: 'Hello', fileIds: ['f1'] })) events.push(event);
     expect(events).toEqual([{ type: 'delta', text: 'Hi' }]);
     expect(new Headers(calls[0]?.init.headers).get('Accept')).toBe('text/event-stream');
-    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ message: 'Hello', fileIds: ['f1'] });
+    expect(JSON.parse(calls[0]?.init.body as string)).toEqual({ message: 'Hello', fileIds: ['f1'] });
   });
 });
