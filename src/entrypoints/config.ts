@@ -21,6 +21,11 @@ const EnvSchema = z
     AUTH_MODE: z.enum(['local', 'cognito']).default('local'),
     COGNITO_USER_POOL_ID: z.string().optional(),
     COGNITO_CLIENT_ID: z.string().optional(),
+    /**
+     * A Cognito stand-in (moto_server in the tests): the browser signs in there, and the API reads
+     * the pool's keys from there. Unset on AWS, where both go to Cognito itself.
+     */
+    COGNITO_ENDPOINT: z.url().optional(),
     AWS_REGION: z.string().default('eu-west-1'),
     LOCAL_AUTH_ISSUER: z.url().default('https://local-auth.localhost/claude-serverless-chat'),
     LOCAL_AUTH_CLIENT_ID: z.string().min(1).default('local-web'),
@@ -134,7 +139,7 @@ export type Env = z.input<typeof EnvSchema>;
 export interface AppConfig {
   auth:
     | { mode: 'local'; issuer: string; clientId: string; tokenLifetimeSeconds: number }
-    | { mode: 'cognito'; region: string; userPoolId: string; clientId: string };
+    | { mode: 'cognito'; region: string; userPoolId: string; clientId: string; endpoint?: string };
   store:
     | { kind: 'memory' }
     | {
@@ -192,7 +197,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const config: AppConfig = {
     auth:
       e.AUTH_MODE === 'cognito'
-        ? { mode: 'cognito', region: e.AWS_REGION, userPoolId: e.COGNITO_USER_POOL_ID!, clientId: e.COGNITO_CLIENT_ID! }
+        ? {
+            mode: 'cognito',
+            region: e.AWS_REGION,
+            userPoolId: e.COGNITO_USER_POOL_ID!,
+            clientId: e.COGNITO_CLIENT_ID!,
+            ...(e.COGNITO_ENDPOINT && { endpoint: e.COGNITO_ENDPOINT.replace(/\/$/, '') }),
+          }
         : { mode: 'local', issuer: e.LOCAL_AUTH_ISSUER, clientId: e.LOCAL_AUTH_CLIENT_ID, tokenLifetimeSeconds: e.LOCAL_TOKEN_LIFETIME_SECONDS },
     store:
       e.STORE === 'memory'

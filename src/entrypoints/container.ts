@@ -187,7 +187,13 @@ function bindAuth(container: Container, config: AppConfig): void {
   if (auth.mode === 'cognito') {
     container
       .bind<TokenVerifier>(TOKENS.TokenVerifier)
-      .toResolvedValue(() => JwtTokenVerifier.forCognito({ userPoolId: auth.userPoolId, clientId: auth.clientId }));
+      .toResolvedValue(() =>
+        JwtTokenVerifier.forCognito({
+          userPoolId: auth.userPoolId,
+          clientId: auth.clientId,
+          ...(auth.endpoint && { jwksUri: `${auth.endpoint}/${auth.userPoolId}/.well-known/jwks.json` }),
+        }),
+      );
     return;
   }
   container

@@ -15,9 +15,31 @@ interface Verify {
 export class JwtTokenVerifier implements TokenVerifier {
   private constructor(private readonly verifier: Verify) {}
 
-  /** Production: the user pool's JWKS is fetched once per cold start and cached. */
-  static forCognito(options: { userPoolId: string; clientId: string }): JwtTokenVerifier {
-    return new JwtTokenVerifier(CognitoJwtVerifier.create({ ...options, tokenUse: 'id' }));
+  /**
+   * Production: the user pool's JWKS is fetched once per cold start and cached. `jwksUri` names
+   * a stand-in's keys (moto_server): aws-jwt-verify fetches https only, so they are fetched here
+   * once and handed over, and every other check (issuer, audience, token use) stays Cognito's.
+   */
+  static forCognito(options: { userPoolId: string; clientId: string; jwksUri?: string }): JwtTokenVerifier {
+    const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'id' });
+    const { jwksUri } = options;
+    if (!jwksUri) return new JwtTokenVerifier(verifier);
+    let keys: Promise<void> | undefined;
+    const loadKeys = async () => {
+      const response = await fetch(jwksUri);
+      if (!response.ok) throw new Error(`the JWKS at ${jwksUri} answered ${response.status}`);
+      verifier.cacheJwks((await response.json()) as Jwks);
+    };
+    return new JwtTokenVerifier({
+      verify: async (token) => {
+        keys ??= loadKeys().catch((error: unknown) => {
+          keys = undefined; // try again on the next request
+          throw error;
+        });
+        await keys;
+        return verifier.verify(token);
+      },
+    });
   }
 
   /** Local mode: the keys are given, and nothing is ever fetched over the network. */

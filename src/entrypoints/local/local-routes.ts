@@ -14,7 +14,7 @@ export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: 
   const authConfig =
     auth.mode === 'local'
       ? { mode: 'local' }
-      : { mode: 'cognito', region: auth.region, userPoolId: auth.userPoolId, clientId: auth.clientId };
+      : { mode: 'cognito', region: auth.region, userPoolId: auth.userPoolId, clientId: auth.clientId, ...(auth.endpoint && { endpoint: auth.endpoint }) };
   // As the stack writes it on AWS: what the SPA needs to show each answer's cost and context use.
   const { model, pricing } = services.config;
   const modelInfo =

@@ -156,7 +156,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     res.end(payload);
   }
 
-  const csp = contentSecurityPolicy(embedded ? [embedded.s3Endpoint] : []);
+  const { auth } = services.config;
+  const cognitoEndpoint = auth.mode === 'cognito' ? (auth.endpoint ?? `https://cognito-idp.${auth.region}.amazonaws.com`) : undefined;
+  const csp = contentSecurityPolicy([...(embedded ? [embedded.s3Endpoint] : []), ...(cognitoEndpoint ? [cognitoEndpoint] : [])]);
   server.off('request', starting);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
