@@ -10,6 +10,7 @@ import { lambdaBundlesBench } from './lambda-bundles.bench.js';
 import { promptBuildingBench } from './prompt-building.bench.js';
 import { requestOverheadBench } from './request-overhead.bench.js';
 import { streamingBench } from './streaming.bench.js';
+import { webBench } from './web.bench.js';
 import { printTable, writeResults, type BenchResult } from './support/report.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,6 +22,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'prompt-building': promptBuildingBench,
   'lambda-bundles': lambdaBundlesBench,
   'cost-model': costModelBench,
+  web: webBench,
 };
 
 const filters = process.argv.slice(2).map((word) => word.toLowerCase());
