@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { passwordProtectedPdf } from '../support/pdf-fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { inProcessReaders } from '../../src/adapters/extract/in-process-readers.js';
 import { PdfTextExtractor } from '../../src/adapters/extract/pdf-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { makeBlankPdf, makePdf, squash } from './documents.js';
 
-const CORPUS = process.env.CORPUS_DIR ?? '../shared/corpus';
 const extractor = new PdfTextExtractor({ maxPages: 10, readers: inProcessReaders });
 const extract = (bytes: Uint8Array, fileName = 'doc.pdf') => extractor.extract({ fileName, contentType: 'application/pdf', bytes });
 
@@ -39,7 +38,7 @@ describe('PdfTextExtractor', () => {
   });
 
   it('refuses a password-protected PDF with a message that says what to do', async () => {
-    const locked = readFileSync(`${CORPUS}/pdf/libreoffice-writer-password.pdf`);
+    const locked = passwordProtectedPdf();
     const error = await expectDomainError(extract(locked), { kind: 'unreadable', code: 'PDF_ENCRYPTED' });
     expect(error.message).toBe('This PDF is password-protected: remove the password and upload it again.');
   });
