@@ -5,6 +5,7 @@
  * (and then writes bench/results/partial.json, leaving latest.json alone).
  */
 import { costModelBench } from './cost-model.bench.js';
+import { extractionBench } from './extraction.bench.js';
 import { historyAppendBench } from './history-append.bench.js';
 import { lambdaBundlesBench } from './lambda-bundles.bench.js';
 import { promptBuildingBench } from './prompt-building.bench.js';
@@ -20,6 +21,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   streaming: streamingBench,
   'history-append': historyAppendBench,
   'prompt-building': promptBuildingBench,
+  extraction: extractionBench,
   'lambda-bundles': lambdaBundlesBench,
   'cost-model': costModelBench,
   web: webBench,

@@ -19,13 +19,18 @@ const DEFAULT_WORKER_URL = new URL('./readers/extraction-worker.mjs', import.met
 type Job = { kind: 'pdf'; bytes: Uint8Array; options: { maxPages: number } } | { kind: 'docx'; bytes: Uint8Array };
 
 /**
- * Runs each read in a fresh worker thread: the only limit that holds when pdf.js spins inside a
- * synchronous loop is terminating the thread it spins in. A new worker per document costs tens of
- * milliseconds, small next to reading a document, and nothing from one document survives into the
- * next. The bytes are copied to the worker, not transferred: the caller still stores them.
+ * Runs each read in a worker thread: the only limit that holds when pdf.js spins inside a
+ * synchronous loop is terminating the thread it spins in. A worker that answered in time is kept
+ * for the next document for a while (`idleMs`): starting one and loading pdf.js into it costs
+ * hundreds of milliseconds, more than reading most documents (bench: extraction). A worker that
+ * timed out, failed or ran out of memory is terminated and never reused. The bytes are copied to
+ * the worker, not transferred: the caller still stores them.
  */
 export class WorkerReaders implements DocumentReaders {
-  constructor(private readonly options: WorkerReaderOptions) {}
+  private idle: Worker | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: WorkerReaderOptions & { idleMs?: number }) {}
 
   readPdf(bytes: Uint8Array, options: { maxPages: number }): Promise<PdfReadResult> {
     return this.run<PdfReadResult>({ kind: 'pdf', bytes, options });
@@ -35,22 +40,63 @@ export class WorkerReaders implements DocumentReaders {
     return this.run<DocxReadResult>({ kind: 'docx', bytes });
   }
 
+  /** Terminates the idle worker, if any (tests and shutdown). */
+  async close(): Promise<void> {
+    const worker = this.takeIdle();
+    if (worker) await worker.terminate();
+  }
+
+  private takeIdle(): Worker | undefined {
+    const worker = this.idle;
+    this.idle = undefined;
+    clearTimeout(this.idleTimer);
+    return worker;
+  }
+
+  /** Keeps a worker that answered for the next job, or ends it when one is kept already. */
+  private release(worker: Worker): void {
+    if (this.idle) {
+      void worker.terminate();
+      return;
+    }
+    this.idle = worker;
+    worker.unref(); // an idle worker never keeps the process alive
+    this.idleTimer = setTimeout(() => void this.close(), this.options.idleMs ?? 30_000);
+    this.idleTimer.unref();
+  }
+
   private run<T>(job: Job): Promise<T> {
     const { timeoutMs, maxHeapMb, workerUrl = DEFAULT_WORKER_URL } = this.options;
+    const worker = this.takeIdle() ?? new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
+    worker.ref();
     return new Promise<T>((resolve, reject) => {
-      const worker = new Worker(workerUrl, { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
       let settled = false;
-      const settle = (outcome: () => void) => {
+      const detach = () => {
+        clearTimeout(timer);
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const fail = (error: Error) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        detach();
         void worker.terminate();
-        outcome();
+        reject(error);
       };
-      const timer = setTimeout(() => settle(() => reject(timedOut(timeoutMs))), timeoutMs);
-      worker.once('message', (result: T) => settle(() => resolve(result)));
-      worker.once('error', (error) => settle(() => reject(workerFailed(error, maxHeapMb))));
-      worker.once('exit', (code) => settle(() => reject(new Error(`The extraction worker exited (code ${code}) without an answer.`))));
+      const onMessage = (result: T) => {
+        if (settled) return;
+        settled = true;
+        detach();
+        this.release(worker);
+        resolve(result);
+      };
+      const onError = (error: Error) => fail(workerFailed(error, maxHeapMb));
+      const onExit = (code: number) => fail(new Error(`The extraction worker exited (code ${code}) without an answer.`));
+      const timer = setTimeout(() => fail(timedOut(timeoutMs)), timeoutMs);
+      worker.on('message', onMessage);
+      worker.once('error', onError);
+      worker.once('exit', onExit);
       worker.postMessage(job);
     });
   }

@@ -1,5 +1,5 @@
 /**
- * A worker thread that reads one document and exits: the main thread terminates it when reading
+ * A worker thread that reads the documents it is sent, one at a time: the main thread terminates it when reading
  * takes too long (pdf.js can spin on a hostile PDF) and its heap has a limit of its own. Plain
  * JavaScript because worker threads run plain Node.js: under vitest or tsx a TypeScript worker
  * would need a loader of its own. A bundle ships this file (and what it imports) next to the
@@ -14,7 +14,8 @@ const READERS = {
   docx: (job) => readDocx(job.bytes),
 };
 
-parentPort.once('message', async (job) => {
+// One job at a time: the main thread sends the next only after this one's answer.
+parentPort.on('message', async (job) => {
   const read = READERS[job.kind];
   if (!read) throw new Error(`No reader for "${job.kind}".`);
   parentPort.postMessage(await read(job));
