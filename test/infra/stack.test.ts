@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +16,16 @@ interface Registered {
 const registered: Registered[] = [];
 
 /** The Pulumi program under mocks: no CLI, no cloud; every resource it declares is recorded. */
+/** A built SPA as Vite lays it out, for the upload of the site's files. */
+const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
+mkdirSync(join(webDist, 'assets'));
+writeFileSync(join(webDist, 'index.html'), '<!doctype html>');
+writeFileSync(join(webDist, 'assets', 'index-3f9a.js'), 'export {};');
+writeFileSync(join(webDist, 'assets', 'index-77c1.css'), 'body{}');
+
 beforeAll(async () => {
   pulumi.runtime.setAllConfig({
+    'chat:webDistDir': webDist,
     'aws:region': 'eu-west-1',
     'chat:allowedOrigins': JSON.stringify(['https://chat.example.com']),
     'chat:modelId': 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
@@ -196,6 +207,15 @@ describe('the Pulumi stack (mocks)', () => {
         pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' },
       },
     });
+  });
+
+  it('uploads the built SPA with content types, hashed assets cached for a year and index.html never', () => {
+    const objects = ofType('aws:s3/bucketObjectv2:BucketObjectv2').map((object) => object.inputs);
+    const byKey = Object.fromEntries(objects.map((object) => [object.key as string, object]));
+    expect(byKey['index.html']).toMatchObject({ contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' });
+    expect(byKey['assets/index-3f9a.js']).toMatchObject({ contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' });
+    expect(byKey['assets/index-77c1.css']).toMatchObject({ contentType: 'text/css; charset=utf-8' });
+    expect(byKey['config.json']).toMatchObject({ contentType: 'application/json', cacheControl: 'no-cache' });
   });
 
   it('puts the Cognito authorizer on every route but /health, and streams /chat', () => {
