@@ -164,6 +164,35 @@ describe('the web app in a browser', () => {
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('light');
   });
 
+  it('can be used with the keyboard alone', async () => {
+    const keyboardOnly = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await keyboardOnly.newPage();
+    const focusedName = async () => {
+      const focused = tab.locator(':focus');
+      return (await focused.count()) ? ((await focused.getAttribute('aria-label')) ?? (await focused.textContent()) ?? '').trim() : '';
+    };
+    await tab.goto(app.url);
+    await expect.poll(() => tab.getByRole('textbox', { name: 'Name' }).count()).toBe(1);
+    await tab.keyboard.type('Kim'); // the name field has the focus on arrival
+    await tab.keyboard.press('Enter');
+    await expect.poll(focusedName, { timeout: 10_000 }).toBe('Message'); // and then the composer has it
+    await tab.keyboard.type('Typed without a mouse');
+    await tab.keyboard.press('Enter');
+    const log = tab.getByRole('log', { name: 'Conversation' });
+    await expect.poll(() => log.getByRole('article', { name: /^Assistant/ }).textContent(), { timeout: 20_000 }).toContain('Typed without a mouse');
+    // Tab reaches the sidebar's New chat, and Enter starts one.
+    let reached = false;
+    for (let presses = 0; presses < 40 && !reached; presses++) {
+      await tab.keyboard.press('Shift+Tab');
+      reached = (await focusedName()).includes('New chat');
+    }
+    expect(reached).toBe(true);
+    await snap(tab, '12-keyboard-focus');
+    await tab.keyboard.press('Enter');
+    await expect.poll(() => new URL(tab.url()).pathname).toBe('/');
+    await keyboardOnly.close();
+  });
+
   it('works on a phone: the sidebar folds away behind the menu', async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const mobile = await phone.newPage();
