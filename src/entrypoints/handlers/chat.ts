@@ -84,7 +84,10 @@ export function createChatStreamHandler(
         }, context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS)
       : undefined;
     let keepAlive: NodeJS.Timeout | undefined;
+    let status = 200;
+    let outcome: string | undefined;
     const reply = (result: ApiResult) => {
+      status = result.statusCode;
       const out = responses.from(responseStream, { statusCode: result.statusCode, headers: stringHeaders(result.headers) });
       out.end(result.body);
     };
@@ -126,6 +129,8 @@ export function createChatStreamHandler(
             });
           }
           logModelFailure(chatEvent);
+          if (chatEvent.type === 'done') outcome = chatEvent.message.stopReason;
+          if (chatEvent.type === 'error') outcome = chatEvent.code;
           await write(out, chatEventFrame(chatEvent));
           lastWrite = performance.now();
         }
@@ -150,6 +155,15 @@ export function createChatStreamHandler(
     } finally {
       clearTimeout(deadline);
       clearInterval(keepAlive);
+      // One line per request, as the other handlers log (api-handler.ts); never the body or the token.
+      logger.info('request', {
+        requestId,
+        route: 'POST /chat',
+        status,
+        ms: Math.round(performance.now() - started),
+        ...(outcome && { outcome }),
+        ...(abort.signal.aborted && { aborted: timedOut ? 'deadline' : 'client' }),
+      });
       responseStream.off('close', onClose);
     }
 
