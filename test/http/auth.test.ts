@@ -154,6 +154,21 @@ describe('authentication', () => {
     expectError(await app.api('/conversations', { token: strippedSignature }), 401, 'UNAUTHORIZED');
   });
 
+  it('refuses a token without a key id, and tells every refused caller the same thing', async () => {
+    const valid = signWithServerKey(issuer, idPayload());
+    const [, payload, signature] = valid.split('.') as [string, string, string];
+    const noKid = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${payload}.${signature}`;
+    const refusals = [noKid, `${valid}x`, 'garbage', valid.split('.').slice(0, 2).join('.'), signWithServerKey(issuer, idPayload({ exp: 1 }))];
+    const bodies = new Set<string>();
+    for (const token of refusals) {
+      const response = await app.api('/conversations', { token });
+      expectError(response, 401, 'UNAUTHORIZED');
+      bodies.add(JSON.stringify({ ...response.json.error, requestId: undefined }));
+    }
+    // No detail about what was wrong: the same code and message whatever the cause.
+    expect(bodies.size).toBe(1);
+  });
+
   it('refuses the access token: the API takes ID tokens only', async () => {
     const res = await app.api('/local-auth/token', { method: 'POST', body: { username: 'alice' } });
     expectError(await app.api('/conversations', { token: res.json.accessToken as string }), 401, 'UNAUTHORIZED');
