@@ -126,7 +126,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const method = req.method ?? 'GET';
-    const url_ = new URL(req.url ?? '/', url);
+    const url_ = requestUrl(req.url, url);
     const path = url_.pathname;
     if (method === 'GET' && path === '/config.json') return serveConfig(res, services, url);
     if (method === 'POST' && path === '/local-auth/token') return issueLocalToken(req, res, services);
@@ -205,6 +205,21 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       await embedded?.close();
     },
   };
+}
+
+/**
+ * The request's URL. Only origin-form targets (`/path?query`) are served: `//x` would otherwise be
+ * read as a host name and an absolute URL as a proxy request.
+ */
+function requestUrl(target: string | undefined, base: string): URL {
+  if (!target?.startsWith('/') || target.startsWith('//')) {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request target must be a path such as /conversations.');
+  }
+  try {
+    return new URL(target, base);
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request target is not a valid path.');
+  }
 }
 
 function listen(server: Server, port: number): Promise<void> {
