@@ -89,7 +89,7 @@ export class ChatService {
         case 'delta':
           break;
         case 'error':
-          throw new DomainError(errorKindOf(event.cause), event.code, event.message, { cause: event.cause });
+          throw new DomainError(errorKindOf(event.cause, event.code), event.code, event.message, { cause: event.cause });
         case 'done':
           if (!meta) throw new Error('a chat ended before it started');
           return {
@@ -122,6 +122,7 @@ export class ChatService {
       return message;
     };
 
+    let preparing = true;
     try {
       const [messages, documents] = await Promise.all([
         this.deps.conversations.listMessages(userId, conversation.conversationId),
@@ -134,6 +135,7 @@ export class ChatService {
         history,
         limits: this.deps.model.limits,
       });
+      preparing = false;
       let end: { stopReason: StopReason; usage: TokenUsage } | undefined;
       for await (const event of this.deps.model.stream(request, signal)) {
         if (event.type === 'text') {
@@ -150,7 +152,7 @@ export class ChatService {
     } catch (error) {
       if (stored) throw error; // the store failed: nothing more can be kept
       if (signal.aborted) return;
-      const failure = describeFailure(error);
+      const failure = describeFailure(error, preparing);
       await store('error', NO_USAGE, failure);
       yield { type: 'error', ...failure, messageId, cause: error };
     } finally {
@@ -201,13 +203,16 @@ export class ChatService {
   }
 }
 
-function describeFailure(error: unknown): { code: string; message: string } {
+function describeFailure(error: unknown, preparing: boolean): { code: string; message: string } {
   if (error instanceof DomainError) return { code: error.code, message: error.message };
+  // Before the model is called the failure is ours (history or files could not be read), not the model's.
+  if (preparing) return { code: 'SERVICE_UNAVAILABLE', message: 'Your message is saved, but it could not be answered just now. Try again in a moment.' };
   return { code: 'MODEL_FAILED', message: 'The answer failed part way. Try again.' };
 }
 
-function errorKindOf(cause: unknown): DomainError['kind'] {
-  return cause instanceof DomainError ? cause.kind : 'model_failed';
+function errorKindOf(cause: unknown, code: string): DomainError['kind'] {
+  if (cause instanceof DomainError) return cause.kind;
+  return code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'model_failed';
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Expected outcomes the domain reports. The HTTP edge maps `kind` to a status code in one place
- * (src/entrypoints/http/error-map.ts); `code` is a stable machine-readable name for clients and
+ * (src/entrypoints/http/http-error.ts); `code` is a stable machine-readable name for clients and
  * `message` is written for a person.
  */
 export type ErrorKind =
@@ -14,7 +14,9 @@ export type ErrorKind =
   | 'throttled'
   | 'model_unavailable'
   | 'model_failed'
-  | 'timeout';
+  | 'timeout'
+  /** A store or service the app depends on could not be reached: try again shortly. */
+  | 'unavailable';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

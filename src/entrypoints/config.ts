@@ -73,6 +73,8 @@ const EnvSchema = z
 
     MAX_MESSAGE_CHARS: count(100_000),
     MAX_FILES_PER_MESSAGE: count(10),
+    /** A model silent for this long (no token, no end) is stopped; what it wrote is kept. */
+    MODEL_IDLE_TIMEOUT_MS: count(90_000),
     MAX_INLINE_FILE_BYTES: count(4 * MiB),
     MAX_UPLOAD_FILE_BYTES: count(50 * MiB),
     MAX_EXTRACTED_CHARS: count(1_000_000),
@@ -153,7 +155,7 @@ export interface AppConfig {
         dataDir: string;
       };
   model: ModelConfig;
-  chat: { systemPrompt: string; maxMessageChars: number; maxFilesPerMessage: number };
+  chat: { systemPrompt: string; maxMessageChars: number; maxFilesPerMessage: number; modelIdleTimeoutMs: number };
   files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number };
   extraction: { maxPdfPages: number; maxCsvRows: number; maxArchiveExpandedBytes: number; timeoutMs: number };
   allowedOrigins: string[];
@@ -219,7 +221,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             dataDir: e.DATA_DIR,
           },
     model: modelConfig(e),
-    chat: { systemPrompt: e.SYSTEM_PROMPT, maxMessageChars: e.MAX_MESSAGE_CHARS, maxFilesPerMessage: e.MAX_FILES_PER_MESSAGE },
+    chat: {
+      systemPrompt: e.SYSTEM_PROMPT,
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      maxFilesPerMessage: e.MAX_FILES_PER_MESSAGE,
+      modelIdleTimeoutMs: e.MODEL_IDLE_TIMEOUT_MS,
+    },
     files: {
       maxInlineBytes: e.MAX_INLINE_FILE_BYTES,
       maxUploadBytes: e.MAX_UPLOAD_FILE_BYTES,

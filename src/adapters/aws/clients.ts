@@ -1,6 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/**
+ * Without limits a store that accepts the connection and then says nothing would hold a request
+ * (and a Lambda) until its own timeout. A stalled call fails, the SDK retries it, and the caller
+ * gets a clear 503. `requestTimeout` is the socket's idle time, so large objects still stream.
+ */
+const timeouts = (requestTimeout: number) => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout });
 
 export interface AwsClientOptions {
   region: string;
@@ -15,6 +23,7 @@ export interface AwsClientOptions {
 export function createDynamoDbClient(options: AwsClientOptions): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: options.region,
+    requestHandler: timeouts(5_000),
     ...(options.dynamoDbEndpoint && { endpoint: options.dynamoDbEndpoint }),
     ...(options.credentials && { credentials: options.credentials }),
   });
@@ -28,6 +37,7 @@ export function createDynamoDbClient(options: AwsClientOptions): DynamoDBDocumen
 export function createS3Client(options: AwsClientOptions): S3Client {
   return new S3Client({
     region: options.region,
+    requestHandler: timeouts(15_000),
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     ...(options.s3Endpoint && { endpoint: options.s3Endpoint, forcePathStyle: true }),

@@ -84,6 +84,16 @@ export function createChatStreamHandler(
         }, context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS)
       : undefined;
     let keepAlive: NodeJS.Timeout | undefined;
+    // A model that says nothing for too long is stopped like a client that left; what it wrote is kept.
+    let stalled = false;
+    let idle: NodeJS.Timeout | undefined;
+    const watchModel = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        stalled = true;
+        abort.abort(new Error('the model stopped answering'));
+      }, services.config.chat.modelIdleTimeoutMs);
+    };
     let status = 200;
     let outcome: string | undefined;
     const reply = (result: ApiResult) => {
@@ -96,7 +106,12 @@ export function createChatStreamHandler(
       const identity = await authenticate(event, services.verifier);
       const body = parseBody(event, chatBody);
       if (!wantsEventStream(event)) {
+        // Without events to watch, the idle limit bounds the whole answer.
+        watchModel();
         const chat = await services.chat.complete(identity.userId, body, abort.signal).catch((error: unknown) => {
+          if (stalled) {
+            error = new DomainError('timeout', 'MODEL_TIMEOUT', 'The model took too long to answer. What arrived is kept; try again.', { cause: error });
+          }
           if (error instanceof DomainError && MODEL_ERROR_KINDS.has(error.kind)) {
             recordChat(services.metrics, { totalMs: performance.now() - started, errorCode: error.code });
           }
@@ -108,6 +123,7 @@ export function createChatStreamHandler(
       }
       const events = services.chat.send(identity.userId, body, abort.signal);
       const first = await events.next(); // request problems throw here, before any byte is sent
+      watchModel();
       const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
       const modelCalled = performance.now();
       let firstTokenMs: number | undefined;
@@ -120,6 +136,7 @@ export function createChatStreamHandler(
       try {
         for (let next = first; !next.done; next = await events.next()) {
           const chatEvent = next.value;
+          watchModel();
           if (chatEvent.type === 'delta') firstTokenMs ??= performance.now() - modelCalled;
           if (chatEvent.type === 'done' || chatEvent.type === 'error') {
             recordChat(services.metrics, {
@@ -133,6 +150,17 @@ export function createChatStreamHandler(
           if (chatEvent.type === 'error') outcome = chatEvent.code;
           await write(out, chatEventFrame(chatEvent));
           lastWrite = performance.now();
+        }
+        clearTimeout(idle);
+        if (stalled && !timedOut) {
+          recordChat(services.metrics, { errorCode: 'MODEL_TIMEOUT', totalMs: performance.now() - started });
+          await write(
+            out,
+            sseFrame('error', {
+              code: 'MODEL_TIMEOUT',
+              message: `The model stopped answering for ${Math.round(services.config.chat.modelIdleTimeoutMs / 1000)} s, so the answer was ended. What arrived is kept; try again.`,
+            }),
+          );
         }
         if (timedOut) {
           // The service kept the partial answer (stopped); the client still needs an ending.
@@ -154,6 +182,7 @@ export function createChatStreamHandler(
       reply(failure(logger, error, requestId, 'POST /chat', headers));
     } finally {
       clearTimeout(deadline);
+      clearTimeout(idle);
       clearInterval(keepAlive);
       // One line per request, as the other handlers log (api-handler.ts); never the body or the token.
       logger.info('request', {
@@ -162,7 +191,7 @@ export function createChatStreamHandler(
         status,
         ms: Math.round(performance.now() - started),
         ...(outcome && { outcome }),
-        ...(abort.signal.aborted && { aborted: timedOut ? 'deadline' : 'client' }),
+        ...(abort.signal.aborted && { aborted: timedOut ? 'deadline' : stalled ? 'model-idle' : 'client' }),
       });
       responseStream.off('close', onClose);
     }

@@ -25,6 +25,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   model_failed: 502,
   model_unavailable: 503,
   timeout: 504,
+  unavailable: 503,
 };
 
 export interface ErrorReply {
@@ -35,6 +36,23 @@ export interface ErrorReply {
   expected: boolean;
 }
 
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * A store or service that could not be reached or answered with a server fault (the AWS SDK marks
+ * those `$fault: "server"` or gives up with a timeout): an outage to wait out, not a bug.
+ */
+function isOutage(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, $fault, $metadata } = error as { name?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  return (
+    (code !== undefined && NETWORK_CODES.has(code)) ||
+    name === 'TimeoutError' ||
+    $fault === 'server' ||
+    ($metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
 /** The one place where errors become HTTP statuses. Anything unknown is a 500 that says nothing inside. */
 export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof DomainError) {
@@ -42,6 +60,10 @@ export function toErrorReply(error: unknown): ErrorReply {
   }
   if (error instanceof HttpError) {
     return { status: error.status, code: error.code, message: error.message, expected: true };
+  }
+  if (isOutage(error)) {
+    // Worth logging (expected: false), but the caller is told plainly to try again, not "a bug".
+    return { status: 503, code: 'SERVICE_UNAVAILABLE', message: 'The service is unavailable for a moment. Try again shortly.', expected: false };
   }
   return {
     status: 500,
