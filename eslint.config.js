@@ -40,7 +40,7 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.cjs', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'web/**/*.test.ts'],
     rules: {
       // Tests reach into results freely.
       '@typescript-eslint/no-unsafe-member-access': 'off',

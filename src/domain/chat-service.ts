@@ -6,6 +6,7 @@ import type { Clock } from './ports/clock.js';
 import type { ConversationStore } from './ports/conversation-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import { buildPrompt, type ContextReport } from './prompt/build-prompt.js';
+import { requestFingerprint, type RequestClaim } from './request-claim.js';
 
 export interface ChatOptions {
   systemPrompt: string;
@@ -25,14 +26,16 @@ export interface SendMessage {
   conversationId?: string;
   message: string;
   fileIds?: string[];
+  /** The client's key for this request: a retry with the same key replays instead of answering twice. */
+  idempotencyKey?: string;
 }
 
 /** What a send produces, in order: one `meta`, any number of `delta`, then one `done` or `error`. */
 export type ChatEvent =
   | { type: 'meta'; conversationId: string; userMessageId: string; title: string }
   | { type: 'delta'; text: string }
-  | { type: 'done'; message: Message & { usage: TokenUsage; stopReason: StopReason }; context: ContextReport }
-  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown };
+  | { type: 'done'; message: Message & { usage: TokenUsage; stopReason: StopReason }; context: ContextReport; replayed?: true }
+  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown; replayed?: true };
 
 export interface CompletedChat {
   conversationId: string;
@@ -40,6 +43,8 @@ export interface CompletedChat {
   message: Message;
   usage: TokenUsage;
   context: ContextReport;
+  /** The answer of an earlier request with the same idempotency key, sent again. */
+  replayed?: true;
 }
 
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
@@ -64,9 +69,25 @@ export class ChatService {
       throw invalidInput('TOO_MANY_FILES', `Attach at most ${this.options.maxFilesPerMessage} files to one message.`);
     }
     await this.deps.files.requireReady(userId, newFileIds);
-    const conversation = await this.openConversation(userId, input.conversationId, text, newFileIds);
+    const existing = input.conversationId === undefined ? undefined : await this.requireConversation(userId, input.conversationId);
 
-    const userMessage: Message = { id: this.deps.ids.newId(), role: 'user', content: text, timestamp: this.now() };
+    // The ids this send will store under, chosen before anything is stored so that a claim can name them.
+    const plan = {
+      conversationId: input.conversationId ?? this.deps.ids.newId(),
+      userMessageId: this.deps.ids.newId(),
+      answerMessageId: this.deps.ids.newId(),
+    };
+    if (input.idempotencyKey !== undefined) {
+      const claim: RequestClaim = { key: input.idempotencyKey, fingerprint: requestFingerprint(input), ...plan, createdAt: this.now() };
+      const earlier = await this.deps.conversations.claimRequest(userId, claim);
+      if (earlier) {
+        yield* this.replay(userId, earlier, claim.fingerprint);
+        return;
+      }
+    }
+    const conversation = await this.openConversation(userId, existing, plan.conversationId, text, newFileIds);
+
+    const userMessage: Message = { id: plan.userMessageId, role: 'user', content: text, timestamp: this.now() };
     if (newFileIds.length > 0) userMessage.fileIds = newFileIds;
     await this.deps.conversations.appendMessage(userId, conversation.conversationId, userMessage);
     yield {
@@ -75,7 +96,48 @@ export class ChatService {
       userMessageId: userMessage.id,
       title: conversation.title,
     };
-    yield* this.answer(userId, conversation, userMessage, signal);
+    yield* this.answer(userId, conversation, userMessage, plan.answerMessageId, signal);
+  }
+
+  /**
+   * A retry of a request already made with the same key: what was stored is sent again, and the
+   * model is not called (nor billed) a second time.
+   */
+  private async *replay(userId: string, claim: RequestClaim, fingerprint: string): AsyncGenerator<ChatEvent, void, undefined> {
+    if (claim.fingerprint !== fingerprint) {
+      throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different message. Use a new key for a new message.');
+    }
+    const [conversation, messages] = await Promise.all([
+      this.deps.conversations.get(userId, claim.conversationId),
+      this.deps.conversations.listMessages(userId, claim.conversationId),
+    ]);
+    const answer = messages.find((message) => message.id === claim.answerMessageId);
+    if (!conversation && messages.length === 0 && Date.parse(claim.createdAt) < this.deps.clock.now().getTime() - 60_000) {
+      throw conversationNotFound(); // answered once, then deleted
+    }
+    if (!conversation || !answer) {
+      throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still being answered. Wait for it, or send again with a new key.');
+    }
+    yield { type: 'meta', conversationId: claim.conversationId, userMessageId: claim.userMessageId, title: conversation.title };
+    if (answer.content !== '') yield { type: 'delta', text: answer.content };
+    if (answer.error) {
+      yield { type: 'error', ...answer.error, messageId: answer.id, replayed: true };
+      return;
+    }
+    const { limits } = this.deps.model;
+    yield {
+      type: 'done',
+      message: { ...answer, usage: answer.usage ?? NO_USAGE, stopReason: answer.stopReason ?? 'end_turn' },
+      context: {
+        estimatedInputTokens: answer.usage?.inputTokens ?? 0,
+        contextWindowTokens: limits.contextWindowTokens,
+        maxOutputTokens: limits.maxOutputTokens,
+        includedMessages: 0,
+        droppedMessages: 0,
+        truncatedFileIds: [],
+      },
+      replayed: true,
+    };
   }
 
   /** `send` for callers that want the whole answer at once; a model failure throws. */
@@ -98,6 +160,7 @@ export class ChatService {
             message: event.message,
             usage: event.message.usage,
             context: event.context,
+            ...(event.replayed && { replayed: true as const }),
           };
       }
     }
@@ -108,10 +171,10 @@ export class ChatService {
     userId: string,
     conversation: Conversation,
     question: Message,
+    messageId: string,
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent, void, undefined> {
     const askedAt = question.timestamp;
-    const messageId = this.deps.ids.newId();
     let content = '';
     let stored = false;
     const store = async (stopReason: StopReason, usage: TokenUsage = NO_USAGE, error?: Message['error']) => {
@@ -161,27 +224,32 @@ export class ChatService {
     }
   }
 
-  private async openConversation(userId: string, conversationId: string | undefined, text: string, fileIds: string[]): Promise<Conversation> {
+  private async requireConversation(userId: string, conversationId: string): Promise<Conversation> {
+    const conversation = await this.deps.conversations.get(userId, conversationId);
+    if (!conversation) throw conversationNotFound();
+    return conversation;
+  }
+
+  /** The existing conversation with the new files attached, or a new one under `newId`. */
+  private async openConversation(
+    userId: string,
+    existing: Conversation | undefined,
+    newId: string,
+    text: string,
+    fileIds: string[],
+  ): Promise<Conversation> {
     const now = this.now();
-    if (!conversationId) {
-      const conversation: Conversation = {
-        conversationId: this.deps.ids.newId(),
-        title: titleFromMessage(text),
-        createdAt: now,
-        updatedAt: now,
-        fileIds,
-      };
+    if (!existing) {
+      const conversation: Conversation = { conversationId: newId, title: titleFromMessage(text), createdAt: now, updatedAt: now, fileIds };
       await this.deps.conversations.create(userId, conversation);
       return conversation;
     }
-    const conversation = await this.deps.conversations.get(userId, conversationId);
-    if (!conversation) throw conversationNotFound();
-    const added = fileIds.filter((id) => !conversation.fileIds.includes(id));
+    const added = fileIds.filter((id) => !existing.fileIds.includes(id));
     if (added.length > 0) {
-      await this.deps.conversations.attachFiles(userId, conversationId, added, now);
-      conversation.fileIds = [...conversation.fileIds, ...added];
+      await this.deps.conversations.attachFiles(userId, existing.conversationId, added, now);
+      existing.fileIds = [...existing.fileIds, ...added];
     }
-    return conversation;
+    return existing;
   }
 
   private checkMessage(message: string): string {

@@ -16,7 +16,9 @@ export type ErrorKind =
   | 'model_failed'
   | 'timeout'
   /** A store or service the app depends on could not be reached: try again shortly. */
-  | 'unavailable';
+  | 'unavailable'
+  /** Well-formed, but contradicts what the server already has (an idempotency key reused). */
+  | 'unprocessable';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

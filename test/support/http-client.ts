@@ -48,7 +48,7 @@ export interface TestServer {
   api(path: string, options?: ApiOptions): Promise<ApiResponse>;
   chatStream(token: string, body: unknown, init?: { signal?: AbortSignal; headers?: Record<string, string> }): Promise<ChatStreamResult>;
   /** Opens a streamed chat and yields its events as they arrive (for tests that stop reading). */
-  openChatStream(token: string, body: unknown, signal?: AbortSignal): Promise<{ response: Response; events: AsyncGenerator<SseEvent> }>;
+  openChatStream(token: string, body: unknown, signal?: AbortSignal, headers?: Record<string, string>): Promise<{ response: Response; events: AsyncGenerator<SseEvent> }>;
 }
 
 /** Starts the local server on a random port with in-memory stores, silent logs and an instant offline model. */
@@ -143,7 +143,7 @@ export async function startTestServer(options: { env?: Record<string, string>; o
     signIn,
     api,
     chatStream,
-    openChatStream: (token, body, signal) => openChatStream(token, body, signal),
+    openChatStream: (token, body, signal, headers) => openChatStream(token, body, signal, headers),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Conversation, ConversationSummary, Message } from '../../domain/co
 import { toSummary } from '../../domain/conversation.js';
 import { conversationNotFound } from '../../domain/errors.js';
 import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
+import type { RequestClaim } from '../../domain/request-claim.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 interface Stored {
@@ -20,6 +21,16 @@ const newestFirst = (a: Conversation, b: Conversation): number =>
 /** Map-backed history for tests and `STORE=memory`. Returns copies: callers cannot change what is stored. */
 export class MemoryConversationStore implements ConversationStore {
   private readonly users = new Map<string, Map<string, Stored>>();
+  private readonly claims = new Map<string, RequestClaim>();
+
+  async claimRequest(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined> {
+    // JSON keeps the two parts apart whatever characters they hold.
+    const key = JSON.stringify([userId, claim.key]);
+    const earlier = this.claims.get(key);
+    if (earlier) return structuredClone(earlier);
+    this.claims.set(key, structuredClone(claim));
+    return undefined;
+  }
 
   async create(userId: string, conversation: Conversation): Promise<void> {
     this.partition(userId).set(conversation.conversationId, { conversation: structuredClone(conversation), messages: [] });

@@ -1,12 +1,14 @@
 import type { Writable } from 'node:stream';
 import { DomainError } from '../../domain/errors.js';
-import type { ChatEvent, CompletedChat } from '../../domain/chat-service.js';
+import type { ChatEvent, CompletedChat, SendMessage } from '../../domain/chat-service.js';
 import type { AppServices } from '../container.js';
 import { createApiHandler, failure, requestIdOf, type ApiRequest } from '../http/api-handler.js';
 import type { ApiEvent, ApiHandler, ApiResult, LambdaContext } from '../http/api-types.js';
 import { authenticate } from '../http/authenticate.js';
 import { corsHeaders } from '../http/cors.js';
-import { parseBody, wantsEventStream } from '../http/request.js';
+import { header, parseBody, wantsEventStream } from '../http/request.js';
+import { HttpError } from '../http/http-error.js';
+import { IDEMPOTENCY_KEY } from '../../domain/request-claim.js';
 import { jsonResponse, type Headers } from '../http/responses.js';
 import { recordChat } from '../http/chat-metrics.js';
 import { chatBody } from '../http/schemas.js';
@@ -32,6 +34,17 @@ const TIMEOUT_RESERVE_MS = 3000;
  */
 export const KEEP_ALIVE_MS = 15_000;
 
+/** The body, and the client's `Idempotency-Key` when it sent one (a retry then stores and bills nothing twice). */
+function chatRequest(event: ApiEvent): SendMessage {
+  const body: SendMessage = parseBody(event, chatBody);
+  const key = header(event, 'idempotency-key');
+  if (key === undefined) return body;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new HttpError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 128 letters, digits or _ - : . characters.');
+  }
+  return { ...body, idempotencyKey: key };
+}
+
 const toJson = (chat: CompletedChat) => ({
   conversationId: chat.conversationId,
   title: chat.title,
@@ -47,7 +60,7 @@ const toJson = (chat: CompletedChat) => ({
 export function createChatHandler(services: AppServices): ApiHandler {
   return createApiHandler(services, {
     'POST /chat': async ({ event, identity }: ApiRequest) => {
-      const body = parseBody(event, chatBody);
+      const body = chatRequest(event);
       const signal = new AbortController().signal;
       if (!wantsEventStream(event)) return jsonResponse(200, toJson(await services.chat.complete(identity.userId, body, signal)));
       let frames = '';
@@ -104,7 +117,7 @@ export function createChatStreamHandler(
 
     try {
       const identity = await authenticate(event, services.verifier);
-      const body = parseBody(event, chatBody);
+      const body = chatRequest(event);
       if (!wantsEventStream(event)) {
         // Without events to watch, the idle limit bounds the whole answer.
         watchModel();
@@ -117,8 +130,8 @@ export function createChatStreamHandler(
           }
           throw error;
         });
-        recordChat(services.metrics, { usage: chat.usage, totalMs: performance.now() - started });
-        reply(jsonResponse(200, toJson(chat), headers));
+        if (!chat.replayed) recordChat(services.metrics, { usage: chat.usage, totalMs: performance.now() - started });
+        reply(jsonResponse(200, toJson(chat), { ...headers, ...(chat.replayed && { 'Idempotent-Replayed': 'true' }) }));
         return;
       }
       const events = services.chat.send(identity.userId, body, abort.signal);
@@ -138,7 +151,8 @@ export function createChatStreamHandler(
           const chatEvent = next.value;
           watchModel();
           if (chatEvent.type === 'delta') firstTokenMs ??= performance.now() - modelCalled;
-          if (chatEvent.type === 'done' || chatEvent.type === 'error') {
+          // A replay bills nothing: its tokens were counted the first time.
+          if ((chatEvent.type === 'done' || chatEvent.type === 'error') && !chatEvent.replayed) {
             recordChat(services.metrics, {
               ...(chatEvent.type === 'done' ? { usage: chatEvent.message.usage } : { errorCode: chatEvent.code }),
               ...(firstTokenMs !== undefined && { firstTokenMs }),

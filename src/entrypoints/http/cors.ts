@@ -8,7 +8,7 @@ export function corsHeaders(event: ApiEvent, allowedOrigins: readonly string[]):
   if (!origin || !allowedOrigins.includes(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-Id',
+    'Access-Control-Expose-Headers': 'X-Request-Id, Idempotent-Replayed',
     Vary: 'Origin',
   };
 }

@@ -26,6 +26,7 @@ const STATUS_BY_KIND: Record<ErrorKind, number> = {
   model_unavailable: 503,
   timeout: 504,
   unavailable: 503,
+  unprocessable: 422,
 };
 
 export interface ErrorReply {

@@ -33,6 +33,12 @@ export interface SendMessage {
   fileIds?: string[];
 }
 
+export interface ChatOptions {
+  signal?: AbortSignal;
+  /** Sent as `Idempotency-Key`: the same key again replays the stored answer instead of a second one. */
+  idempotencyKey?: string;
+}
+
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 /** Every call the SPA makes to the API. It knows HTTP, not the stores. */
@@ -69,10 +75,10 @@ export function createApiClient(options: ApiClientOptions) {
     },
 
     /** `POST /chat` as Server-Sent Events; aborting the signal stops the answer (the server keeps what came). */
-    async *chat(message: SendMessage, signal?: AbortSignal): AsyncGenerator<ChatEvent> {
+    async *chat(message: SendMessage, { signal, idempotencyKey }: ChatOptions = {}): AsyncGenerator<ChatEvent> {
       const response = await request('/chat', {
         method: 'POST',
-        headers: { Accept: 'text/event-stream' },
+        headers: { Accept: 'text/event-stream', ...(idempotencyKey && { 'Idempotency-Key': idempotencyKey }) },
         body: body(message),
         ...(signal && { signal }),
       });

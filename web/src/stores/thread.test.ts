@@ -7,7 +7,7 @@ import { useThreadStore } from './thread';
 
 /** A client whose chat plays the given events, optionally waiting on a gate before the rest. */
 function fakeClient(script: (signal?: AbortSignal) => AsyncGenerator<ChatEvent>): ApiClient {
-  return { chat: (_message: unknown, signal?: AbortSignal) => script(signal) } as unknown as ApiClient;
+  return { chat: (_message: unknown, options?: { signal?: AbortSignal }) => script(options?.signal) } as unknown as ApiClient;
 }
 
 function useClient(client: ApiClient): void {
@@ -80,7 +80,7 @@ describe('the thread store', () => {
     const thread = useThreadStore();
     await thread.send('Are you there?', ['f1']);
     expect(thread.messages).toEqual([]);
-    expect(thread.failure).toMatchObject({ code: 'MODEL_THROTTLED', retry: { text: 'Are you there?', fileIds: ['f1'] } });
+    expect(thread.failure).toMatchObject({ code: 'MODEL_THROTTLED', retry: { text: 'Are you there?', fileIds: ['f1'], key: expect.any(String) } });
     await thread.retry();
     expect(thread.failure).toBeUndefined();
     expect(thread.messages.map((message) => message.content)).toEqual(['Are you there?', 'Now it works']);

@@ -14,8 +14,8 @@ export interface ThreadMessage extends Message {
 interface Failure {
   code: string;
   message: string;
-  /** What to send again on Retry. */
-  retry?: { text: string; fileIds: string[] };
+  /** What to send again on Retry, under the same idempotency key: never answered twice. */
+  retry?: { text: string; fileIds: string[]; key: string };
 }
 
 /**
@@ -75,7 +75,12 @@ export const useThreadStore = defineStore('thread', () => {
    * Sends a message and streams the answer into the thread. `onStarted` hears the id of a new
    * conversation as soon as the server gives it (the view puts it in the URL).
    */
-  async function send(text: string, attachFileIds: string[] = [], onStarted?: (conversationId: string) => void): Promise<string | undefined> {
+  async function send(
+    text: string,
+    attachFileIds: string[] = [],
+    onStarted?: (conversationId: string) => void,
+    idempotencyKey: string = crypto.randomUUID(),
+  ): Promise<string | undefined> {
     if (streaming.value || text.trim() === '') return conversationId.value;
     failure.value = undefined;
     const now = new Date().toISOString();
@@ -92,7 +97,7 @@ export const useThreadStore = defineStore('thread', () => {
     try {
       const events = useSessionStore().client().chat(
         { message: text, ...(conversationId.value && { conversationId: conversationId.value }), ...(attachFileIds.length > 0 && { fileIds: attachFileIds }) },
-        controller.signal,
+        { signal: controller.signal, idempotencyKey },
       );
       for await (const event of events) {
         if (ticket !== opened) break;
@@ -129,7 +134,7 @@ export const useThreadStore = defineStore('thread', () => {
       if (!aborted && ticket === opened) {
         if (!started) messages.value = messages.value.filter((message) => message.id !== questionId && message.id !== answer.id);
         const apiError = error instanceof ApiError ? error : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
-        failure.value = { code: apiError.code, message: apiError.message, ...(!started && { retry: { text, fileIds: attachFileIds } }) };
+        failure.value = { code: apiError.code, message: apiError.message, ...(!started && { retry: { text, fileIds: attachFileIds, key: idempotencyKey } }) };
         const message = live();
         if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
       }
@@ -154,7 +159,7 @@ export const useThreadStore = defineStore('thread', () => {
 
   async function retry(): Promise<void> {
     const again = failure.value?.retry;
-    if (again) await send(again.text, again.fileIds);
+    if (again) await send(again.text, again.fileIds, undefined, again.key);
     else await regenerate();
   }
 

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { requestFingerprint } from '../../src/domain/request-claim.js';
+import { USER, OTHER_USER, collect, liveSignal, makeDomain, metaOf, ofType } from '../support/domain-builder.js';
+import { expectDomainError } from '../support/domain-error.js';
+import { hangAfter, replyWith } from '../support/fakes.js';
+
+describe('ChatService.send with an idempotency key', () => {
+  const send = (d: ReturnType<typeof makeDomain>, message: string, key?: string, extra: { conversationId?: string } = {}, userId = USER) =>
+    collect(d.chat.send(userId, { message, ...extra, ...(key && { idempotencyKey: key }) }, liveSignal()));
+
+  it('answers a retry from what was stored: one question, one answer, one model call', async () => {
+    const d = makeDomain();
+    d.model.play(replyWith('Forty', '-two'));
+    const first = await send(d, 'What is the answer?', 'key-1');
+    const retry = await send(d, 'What is the answer?', 'key-1');
+
+    expect(d.model.requests).toHaveLength(1);
+    expect(metaOf(retry)).toEqual(metaOf(first));
+    expect(ofType(retry, 'delta').map((event) => event.text).join('')).toBe('Forty-two');
+    const [done] = ofType(retry, 'done');
+    expect(done).toMatchObject({ replayed: true, message: { id: ofType(first, 'done')[0]!.message.id, usage: { outputTokens: 2 } } });
+    const stored = await d.conversations.listMessages(USER, metaOf(first).conversationId);
+    expect(stored.map((message) => message.content)).toEqual(['What is the answer?', 'Forty-two']);
+  });
+
+  it('refuses the same key for a different message, with 422 IDEMPOTENCY_KEY_REUSED', async () => {
+    const d = makeDomain();
+    await send(d, 'First message', 'key-2');
+    await expectDomainError(send(d, 'Another message', 'key-2'), { kind: 'unprocessable', code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(d.model.requests).toHaveLength(1);
+  });
+
+  it('refuses a retry while the first request is still answering, with 409 IDEMPOTENCY_KEY_IN_USE', async () => {
+    const d = makeDomain();
+    d.model.play(hangAfter('Thinking'));
+    const controller = new AbortController();
+    const first = d.chat.send(USER, { message: 'Slow one', idempotencyKey: 'key-3' }, controller.signal);
+    await first.next(); // meta: the question is stored, the answer is being written
+    await expectDomainError(send(d, 'Slow one', 'key-3'), { kind: 'conflict', code: 'IDEMPOTENCY_KEY_IN_USE' });
+    controller.abort();
+    await collect(first);
+  });
+
+  it('keeps different users’ keys apart, and works in an existing conversation', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'Start'));
+    await send(d, 'Follow-up', 'shared-key', { conversationId });
+    const bobs = await send(d, 'Bob asks', 'shared-key', {}, OTHER_USER);
+    expect(ofType(bobs, 'done')[0]?.replayed).toBeUndefined();
+    expect(d.model.requests).toHaveLength(3);
+    const retry = await send(d, 'Follow-up', 'shared-key', { conversationId });
+    expect(ofType(retry, 'done')[0]?.replayed).toBe(true);
+    expect((await d.conversations.listMessages(USER, conversationId)).map((message) => message.content)).toEqual(['Start', 'Hello world', 'Follow-up', 'Hello world']);
+  });
+
+  it('fingerprints what defines the request, not the order of its files', () => {
+    expect(requestFingerprint({ message: 'a', fileIds: ['f1', 'f2'] })).toBe(requestFingerprint({ message: 'a', fileIds: ['f2', 'f1', 'f1'] }));
+    expect(requestFingerprint({ message: 'a' })).not.toBe(requestFingerprint({ message: 'b' }));
+    expect(requestFingerprint({ message: 'a', conversationId: 'c1' })).not.toBe(requestFingerprint({ message: 'a' }));
+  });
+});
