@@ -3,11 +3,11 @@ import type { ChatModel, ModelEvent, ModelLimits } from '../src/domain/ports/cha
 import { buildServices } from '../src/entrypoints/container.js';
 import { loadConfig } from '../src/entrypoints/config.js';
 import { createChatStreamHandler } from '../src/entrypoints/handlers/chat.js';
-import type { ApiEvent } from '../src/entrypoints/http/api-types.js';
 import { startEmbeddedStores } from '../src/entrypoints/local/embedded-stores.js';
 import { ensureTables } from '../src/adapters/aws/ensure-resources.js';
 import { createDynamoDbClient } from '../src/adapters/aws/clients.js';
 import { EMBEDDED_CREDENTIALS } from '../src/entrypoints/embedded-credentials.js';
+import { chatEvent } from '../test/support/api-event.js';
 import { DynamoDbCapacityMeter } from './support/dynamodb-capacity-meter.js';
 import type { BenchResult } from './support/report.js';
 
@@ -74,7 +74,7 @@ export async function costModelBench(): Promise<BenchResult> {
       const out = new PassThrough();
       const chunks: Buffer[] = [];
       out.on('data', (chunk: Buffer) => chunks.push(chunk));
-      await handler(event(idToken, body), out);
+      await handler(chatEvent(idToken, body), out);
       return Buffer.concat(chunks).toString('utf8');
     };
 
@@ -121,21 +121,4 @@ export async function costModelBench(): Promise<BenchResult> {
     await meter.stop();
     await stores.close();
   }
-}
-
-function event(idToken: string, body: object): ApiEvent {
-  return {
-    resource: '/chat',
-    path: '/chat',
-    httpMethod: 'POST',
-    headers: { Authorization: `Bearer ${idToken}`, Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'cost-bench' },
-  } as unknown as ApiEvent;
 }

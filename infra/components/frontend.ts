@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { contentTypeOf } from '../../src/entrypoints/http/content-types.js';
 import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
 
 export interface FrontendArgs {
@@ -21,19 +22,6 @@ export interface FrontendArgs {
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-};
 
 /** Viewer-request function (cloudfront-js-2.0): a path whose last segment has no dot is an SPA route. */
 export const SPA_ROUTES_FUNCTION = `function handler(event) {
@@ -184,7 +172,7 @@ export class Frontend extends pulumi.ComponentResource {
           bucket: args.siteBucket.id,
           key,
           source: new pulumi.asset.FileAsset(file),
-          contentType: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+          contentType: contentTypeOf(extname(file)),
           // Hashed assets never change; everything else is checked on each visit.
           cacheControl: key.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         },

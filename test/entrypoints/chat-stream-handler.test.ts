@@ -4,6 +4,7 @@ import { buildServices, type AppServices } from '../../src/entrypoints/container
 import { loadConfig } from '../../src/entrypoints/config.js';
 import { createChatStreamHandler, type ResponseStreamFactory } from '../../src/entrypoints/handlers/chat.js';
 import type { ApiEvent, LambdaContext } from '../../src/entrypoints/http/api-types.js';
+import { chatEvent } from '../support/api-event.js';
 import { ScriptedModel, hangAfter } from '../support/fakes.js';
 
 /**
@@ -15,20 +16,7 @@ const passThroughStreams: ResponseStreamFactory = { from: (stream) => stream };
 function setUp(model: ScriptedModel): { services: AppServices; event: ApiEvent } {
   const services = buildServices(loadConfig({ STORE: 'memory', LOG_LEVEL: 'SILENT' }), { model });
   const { idToken } = services.localIssuer!.issue('lambda-user');
-  const event = {
-    resource: '/chat',
-    path: '/chat',
-    httpMethod: 'POST',
-    headers: { Authorization: `Bearer ${idToken}`, Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify({ message: 'Tell me a long story' }),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req-1' },
-  } as unknown as ApiEvent;
+  const event = chatEvent(idToken, { message: 'Tell me a long story' });
   return { services, event };
 }
 

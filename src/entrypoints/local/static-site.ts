@@ -1,21 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.txt': 'text/plain; charset=utf-8',
-  '.webmanifest': 'application/manifest+json',
-  '.map': 'application/json',
-};
+import { contentTypeOf } from '../http/content-types.js';
 
 /**
  * The built SPA (web/dist) as CloudFront serves it: files with their types, hashed assets cached
@@ -48,7 +34,7 @@ export function serveStaticSite(req: IncomingMessage, res: ServerResponse, distD
   const file = isFile ? candidate : index;
   const immutable = isFile && decoded.startsWith('/assets/');
   const headers = {
-    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(extname(file)),
     'Content-Length': statSync(file).size,
     'Cache-Control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
   };
