@@ -6,6 +6,7 @@ import type { Clock } from './ports/clock.js';
 import type { ConversationStore } from './ports/conversation-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import { buildPrompt, type ContextReport } from './prompt/build-prompt.js';
+import { replayAnswer } from './chat-replay.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
 
 export interface ChatOptions {
@@ -81,7 +82,7 @@ export class ChatService {
       const claim: RequestClaim = { key: input.idempotencyKey, fingerprint: requestFingerprint(input), ...plan, createdAt: this.now() };
       const earlier = await this.deps.conversations.claimRequest(userId, claim);
       if (earlier) {
-        yield* this.replay(userId, earlier, claim.fingerprint);
+        yield* replayAnswer(this.deps, userId, earlier, claim.fingerprint);
         return;
       }
     }
@@ -97,47 +98,6 @@ export class ChatService {
       title: conversation.title,
     };
     yield* this.answer(userId, conversation, userMessage, plan.answerMessageId, signal);
-  }
-
-  /**
-   * A retry of a request already made with the same key: what was stored is sent again, and the
-   * model is not called (nor billed) a second time.
-   */
-  private async *replay(userId: string, claim: RequestClaim, fingerprint: string): AsyncGenerator<ChatEvent, void, undefined> {
-    if (claim.fingerprint !== fingerprint) {
-      throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different message. Use a new key for a new message.');
-    }
-    const [conversation, messages] = await Promise.all([
-      this.deps.conversations.get(userId, claim.conversationId),
-      this.deps.conversations.listMessages(userId, claim.conversationId),
-    ]);
-    const answer = messages.find((message) => message.id === claim.answerMessageId);
-    if (!conversation && messages.length === 0 && Date.parse(claim.createdAt) < this.deps.clock.now().getTime() - 60_000) {
-      throw conversationNotFound(); // answered once, then deleted
-    }
-    if (!conversation || !answer) {
-      throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still being answered. Wait for it, or send again with a new key.');
-    }
-    yield { type: 'meta', conversationId: claim.conversationId, userMessageId: claim.userMessageId, title: conversation.title };
-    if (answer.content !== '') yield { type: 'delta', text: answer.content };
-    if (answer.error) {
-      yield { type: 'error', ...answer.error, messageId: answer.id, replayed: true };
-      return;
-    }
-    const { limits } = this.deps.model;
-    yield {
-      type: 'done',
-      message: { ...answer, usage: answer.usage ?? NO_USAGE, stopReason: answer.stopReason ?? 'end_turn' },
-      context: {
-        estimatedInputTokens: answer.usage?.inputTokens ?? 0,
-        contextWindowTokens: limits.contextWindowTokens,
-        maxOutputTokens: limits.maxOutputTokens,
-        includedMessages: 0,
-        droppedMessages: 0,
-        truncatedFileIds: [],
-      },
-      replayed: true,
-    };
   }
 
   /** `send` for callers that want the whole answer at once; a model failure throws. */

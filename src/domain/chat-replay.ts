@@ -1,0 +1,50 @@
+import type { ChatDeps, ChatEvent } from './chat-service.js';
+import { DomainError, conversationNotFound } from './errors.js';
+import type { RequestClaim } from './request-claim.js';
+
+const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
+
+/**
+ * A retry of a request already made with the same key: what was stored is sent again, and the
+ * model is not called (nor billed) a second time.
+ */
+export async function* replayAnswer(
+  deps: Pick<ChatDeps, 'conversations' | 'clock' | 'model'>,
+  userId: string,
+  claim: RequestClaim,
+  fingerprint: string,
+): AsyncGenerator<ChatEvent, void, undefined> {
+  if (claim.fingerprint !== fingerprint) {
+    throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different message. Use a new key for a new message.');
+  }
+  const [conversation, messages] = await Promise.all([
+    deps.conversations.get(userId, claim.conversationId),
+    deps.conversations.listMessages(userId, claim.conversationId),
+  ]);
+  const answer = messages.find((message) => message.id === claim.answerMessageId);
+  // No conversation a minute after the claim: it was answered once and has been deleted since.
+  if (!conversation && Date.parse(claim.createdAt) < deps.clock.now().getTime() - 60_000) throw conversationNotFound();
+  if (!conversation || !answer) {
+    throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still being answered. Wait for it, or send again with a new key.');
+  }
+  yield { type: 'meta', conversationId: claim.conversationId, userMessageId: claim.userMessageId, title: conversation.title };
+  if (answer.content !== '') yield { type: 'delta', text: answer.content };
+  if (answer.error) {
+    yield { type: 'error', ...answer.error, messageId: answer.id, replayed: true };
+    return;
+  }
+  const { limits } = deps.model;
+  yield {
+    type: 'done',
+    message: { ...answer, usage: answer.usage ?? NO_USAGE, stopReason: answer.stopReason ?? 'end_turn' },
+    context: {
+      estimatedInputTokens: answer.usage?.inputTokens ?? 0,
+      contextWindowTokens: limits.contextWindowTokens,
+      maxOutputTokens: limits.maxOutputTokens,
+      includedMessages: 0,
+      droppedMessages: 0,
+      truncatedFileIds: [],
+    },
+    replayed: true,
+  };
+}
