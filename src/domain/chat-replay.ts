@@ -1,4 +1,4 @@
-import type { ChatDeps, ChatEvent } from './chat-service.js';
+import type { ChatDeps, ChatEvent } from './chat-types.js';
 import { DomainError, conversationNotFound } from './errors.js';
 import type { RequestClaim } from './request-claim.js';
 

@@ -1,52 +1,11 @@
+import { replayAnswer } from './chat-replay.js';
 import { titleFromMessage, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
-import type { FileService } from './file-service.js';
-import type { ChatModel } from './ports/chat-model.js';
-import type { Clock } from './ports/clock.js';
-import type { ConversationStore } from './ports/conversation-store.js';
-import type { IdGenerator } from './ports/id-generator.js';
-import { buildPrompt, type ContextReport } from './prompt/build-prompt.js';
-import { replayAnswer } from './chat-replay.js';
+import { buildPrompt } from './prompt/build-prompt.js';
+import type { ChatDeps, ChatEvent, ChatOptions, CompletedChat, SendMessage } from './chat-types.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
 
-export interface ChatOptions {
-  systemPrompt: string;
-  maxMessageChars: number;
-  maxFilesPerMessage: number;
-}
-
-export interface ChatDeps {
-  conversations: ConversationStore;
-  files: FileService;
-  model: ChatModel;
-  clock: Clock;
-  ids: IdGenerator;
-}
-
-export interface SendMessage {
-  conversationId?: string;
-  message: string;
-  fileIds?: string[];
-  /** The client's key for this request: a retry with the same key replays instead of answering twice. */
-  idempotencyKey?: string;
-}
-
-/** What a send produces, in order: one `meta`, any number of `delta`, then one `done` or `error`. */
-export type ChatEvent =
-  | { type: 'meta'; conversationId: string; userMessageId: string; title: string }
-  | { type: 'delta'; text: string }
-  | { type: 'done'; message: Message & { usage: TokenUsage; stopReason: StopReason }; context: ContextReport; replayed?: true }
-  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown; replayed?: true };
-
-export interface CompletedChat {
-  conversationId: string;
-  title: string;
-  message: Message;
-  usage: TokenUsage;
-  context: ContextReport;
-  /** The answer of an earlier request with the same idempotency key, sent again. */
-  replayed?: true;
-}
+export type { ChatDeps, ChatEvent, ChatOptions, CompletedChat, SendMessage } from './chat-types.js';
 
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
