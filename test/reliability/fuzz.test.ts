@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentTextExtractor } from '../../src/adapters/extract/document-text-extractor.js';
@@ -13,7 +16,10 @@ describe('fuzzing the HTTP edge', () => {
   let server: TestServer;
   let token: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    // A built SPA of its own: the suite must not depend on whether web/dist was built first.
+    const webDist = mkdtempSync(join(tmpdir(), 'fuzz-web-'));
+    writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>app</title>');
+    server = await startTestServer({ webDist });
     token = await server.signIn('fuzzer');
   });
   afterAll(() => server.close());

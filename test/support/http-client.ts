@@ -52,7 +52,7 @@ export interface TestServer {
 }
 
 /** Starts the local server on a random port with in-memory stores, silent logs and an instant offline model. */
-export async function startTestServer(options: { env?: Record<string, string>; overrides?: Overrides } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; overrides?: Overrides; webDist?: string } = {}): Promise<TestServer> {
   // `HTTP_TEST_STORE=embedded npx vitest run test/http` runs the same tests against dynalite and s3rver.
   const embedded = process.env.HTTP_TEST_STORE === 'embedded' && options.env?.STORE === undefined;
   const dataDir = embedded ? mkdtempSync(join(tmpdir(), 'http-test-')) : undefined;
@@ -65,6 +65,7 @@ export async function startTestServer(options: { env?: Record<string, string>; o
       ...options.env,
     },
     ...(options.overrides && { overrides: options.overrides }),
+    ...(options.webDist && { webDist: options.webDist }),
   });
   const { url } = server;
   const close = async () => {
