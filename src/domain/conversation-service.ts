@@ -5,11 +5,18 @@ import type { ConversationStore, ListOptions, Page } from './ports/conversation-
 
 export const MAX_PAGE_SIZE = 100;
 
+/**
+ * The most message text one read returns: a Lambda response is at most 6 MB, and JSON escaping and
+ * UTF-8 can grow text up to threefold. Beyond it the newest messages are sent, the rest counted.
+ */
+export const MAX_READ_CHARS = 1_500_000;
+
 /** Listing, reading, renaming and deleting a user's conversations. */
 export class ConversationService {
   constructor(
     private readonly store: ConversationStore,
     private readonly clock: Clock,
+    private readonly maxReadChars = MAX_READ_CHARS,
   ) {}
 
   async list(userId: string, options: ListOptions): Promise<Page<ConversationSummary>> {
@@ -24,7 +31,11 @@ export class ConversationService {
       this.store.listMessages(userId, conversationId),
     ]);
     if (!conversation) throw conversationNotFound();
-    return { ...conversation, messages };
+    let chars = 0;
+    let first = messages.length;
+    while (first > 0 && chars + messages[first - 1]!.content.length <= this.maxReadChars) chars += messages[--first]!.content.length;
+    if (first === 0) return { ...conversation, messages };
+    return { ...conversation, messages: messages.slice(first), omittedMessages: first };
   }
 
   async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {

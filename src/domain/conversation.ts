@@ -50,6 +50,8 @@ export interface Conversation extends ConversationSummary {
 
 export interface ConversationWithMessages extends Conversation {
   messages: Message[];
+  /** Older messages left out of a conversation too long to send whole (they are still stored). */
+  omittedMessages?: number;
 }
 
 export const MAX_TITLE_LENGTH = 200;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE } from '../../src/domain/conversation-service.js';
+import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
+import { ConversationService, MAX_PAGE_SIZE } from '../../src/domain/conversation-service.js';
+import { FixedClock } from '../support/fakes.js';
 import { OTHER_USER, USER, collect, liveSignal, makeDomain, metaOf, type Domain } from '../support/domain-builder.js';
 import { expectDomainError } from '../support/domain-error.js';
 
@@ -102,5 +104,21 @@ describe('ConversationService.delete', () => {
     await expectDomainError(d.history.delete(USER, 'missing'), { kind: 'not_found' });
     await expectDomainError(d.history.delete(OTHER_USER, conversationId), { kind: 'not_found' });
     expect((await d.history.get(USER, conversationId)).messages).toHaveLength(2);
+  });
+});
+
+describe('ConversationService.get on a very long conversation', () => {
+  it('sends the newest messages that fit one response, and counts the older ones left out', async () => {
+    const store = new MemoryConversationStore();
+    const clock = new FixedClock();
+    const service = new ConversationService(store, clock, 25);
+    await store.create(USER, { conversationId: 'long', title: 'Long', createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(), fileIds: [] });
+    for (let n = 0; n < 6; n++) {
+      await store.appendMessage(USER, 'long', { id: `m${n}`, role: n % 2 ? 'assistant' : 'user', content: `message ${n}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString() });
+    }
+    const read = await service.get(USER, 'long');
+    expect(read.messages.map((message) => message.id)).toEqual(['m4', 'm5']);
+    expect(read.omittedMessages).toBe(4);
+    expect((await new ConversationService(store, clock).get(USER, 'long')).omittedMessages).toBeUndefined();
   });
 });

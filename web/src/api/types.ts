@@ -31,6 +31,8 @@ export interface ConversationSummary {
 export interface Conversation extends ConversationSummary {
   fileIds: string[];
   messages: Message[];
+  /** Older messages the server kept but left out: the conversation is too long to send whole. */
+  omittedMessages?: number;
 }
 
 export interface Page<T> {

@@ -30,6 +30,7 @@ export const useThreadStore = defineStore('thread', () => {
   const loading = ref(false);
   const notFound = ref(false);
   const failure = ref<Failure>();
+  const omitted = ref(0);
   let controller: AbortController | undefined;
   let opened = 0;
 
@@ -48,6 +49,7 @@ export const useThreadStore = defineStore('thread', () => {
     messages.value = [];
     notFound.value = false;
     failure.value = undefined;
+    omitted.value = 0;
   }
 
   async function open(id: string): Promise<void> {
@@ -62,6 +64,7 @@ export const useThreadStore = defineStore('thread', () => {
       title.value = conversation.title;
       fileIds.value = conversation.fileIds;
       messages.value = conversation.messages;
+      omitted.value = conversation.omittedMessages ?? 0;
     } catch (error) {
       if (ticket !== opened) return;
       if (error instanceof ApiError && error.status === 404) notFound.value = true;
@@ -168,7 +171,7 @@ export const useThreadStore = defineStore('thread', () => {
   }
 
   return {
-    conversationId, title, fileIds, messages, loading, notFound, failure, streaming, lastContext, canRegenerate,
+    conversationId, title, fileIds, messages, omitted, loading, notFound, failure, streaming, lastContext, canRegenerate,
     clear, open, send, stop, regenerate, retry, dismissFailure,
   };
 });
