@@ -37,7 +37,7 @@ export async function* replayAnswer(
   yield {
     type: 'done',
     message: { ...answer, usage: answer.usage ?? NO_USAGE, stopReason: answer.stopReason ?? 'end_turn' },
-    context: {
+    context: answer.context ?? {
       estimatedInputTokens: answer.usage?.inputTokens ?? 0,
       contextWindowTokens: limits.contextWindowTokens,
       maxOutputTokens: limits.maxOutputTokens,

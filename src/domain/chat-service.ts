@@ -1,5 +1,5 @@
 import { replayAnswer } from './chat-replay.js';
-import { titleFromMessage, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
+import { titleFromMessage, type ContextReport, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
 import { buildPrompt } from './prompt/build-prompt.js';
 import type { ChatDeps, ChatEvent, ChatOptions, CompletedChat, SendMessage } from './chat-types.js';
@@ -96,10 +96,12 @@ export class ChatService {
     const askedAt = question.timestamp;
     let content = '';
     let stored = false;
+    let report: ContextReport | undefined;
     const store = async (stopReason: StopReason, usage: TokenUsage = NO_USAGE, error?: Message['error']) => {
       stored = true;
       const message = { id: messageId, role: 'assistant' as const, content, timestamp: this.after(askedAt), stopReason, usage };
       if (error) Object.assign(message, { error });
+      if (report) Object.assign(message, { context: report });
       await this.deps.conversations.appendMessage(userId, conversation.conversationId, message);
       return message;
     };
@@ -111,12 +113,14 @@ export class ChatService {
         this.deps.files.loadDocuments(userId, conversation.fileIds),
       ]);
       const history = historyUpTo(messages, question);
-      const { request, report } = buildPrompt({
+      const built = buildPrompt({
         system: this.options.systemPrompt,
         documents,
         history,
         limits: this.deps.model.limits,
       });
+      const { request } = built;
+      report = built.report;
       preparing = false;
       let end: { stopReason: StopReason; usage: TokenUsage } | undefined;
       for await (const event of this.deps.model.stream(request, signal)) {

@@ -34,7 +34,20 @@ export interface Message {
   stopReason?: StopReason;
   /** Set when the answer ended in an error: what the user was told. */
   error?: { code: string; message: string };
+  /** An answer's: how full the model's context was for it, and what was left out to fit. */
+  context?: ContextReport;
 }
+
+/** How full the model's context is for this turn, and what had to give way: shown to the user. */
+export interface ContextReport {
+  estimatedInputTokens: number;
+  contextWindowTokens: number;
+  maxOutputTokens: number;
+  includedMessages: number;
+  droppedMessages: number;
+  truncatedFileIds: string[];
+}
+
 
 export interface ConversationSummary {
   conversationId: string;

@@ -195,7 +195,7 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
       expect(await store.listMessages(alice, 'missing')).toEqual([]);
     });
 
-    it('keeps every field of a message: fileIds, usage, stopReason, error', async () => {
+    it('keeps every field of a message: fileIds, usage, stopReason, error, context', async () => {
       await store.create(alice, conversation('c1'));
       const question = message(0, { fileIds: ['f1', 'f2'] });
       const answer = message(1, {
@@ -203,6 +203,7 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
         usage: { inputTokens: 120, outputTokens: 7, cacheReadTokens: 100, cacheWriteTokens: 0 },
         stopReason: 'error',
         error: { code: 'MODEL_THROTTLED', message: 'The model is busy.' },
+        context: { estimatedInputTokens: 1200, contextWindowTokens: 200_000, maxOutputTokens: 4000, includedMessages: 3, droppedMessages: 1, truncatedFileIds: ['f2'] },
       });
       const aborted = message(3, { content: '', usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'aborted' });
       for (const item of [question, answer, message(2), aborted]) await store.appendMessage(alice, 'c1', item);

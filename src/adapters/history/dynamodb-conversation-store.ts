@@ -48,6 +48,7 @@ interface MessageItem {
   usage?: Message['usage'];
   stop_reason?: Message['stopReason'];
   error?: Message['error'];
+  context?: Message['context'];
 }
 
 type Position = { t: string; s: string };
@@ -169,6 +170,7 @@ export class DynamoDbConversationStore implements ConversationStore {
     if (message.usage) item.usage = message.usage;
     if (message.stopReason) item.stop_reason = message.stopReason;
     if (message.error) item.error = message.error;
+    if (message.context) item.context = message.context;
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
@@ -269,5 +271,6 @@ function toMessage(item: MessageItem): Message {
   if (item.usage) message.usage = item.usage;
   if (item.stop_reason) message.stopReason = item.stop_reason;
   if (item.error) message.error = item.error;
+  if (item.context) message.context = item.context;
   return message;
 }

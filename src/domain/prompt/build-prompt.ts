@@ -1,4 +1,6 @@
-import type { Message } from '../conversation.js';
+import type { ContextReport, Message } from '../conversation.js';
+
+export type { ContextReport } from '../conversation.js';
 import type { ModelLimits, ModelRequest, PromptDocument, PromptMessage } from '../ports/chat-model.js';
 import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from './token-estimate.js';
 
@@ -15,16 +17,6 @@ export interface PromptInput {
   /** The stored conversation, oldest first; the last one is the user's new message. */
   history: Message[];
   limits: ModelLimits;
-}
-
-/** How full the model's context is for this turn, and what had to give way: shown to the user. */
-export interface ContextReport {
-  estimatedInputTokens: number;
-  contextWindowTokens: number;
-  maxOutputTokens: number;
-  includedMessages: number;
-  droppedMessages: number;
-  truncatedFileIds: string[];
 }
 
 export interface BuiltPrompt {
