@@ -45,6 +45,10 @@ describe('the thread store', () => {
     ]);
     expect(thread.messages[1]).toMatchObject({ streaming: false, usage: { outputTokens: 2 }, context: { contextWindowTokens: 200_000 } });
     expect(thread.canRegenerate).toBe(true);
+    // What Export writes: the API's shape, without the view's own flags.
+    const snapshot = thread.snapshot();
+    expect(snapshot).toMatchObject({ conversationId: 'c1', title: 'Hello' });
+    expect(snapshot.messages.map((message) => Object.keys(message).includes('streaming'))).toEqual([false, false]);
   });
 
   it('keeps the partial answer when stopped, marked as stopped', async () => {

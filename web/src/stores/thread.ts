@@ -170,8 +170,20 @@ export const useThreadStore = defineStore('thread', () => {
     failure.value = undefined;
   }
 
+  /** The open conversation as the API shapes it, for export. */
+  function snapshot(): Conversation {
+    return {
+      conversationId: conversationId.value ?? '',
+      title: title.value,
+      createdAt: messages.value[0]?.timestamp ?? '',
+      updatedAt: messages.value.at(-1)?.timestamp ?? '',
+      fileIds: [...fileIds.value],
+      messages: messages.value.map(({ streaming: _streaming, ...message }) => message),
+    };
+  }
+
   return {
     conversationId, title, fileIds, messages, omitted, loading, notFound, failure, streaming, lastContext, canRegenerate,
-    clear, open, send, stop, regenerate, retry, dismissFailure,
+    clear, open, send, stop, regenerate, retry, dismissFailure, snapshot,
   };
 });
