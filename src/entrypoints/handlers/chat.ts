@@ -13,6 +13,7 @@ import { jsonResponse, type Headers } from '../http/responses.js';
 import { recordChat } from '../http/chat-metrics.js';
 import { chatBody } from '../http/schemas.js';
 import { SSE_HEADERS, chatEventFrame, sseFrame } from '../http/sse.js';
+import { AnswerLimits, keepAlive } from './answer-limits.js';
 
 /** Lambda's `awslambda.HttpResponseStream`; the local server provides the same. */
 export interface ResponseStreamFactory {
@@ -24,14 +25,7 @@ export type StreamingHandler = (event: ApiEvent, responseStream: Writable, conte
 /** Failures of the model (as opposed to a bad request): counted in the ChatErrors metric. */
 const MODEL_ERROR_KINDS = new Set<DomainError['kind']>(['throttled', 'model_failed', 'model_unavailable', 'timeout']);
 
-/** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
-const TIMEOUT_RESERVE_MS = 3000;
-
-/**
- * A comment line is sent when nothing else was for this long: CloudFront and API Gateway close an
- * origin connection that stays silent (CloudFront after 60 s by default), and a long prompt can
- * keep the model quiet before its first token. SSE clients ignore comment lines.
- */
+/** Silence after which the stream carries a keep-alive comment (see answer-limits.ts). */
 export const KEEP_ALIVE_MS = 15_000;
 
 /** The body, and the client's `Idempotency-Key` when it sent one (a retry then stores and bills nothing twice). */
@@ -86,27 +80,10 @@ export function createChatStreamHandler(
     const started = performance.now();
     const requestId = requestIdOf(event, context);
     const headers: Headers = { 'X-Request-Id': requestId, ...corsHeaders(event, services.config.allowedOrigins) };
-    const abort = new AbortController();
-    const onClose = () => abort.abort(new Error('the client went away'));
+    const limits = new AnswerLimits(services.config.chat.modelIdleTimeoutMs, context?.getRemainingTimeInMillis());
+    const onClose = () => limits.stop('client');
     responseStream.once('close', onClose);
-    let timedOut = false;
-    const deadline = context
-      ? setTimeout(() => {
-          timedOut = true;
-          abort.abort(new Error('the function is about to time out'));
-        }, context.getRemainingTimeInMillis() - TIMEOUT_RESERVE_MS)
-      : undefined;
-    let keepAlive: NodeJS.Timeout | undefined;
-    // A model that says nothing for too long is stopped like a client that left; what it wrote is kept.
-    let stalled = false;
-    let idle: NodeJS.Timeout | undefined;
-    const watchModel = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => {
-        stalled = true;
-        abort.abort(new Error('the model stopped answering'));
-      }, services.config.chat.modelIdleTimeoutMs);
-    };
+    let alive: ReturnType<typeof keepAlive> | undefined;
     let status = 200;
     let outcome: string | undefined;
     const reply = (result: ApiResult) => {
@@ -120,9 +97,9 @@ export function createChatStreamHandler(
       const body = chatRequest(event);
       if (!wantsEventStream(event)) {
         // Without events to watch, the idle limit bounds the whole answer.
-        watchModel();
-        const chat = await services.chat.complete(identity.userId, body, abort.signal).catch((error: unknown) => {
-          if (stalled) {
+        limits.modelActive();
+        const chat = await services.chat.complete(identity.userId, body, limits.signal).catch((error: unknown) => {
+          if (limits.stoppedBy === 'model-idle') {
             error = new DomainError('timeout', 'MODEL_TIMEOUT', 'The model took too long to answer. What arrived is kept; try again.', { cause: error });
           }
           if (error instanceof DomainError && MODEL_ERROR_KINDS.has(error.kind)) {
@@ -134,22 +111,17 @@ export function createChatStreamHandler(
         reply(jsonResponse(200, toJson(chat), { ...headers, ...(chat.replayed && { 'Idempotent-Replayed': 'true' }) }));
         return;
       }
-      const events = services.chat.send(identity.userId, body, abort.signal);
+      const events = services.chat.send(identity.userId, body, limits.signal);
       const first = await events.next(); // request problems throw here, before any byte is sent
-      watchModel();
+      limits.modelActive();
       const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
       const modelCalled = performance.now();
       let firstTokenMs: number | undefined;
-      let lastWrite = performance.now();
-      keepAlive = setInterval(() => {
-        if (performance.now() - lastWrite < keepAliveMs) return;
-        lastWrite = performance.now();
-        if (!out.destroyed && !out.writableEnded) out.write(': keep-alive\n\n');
-      }, keepAliveMs / 3);
+      alive = keepAlive(out, keepAliveMs);
       try {
         for (let next = first; !next.done; next = await events.next()) {
           const chatEvent = next.value;
-          watchModel();
+          limits.modelActive();
           if (chatEvent.type === 'delta') firstTokenMs ??= performance.now() - modelCalled;
           // A replay bills nothing: its tokens were counted the first time.
           if ((chatEvent.type === 'done' || chatEvent.type === 'error') && !chatEvent.replayed) {
@@ -163,29 +135,14 @@ export function createChatStreamHandler(
           if (chatEvent.type === 'done') outcome = chatEvent.message.stopReason;
           if (chatEvent.type === 'error') outcome = chatEvent.code;
           await write(out, chatEventFrame(chatEvent));
-          lastWrite = performance.now();
+          alive.sent();
         }
-        clearTimeout(idle);
-        if (stalled && !timedOut) {
-          recordChat(services.metrics, { errorCode: 'MODEL_TIMEOUT', totalMs: performance.now() - started });
-          await write(
-            out,
-            sseFrame('error', {
-              code: 'MODEL_TIMEOUT',
-              message: `The model stopped answering for ${Math.round(services.config.chat.modelIdleTimeoutMs / 1000)} s, so the answer was ended. What arrived is kept; try again.`,
-            }),
-          );
-        }
-        if (timedOut) {
-          // The service kept the partial answer (stopped); the client still needs an ending.
-          recordChat(services.metrics, { errorCode: 'ANSWER_TIMEOUT', totalMs: performance.now() - started });
-          await write(
-            out,
-            sseFrame('error', {
-              code: 'ANSWER_TIMEOUT',
-              message: 'The answer took too long and was cut off. What arrived is kept; ask to continue.',
-            }),
-          );
+        // The service kept the partial answer (stopped); a client still there needs an ending.
+        const ending = limits.endingError();
+        if (ending) {
+          outcome = ending.code;
+          recordChat(services.metrics, { errorCode: ending.code, totalMs: performance.now() - started });
+          await write(out, sseFrame('error', ending));
         }
       } catch (error) {
         logger.error('chat stream failed', { requestId, error: error as Error });
@@ -195,9 +152,8 @@ export function createChatStreamHandler(
     } catch (error) {
       reply(failure(logger, error, requestId, 'POST /chat', headers));
     } finally {
-      clearTimeout(deadline);
-      clearTimeout(idle);
-      clearInterval(keepAlive);
+      limits.dispose();
+      alive?.stop();
       // One line per request, as the other handlers log (api-handler.ts); never the body or the token.
       logger.info('request', {
         requestId,
@@ -205,7 +161,7 @@ export function createChatStreamHandler(
         status,
         ms: Math.round(performance.now() - started),
         ...(outcome && { outcome }),
-        ...(abort.signal.aborted && { aborted: timedOut ? 'deadline' : stalled ? 'model-idle' : 'client' }),
+        ...(limits.stoppedBy && { stoppedBy: limits.stoppedBy }),
       });
       responseStream.off('close', onClose);
     }

@@ -1,0 +1,81 @@
+import type { Writable } from 'node:stream';
+
+/** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
+const TIMEOUT_RESERVE_MS = 3000;
+
+export type StopCause = 'client' | 'deadline' | 'model-idle';
+
+/**
+ * The limits on one answer, all ending it the same way (an abort: the service keeps what was
+ * written and marks it stopped): the client going away, the Lambda's time running out, and a
+ * model silent for too long. Says afterwards which one it was, and what the client should hear.
+ */
+export class AnswerLimits {
+  private readonly controller = new AbortController();
+  private cause: StopCause | undefined;
+  private readonly deadline: NodeJS.Timeout | undefined;
+  private idle: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly modelIdleMs: number,
+    /** The Lambda's remaining time, when there is a Lambda. */
+    remainingMs?: number,
+  ) {
+    if (remainingMs !== undefined) this.deadline = setTimeout(() => this.stop('deadline'), remainingMs - TIMEOUT_RESERVE_MS);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get stoppedBy(): StopCause | undefined {
+    return this.cause;
+  }
+
+  stop(cause: StopCause): void {
+    if (this.cause) return;
+    this.cause = cause;
+    this.controller.abort(new Error(`answer stopped: ${cause}`));
+  }
+
+  /** The model did something: its silence starts again from now. */
+  modelActive(): void {
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop('model-idle'), this.modelIdleMs);
+  }
+
+  /** The error that ends a stream cut short by a limit (a client that left hears nothing more). */
+  endingError(): { code: string; message: string } | undefined {
+    switch (this.cause) {
+      case 'deadline':
+        return { code: 'ANSWER_TIMEOUT', message: 'The answer took too long and was cut off. What arrived is kept; ask to continue.' };
+      case 'model-idle':
+        return {
+          code: 'MODEL_TIMEOUT',
+          message: `The model stopped answering for ${Math.round(this.modelIdleMs / 1000)} s, so the answer was ended. What arrived is kept; try again.`,
+        };
+      default:
+        return undefined;
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.deadline);
+    clearTimeout(this.idle);
+  }
+}
+
+/**
+ * Sends an SSE comment when nothing else was sent for `everyMs`: CloudFront and API Gateway close
+ * an origin connection that stays silent (CloudFront after 60 s by default), and a long prompt can
+ * keep the model quiet before its first token. SSE clients ignore comment lines.
+ */
+export function keepAlive(out: Writable, everyMs: number): { sent(): void; stop(): void } {
+  let last = performance.now();
+  const timer = setInterval(() => {
+    if (performance.now() - last < everyMs) return;
+    last = performance.now();
+    if (!out.destroyed && !out.writableEnded) out.write(': keep-alive\n\n');
+  }, everyMs / 3);
+  return { sent: () => (last = performance.now()), stop: () => clearInterval(timer) };
+}
