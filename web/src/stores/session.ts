@@ -27,6 +27,8 @@ export const useSessionStore = defineStore('session', () => {
     try {
       config.value = await fetchSiteConfig(fetchFn);
       const siteConfig = config.value;
+      // Under `npm run dev:web` the API is reached through Vite's proxy, on this page's own origin.
+      if (import.meta.env.DEV) siteConfig.apiUrl = location.origin;
       if (siteConfig.auth.mode === 'cognito') {
         const { CognitoAuth } = await import('../auth/cognito-auth');
         auth.value = new CognitoAuth(siteConfig.auth);
