@@ -3,7 +3,7 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 /**
- * One small ESM file per Lambda entrypoint (src/entrypoints/lambda/*.ts) in dist/lambda/<name>/,
+ * One ESM bundle per Lambda entrypoint (src/entrypoints/lambda/*.ts) in dist/lambda/<name>/,
  * for Node.js 22 on arm64. Everything the function imports is bundled, so the deployment does not
  * depend on the SDK version the runtime happens to carry.
  *
@@ -40,7 +40,17 @@ rmSync(OUT_DIR, { recursive: true, force: true });
 for (const file of entries) {
   const name = basename(file, '.ts');
   const outfile = join(OUT_DIR, name, 'index.mjs');
-  await build({ ...common, entryPoints: [join(ENTRY_DIR, file)], outfile });
+  // Code splitting: what the composition root imports lazily (the model's SDK, S3, the document
+  // readers; see src/adapters/lazy) becomes chunks that a function loads only when it uses them.
+  await build({
+    ...common,
+    entryPoints: { index: join(ENTRY_DIR, file) },
+    outdir: join(OUT_DIR, name),
+    splitting: true,
+    // Chunks beside index.mjs: modules resolve files relative to themselves (the extraction worker).
+    chunkNames: '[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
+  });
   report(outfile);
   if (EXTRACTING.has(name)) {
     const worker = join(OUT_DIR, name, 'readers', 'extraction-worker.mjs');

@@ -1,22 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Container } from 'inversify';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier.js';
 import { VerifiedTokenCache } from '../adapters/auth/verified-token-cache.js';
 import { LocalTokenIssuer } from '../adapters/auth/local-token-issuer.js';
-import { createDynamoDbClient, createS3Client, type AwsClientOptions } from '../adapters/aws/clients.js';
+import { createDynamoDbClient, type AwsClientOptions } from '../adapters/aws/clients.js';
 import { MemoryBlobStore } from '../adapters/blobs/memory-blob-store.js';
-import { S3BlobStore } from '../adapters/blobs/s3-blob-store.js';
 import { DynamoDbFileCatalog } from '../adapters/files/dynamodb-file-catalog.js';
 import { DynamoDbConversationStore } from '../adapters/history/dynamodb-conversation-store.js';
-import { DocumentTextExtractor } from '../adapters/extract/document-text-extractor.js';
 import { MemoryFileCatalog } from '../adapters/files/memory-file-catalog.js';
 import { MemoryConversationStore } from '../adapters/history/memory-conversation-store.js';
-import { BedrockChatModel, createBedrockRuntimeClient } from '../adapters/model/bedrock-chat-model.js';
 import { OfflineChatModel } from '../adapters/model/offline-chat-model.js';
-import { OpenAiChatModel } from '../adapters/model/openai-chat-model.js';
+import { LazyBlobStore } from '../adapters/lazy/lazy-blob-store.js';
+import { LazyChatModel } from '../adapters/lazy/lazy-chat-model.js';
+import { LazyTextExtractor } from '../adapters/lazy/lazy-text-extractor.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
 import { ChatService } from '../domain/chat-service.js';
@@ -76,7 +74,13 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   bindStores(container, config);
   bindModel(container, config, overrides);
   bindAuth(container, config);
-  container.bind<TextExtractor>(TOKENS.TextExtractor).toConstantValue(new DocumentTextExtractor(config.extraction));
+  // Loaded on first use (see adapters/lazy): functions that never extract never load the readers.
+  container.bind<TextExtractor>(TOKENS.TextExtractor).toConstantValue(
+    new LazyTextExtractor(async () => {
+      const { DocumentTextExtractor } = await import('../adapters/extract/document-text-extractor.js');
+      return new DocumentTextExtractor(config.extraction);
+    }),
+  );
 
   container
     .bind<FileService>(TOKENS.FileService)
@@ -129,14 +133,21 @@ function bindStores(container: Container, config: AppConfig): void {
   // The embedded servers accept any credentials; there may be none in the environment.
   if (store.kind === 'embedded') clientOptions.credentials = EMBEDDED_CREDENTIALS;
   container.bind<DynamoDBDocumentClient>(TOKENS.DynamoDb).toResolvedValue(() => createDynamoDbClient(clientOptions));
-  container.bind<S3Client>(TOKENS.S3).toResolvedValue(() => createS3Client(clientOptions));
   container
     .bind<ConversationStore>(TOKENS.ConversationStore)
     .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbConversationStore(db, store.chatHistoryTable), [TOKENS.DynamoDb]);
   container
     .bind<FileCatalog>(TOKENS.FileCatalog)
     .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbFileCatalog(db, store.fileMetadataTable), [TOKENS.DynamoDb]);
-  container.bind<BlobStore>(TOKENS.BlobStore).toResolvedValue((s3: S3Client) => new S3BlobStore(s3, store.uploadBucket), [TOKENS.S3]);
+  container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(
+    new LazyBlobStore(async () => {
+      const [{ createS3Client }, { S3BlobStore }] = await Promise.all([
+        import('../adapters/aws/s3-client.js'),
+        import('../adapters/blobs/s3-blob-store.js'),
+      ]);
+      return new S3BlobStore(createS3Client(clientOptions), store.uploadBucket);
+    }),
+  );
 }
 
 function bindModel(container: Container, config: AppConfig, overrides: Overrides): void {
@@ -150,33 +161,38 @@ function bindModel(container: Container, config: AppConfig, overrides: Overrides
       container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(new OfflineChatModel({ wordDelayMs: model.wordDelayMs }));
       break;
     case 'bedrock':
-      container.bind<ChatModel>(TOKENS.ChatModel).toResolvedValue(() => {
-        const client = createBedrockRuntimeClient({
-          region: model.region,
-          ...(model.endpoint && { endpoint: model.endpoint }),
-          ...(model.credentials && { credentials: model.credentials }),
-        });
-        return new BedrockChatModel(client, {
-          modelId: model.modelId,
-          region: model.region,
-          limits: model.limits,
-          retry: model.retry,
-          ...(model.temperature !== undefined && { temperature: model.temperature }),
-          ...(model.promptCaching !== undefined && { promptCaching: model.promptCaching }),
-        });
-      });
+      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(
+        new LazyChatModel(model.modelId, model.limits, async () => {
+          const { BedrockChatModel, createBedrockRuntimeClient } = await import('../adapters/model/bedrock-chat-model.js');
+          const client = createBedrockRuntimeClient({
+            region: model.region,
+            ...(model.endpoint && { endpoint: model.endpoint }),
+            ...(model.credentials && { credentials: model.credentials }),
+          });
+          return new BedrockChatModel(client, {
+            modelId: model.modelId,
+            region: model.region,
+            limits: model.limits,
+            retry: model.retry,
+            ...(model.temperature !== undefined && { temperature: model.temperature }),
+            ...(model.promptCaching !== undefined && { promptCaching: model.promptCaching }),
+          });
+        }),
+      );
       break;
     case 'openai':
-      container.bind<ChatModel>(TOKENS.ChatModel).toResolvedValue(
-        () =>
-          new OpenAiChatModel({
+      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(
+        new LazyChatModel(model.modelId, model.limits, async () => {
+          const { OpenAiChatModel } = await import('../adapters/model/openai-chat-model.js');
+          return new OpenAiChatModel({
             baseUrl: model.baseUrl,
             modelId: model.modelId,
             limits: model.limits,
             retry: model.retry,
             ...(model.apiKey && { apiKey: model.apiKey }),
             ...(model.temperature !== undefined && { temperature: model.temperature }),
-          }),
+          });
+        }),
       );
       break;
   }

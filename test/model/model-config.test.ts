@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LazyChatModel } from '../../src/adapters/lazy/lazy-chat-model.js';
 import { BedrockChatModel } from '../../src/adapters/model/bedrock-chat-model.js';
 import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
 import { OpenAiChatModel } from '../../src/adapters/model/openai-chat-model.js';
@@ -22,13 +23,20 @@ function configError(env: Record<string, string>): string {
 const modelOf = (env: Record<string, string>) =>
   (buildServices(loadConfig({ ...base, ...env })).chat as unknown as { deps: { model: unknown } }).deps.model;
 
+/** A real adapter is wired behind a lazy loader: what the loader gives on the first answer. */
+async function loadedModelOf(env: Record<string, string>): Promise<unknown> {
+  const model = modelOf(env);
+  expect(model).toBeInstanceOf(LazyChatModel);
+  return (model as { load(): Promise<unknown> }).load();
+}
+
 describe('model configuration', () => {
   it('is the offline model by default', () => {
     expect(loadConfig(base).model).toEqual({ provider: 'offline', wordDelayMs: 15 });
     expect(modelOf({})).toBeInstanceOf(OfflineChatModel);
   });
 
-  it('gives Bedrock its defaults: the Claude inference profile of DESIGN.md, AWS_REGION, 200k/4k, caching by model id', () => {
+  it('gives Bedrock its defaults: the Claude inference profile of DESIGN.md, AWS_REGION, 200k/4k, caching by model id', async () => {
     const config = loadConfig({ ...base, MODEL_PROVIDER: 'bedrock', AWS_REGION: 'eu-central-1' });
     expect(config.model).toEqual({
       provider: 'bedrock',
@@ -37,7 +45,7 @@ describe('model configuration', () => {
       limits: { contextWindowTokens: 200_000, maxOutputTokens: 4_000 },
       retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
     });
-    const model = modelOf({ MODEL_PROVIDER: 'bedrock' });
+    const model = await loadedModelOf({ MODEL_PROVIDER: 'bedrock' });
     expect(model).toBeInstanceOf(BedrockChatModel);
     expect((model as BedrockChatModel).modelId).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
   });
@@ -81,7 +89,7 @@ describe('model configuration', () => {
     expect(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock', MODEL_TEMPERATURE: '' }).model).not.toHaveProperty('temperature');
   });
 
-  it('reads the OpenAI-compatible settings, the key optional for a server on this machine', () => {
+  it('reads the OpenAI-compatible settings, the key optional for a server on this machine', async () => {
     const config = loadConfig({ ...base, MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', MODEL_ID: 'llama3.2' });
     expect(config.model).toEqual({
       provider: 'openai',
@@ -90,7 +98,7 @@ describe('model configuration', () => {
       limits: { contextWindowTokens: 32_768, maxOutputTokens: 4_000 },
       retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
     });
-    expect(modelOf({ MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://localhost:8000/v1', MODEL_ID: 'qwen' })).toBeInstanceOf(OpenAiChatModel);
+    expect(await loadedModelOf({ MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://localhost:8000/v1', MODEL_ID: 'qwen' })).toBeInstanceOf(OpenAiChatModel);
   });
 
   it('names what the OpenAI-compatible provider is missing', () => {

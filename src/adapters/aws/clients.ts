@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
@@ -8,7 +7,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
  * (and a Lambda) until its own timeout. A stalled call fails, the SDK retries it, and the caller
  * gets a clear 503. `requestTimeout` is the socket's idle time, so large objects still stream.
  */
-const timeouts = (requestTimeout: number) => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout });
+export const timeouts = (requestTimeout: number) => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout });
 
 export interface AwsClientOptions {
   region: string;
@@ -28,19 +27,4 @@ export function createDynamoDbClient(options: AwsClientOptions): DynamoDBDocumen
     ...(options.credentials && { credentials: options.credentials }),
   });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-/**
- * One S3 client per process. Checksums only when an operation requires them: s3rver mishandles
- * aws-chunked uploads, and a presigned PUT would otherwise sign the checksum of an empty body.
- */
-export function createS3Client(options: AwsClientOptions): S3Client {
-  return new S3Client({
-    region: options.region,
-    requestHandler: timeouts(15_000),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    ...(options.s3Endpoint && { endpoint: options.s3Endpoint, forcePathStyle: true }),
-    ...(options.credentials && { credentials: options.credentials }),
-  });
 }
