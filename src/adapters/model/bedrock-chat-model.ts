@@ -13,7 +13,8 @@ import type { ChatModel, ModelEvent, ModelLimits, ModelRequest } from '../../dom
 import { estimateTokens } from '../../domain/prompt/token-estimate.js';
 import { isTransientNetworkError, isUnreachable, modelErrors } from './model-errors.js';
 import { alternatingTurns, documentText, estimateRequestTokens } from './prompt-parts.js';
-import { DEFAULT_RETRY_POLICY, retryUntilFirstEvent, type RetryPolicy } from './retry.js';
+import { guardedStream } from './guarded-stream.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export interface BedrockClientOptions {
   region: string;
@@ -90,35 +91,13 @@ export class BedrockChatModel implements ChatModel {
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
-    if (signal.aborted) return;
     const input = this.converseInput(request);
-    // The SDK closes the HTTP stream when its abortSignal fires, but not when its event iterator is
-    // left early: this controller covers both, the caller's abort and a consumer that stops reading.
-    const call = new AbortController();
-    const forward = () => call.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    let answered = false;
-    let finished = false;
-    const events = retryUntilFirstEvent(() => this.attempt(input, request, call.signal), {
-      policy: this.retry,
+    yield* guardedStream(signal, (callSignal) => this.attempt(input, request, callSignal), {
+      retry: this.retry,
       isRetryable,
-      signal: call.signal,
+      toError: (error, answered) => this.toDomainError(error, answered),
       ...(this.options.random && { random: this.options.random }),
     });
-    try {
-      for await (const event of events) {
-        if (event.type === 'text') answered = true;
-        else finished = true;
-        yield event;
-      }
-    } catch (error) {
-      // Aborting closes the HTTP stream under the SDK, which then throws: the caller asked for that.
-      if (signal.aborted) return;
-      throw this.toDomainError(error, answered);
-    } finally {
-      signal.removeEventListener('abort', forward);
-      if (!finished) call.abort();
-    }
   }
 
   /** One ConverseStream call, its events mapped to ours. */

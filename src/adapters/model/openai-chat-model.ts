@@ -5,7 +5,8 @@ import type { ChatModel, ModelEvent, ModelLimits, ModelRequest } from '../../dom
 import { estimateTokens } from '../../domain/prompt/token-estimate.js';
 import { isTransientNetworkError, isUnreachable, modelErrors } from './model-errors.js';
 import { alternatingTurns, documentText, estimateRequestTokens } from './prompt-parts.js';
-import { DEFAULT_RETRY_POLICY, retryUntilFirstEvent, type RetryPolicy } from './retry.js';
+import { guardedStream } from './guarded-stream.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export interface OpenAiModelOptions {
   /** The API root, `/v1` included: `http://127.0.0.1:11434/v1` (Ollama), `https://api.openai.com/v1`... */
@@ -71,33 +72,13 @@ export class OpenAiChatModel implements ChatModel {
   }
 
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
-    if (signal.aborted) return;
     const body = JSON.stringify(this.requestBody(request));
-    // One controller for the caller's abort and for a consumer that stops reading: both close the connection.
-    const call = new AbortController();
-    const forward = () => call.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    let answered = false;
-    let finished = false;
-    const events = retryUntilFirstEvent(() => this.attempt(body, request, call.signal), {
-      policy: this.retry,
+    yield* guardedStream(signal, (callSignal) => this.attempt(body, request, callSignal), {
+      retry: this.retry,
       isRetryable,
-      signal: call.signal,
+      toError: (error, answered) => this.toDomainError(error, answered),
       ...(this.options.random && { random: this.options.random }),
     });
-    try {
-      for await (const event of events) {
-        if (event.type === 'text') answered = true;
-        else finished = true;
-        yield event;
-      }
-    } catch (error) {
-      if (signal.aborted) return;
-      throw this.toDomainError(error, answered);
-    } finally {
-      signal.removeEventListener('abort', forward);
-      if (!finished) call.abort();
-    }
   }
 
   private async *attempt(body: string, request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent> {
