@@ -6,11 +6,30 @@
  */
 import { installDomMatrixStandIn } from './dom-matrix-stand-in.mjs';
 
+/**
+ * As it loads, pdf.js looks for the native @napi-rs/canvas package and prints three "Warning:"
+ * lines (console.warn) when it is absent, as in a Lambda bundle, which does not ship it. Text extraction
+ * never renders, so those lines are noise in every cold start's log; only they are dropped, and
+ * only while pdf.js loads (its verbosity cannot be set before its module runs).
+ */
+async function withoutCanvasWarnings(load) {
+  const warn = console.warn;
+  console.warn = (...args) => {
+    if (typeof args[0] === 'string' && /^Warning: Cannot (load "@napi-rs\/canvas"|polyfill `(ImageData|Path2D|DOMMatrix)`)/.test(args[0])) return;
+    warn(...args);
+  };
+  try {
+    return await load();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 /** @returns {Promise<import('./read-pdf.d.mts').PdfReadResult>} */
 export async function readPdf(bytes, { maxPages }) {
   installDomMatrixStandIn();
   // Loaded on first use: pdf.js is megabytes of code that only PDFs need.
-  const { PDFParse, VerbosityLevel } = await import('pdf-parse');
+  const { PDFParse, VerbosityLevel } = await withoutCanvasWarnings(() => import('pdf-parse'));
   const parser = new PDFParse({
     // A copy: pdf.js may transfer (detach) the buffer it is given, and the caller still needs its bytes.
     data: new Uint8Array(bytes),
