@@ -24,7 +24,20 @@ interface FunctionSpec {
   memoryMb: number;
   /** What the function may do, and to which resources; nothing else. */
   grants: Array<{ actions: string[]; resources: pulumi.Input<string>[] }>;
+  /** Settings of this function only, on top of the ones every function gets. */
+  environment?: Partial<Record<keyof Env, string>>;
 }
+
+/**
+ * The deadlines of a document read, innermost first. API Gateway gives a proxy integration 29 s
+ * (its default and, without a quota raise, its maximum) before it answers 504 itself; the read is
+ * stopped well before that, so that the user gets the clear 422 EXTRACTION_TIMEOUT with the
+ * remaining seconds left for a cold start, S3 (a 50 MB upload and its text) and DynamoDB. The
+ * function outlives the gateway, so it is never killed mid-read: a Lambda timeout would leave an
+ * uploaded file "uploading" instead of "failed" with its reason, and the user with a bare 502.
+ */
+const EXTRACTION_TIMEOUT_MS = 20_000;
+const FILE_PROCESSOR_TIMEOUT_SECONDS = 60;
 
 /**
  * One Lambda per entrypoint (Node.js 22, arm64, one bundled ESM file each), each with its own
@@ -91,9 +104,11 @@ export class Functions extends pulumi.ComponentResource {
       },
       fileProcessor: {
         bundle: 'file-processor',
-        timeoutSeconds: 60,
-        // Room for a 50 MB PDF and its text, and the CPU that comes with the memory.
+        timeoutSeconds: FILE_PROCESSOR_TIMEOUT_SECONDS,
+        // Room for a 50 MB PDF and its text beside the reading worker's own 512 MB heap, and the
+        // CPU that comes with the memory (pdf.js is CPU-bound: bench: extraction).
         memoryMb: 2048,
+        environment: { EXTRACTION_TIMEOUT_MS: String(EXTRACTION_TIMEOUT_MS) },
         grants: [
           { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [files] },
           // Delete: the text of a file deleted while it was being read goes too.
@@ -121,7 +136,7 @@ export class Functions extends pulumi.ComponentResource {
 
     const entries = Object.entries(specs) as Array<[FunctionName, FunctionSpec]>;
     this.byName = Object.fromEntries(
-      entries.map(([fn, spec]) => [fn, this.lambda(`${name}-${spec.bundle}`, spec, args, environment)]),
+      entries.map(([fn, spec]) => [fn, this.lambda(`${name}-${spec.bundle}`, spec, args, { ...environment, ...spec.environment })]),
     ) as Record<FunctionName, aws.lambda.Function>;
     this.historyExpiry = this.lambda(
       `${name}-history-expiry`,
