@@ -1,6 +1,7 @@
 // A closed-loop HTTP load generator, run as its own process so that it does not take CPU from the
 // server under test in the event loop it measures. Prints one JSON line: requests, errors,
 // requests per second and latency percentiles (ms).
+// Writes `measuring` to stderr as the measured phase begins.
 // Usage: node load-generator.mjs '<json: {url, method, headers, body, connections, warmUpMs, durationMs}>'
 import http from 'node:http';
 
@@ -43,6 +44,8 @@ async function phase(durationMs) {
 }
 
 await phase(spec.warmUpMs);
+// The server under test may measure its own CPU from here.
+process.stderr.write('measuring\n');
 const { latencies, errors, seconds } = await phase(spec.durationMs);
 latencies.sort((a, b) => a - b);
 const at = (p) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;

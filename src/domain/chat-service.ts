@@ -31,6 +31,9 @@ export class ChatService {
     await this.deps.files.requireReady(userId, newFileIds);
     const existing = input.conversationId === undefined ? undefined : await this.requireConversation(userId, input.conversationId);
 
+    // One instant for everything this send stores before the answer: the claim, a new
+    // conversation and the question (the answer is stamped strictly after it).
+    const now = this.now();
     // The ids this send will store under, chosen before anything is stored so that a claim can name them.
     const plan = {
       conversationId: input.conversationId ?? this.deps.ids.newId(),
@@ -38,16 +41,16 @@ export class ChatService {
       answerMessageId: this.deps.ids.newId(),
     };
     if (input.idempotencyKey !== undefined) {
-      const claim: RequestClaim = { key: input.idempotencyKey, fingerprint: requestFingerprint(input), ...plan, createdAt: this.now() };
+      const claim: RequestClaim = { key: input.idempotencyKey, fingerprint: requestFingerprint(input), ...plan, createdAt: now };
       const earlier = await this.deps.conversations.claimRequest(userId, claim);
       if (earlier) {
         yield* replayAnswer(this.deps, userId, earlier, claim.fingerprint);
         return;
       }
     }
-    const conversation = await this.openConversation(userId, existing, plan.conversationId, text, newFileIds);
+    const conversation = await this.openConversation(userId, existing, plan.conversationId, text, newFileIds, now);
 
-    const userMessage: Message = { id: plan.userMessageId, role: 'user', content: text, timestamp: this.now() };
+    const userMessage: Message = { id: plan.userMessageId, role: 'user', content: text, timestamp: now };
     if (newFileIds.length > 0) userMessage.fileIds = newFileIds;
     await this.deps.conversations.appendMessage(userId, conversation.conversationId, userMessage);
     yield {
@@ -160,8 +163,8 @@ export class ChatService {
     newId: string,
     text: string,
     fileIds: string[],
+    now: string,
   ): Promise<Conversation> {
-    const now = this.now();
     if (!existing) {
       const conversation: Conversation = { conversationId: newId, title: titleFromMessage(text), createdAt: now, updatedAt: now, fileIds };
       await this.deps.conversations.create(userId, conversation);

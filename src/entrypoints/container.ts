@@ -30,14 +30,14 @@ import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
 import type { AppConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
-import { METRICS_NAMESPACE, SERVICE_NAME } from './http/chat-metrics.js';
+import { METRICS_NAMESPACE, SERVICE_NAME, chatMetrics, type ChatMetrics } from './http/chat-metrics.js';
 import { TOKENS } from './tokens.js';
 
 /** What the entrypoints use. Everything else stays inside the container. */
 export interface AppServices {
   config: AppConfig;
   logger: Logger;
-  metrics: Metrics;
+  metrics: ChatMetrics;
   chat: ChatService;
   conversations: ConversationService;
   files: FileService;
@@ -66,8 +66,8 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
     .bind<Logger>(TOKENS.Logger)
     .toResolvedValue(() => new Logger({ serviceName: SERVICE_NAME, logLevel: config.logLevel }));
   container
-    .bind<Metrics>(TOKENS.Metrics)
-    .toResolvedValue(() => new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }));
+    .bind<ChatMetrics>(TOKENS.Metrics)
+    .toResolvedValue(() => chatMetrics(process.env, () => new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME })));
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind<IdGenerator>(TOKENS.Ids).toConstantValue(overrides.ids ?? new RandomIdGenerator());
 
@@ -106,7 +106,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   const services: AppServices = {
     config,
     logger: container.get<Logger>(TOKENS.Logger),
-    metrics: container.get<Metrics>(TOKENS.Metrics),
+    metrics: container.get<ChatMetrics>(TOKENS.Metrics),
     chat: container.get<ChatService>(TOKENS.ChatService),
     conversations: container.get<ConversationService>(TOKENS.ConversationService),
     files: container.get<FileService>(TOKENS.FileService),

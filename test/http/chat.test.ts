@@ -62,6 +62,9 @@ describe('POST /chat with the offline model', () => {
       const res = await app.api('/chat', { method: 'POST', token, body: { message: question }, headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      // Written whole at once by the streaming handler: one response with its length, not chunks.
+      expect(res.headers.get('transfer-encoding')).toBeNull();
+      expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(res.text));
       expect(res.json).toMatchObject({
         conversationId: expect.any(String),
         message: {

@@ -1,4 +1,6 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EmfChatMetrics, NO_CHAT_METRICS, chatMetrics } from '../../src/entrypoints/http/chat-metrics.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { ScriptedModel, failAfter, replyWith } from '../support/fakes.js';
 import { startTestServer, type TestServer } from '../support/http-client.js';
@@ -53,5 +55,16 @@ describe('chat metrics', () => {
     expect(json.status).toBe(429);
     expect(emfLines().at(-1)).toMatchObject({ ChatErrors: 1 });
     expect(emfLines().filter((emf) => emf.ChatErrors === 1)).toHaveLength(2);
+  });
+});
+
+describe('chat metrics switched off', () => {
+  it('builds no Powertools Metrics and records nothing when POWERTOOLS_METRICS_DISABLED is true, as Powertools reads it', () => {
+    const create = vi.fn(() => new Metrics({ namespace: 'Test' }));
+    for (const value of ['true', 'TRUE', '1']) expect(chatMetrics({ POWERTOOLS_METRICS_DISABLED: value }, create)).toBe(NO_CHAT_METRICS);
+    expect(chatMetrics({ POWERTOOLS_DEV: 'true' }, create)).toBe(NO_CHAT_METRICS);
+    expect(create).not.toHaveBeenCalled();
+    expect(chatMetrics({ POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_DEV: 'true' }, create)).toBeInstanceOf(EmfChatMetrics);
+    expect(chatMetrics({}, create)).toBeInstanceOf(EmfChatMetrics);
   });
 });

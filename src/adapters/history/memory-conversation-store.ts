@@ -1,3 +1,4 @@
+import { copyData } from '../system/copy-data.js';
 import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
 import { toSummary } from '../../domain/conversation.js';
 import { conversationNotFound } from '../../domain/errors.js';
@@ -7,7 +8,12 @@ import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 interface Stored {
   conversation: Conversation;
-  messages: Message[];
+  /**
+   * Each message as JSON, as a database keeps it: messages never change once stored, a read
+   * parses fresh copies, and the garbage collector sees one string per message rather than a
+   * tree of objects, which it would copy at every young-generation collection until promoted.
+   */
+  messages: string[];
 }
 
 type Position = [updatedAt: string, conversationId: string];
@@ -27,18 +33,18 @@ export class MemoryConversationStore implements ConversationStore {
     // JSON keeps the two parts apart whatever characters they hold.
     const key = JSON.stringify([userId, claim.key]);
     const earlier = this.claims.get(key);
-    if (earlier) return structuredClone(earlier);
-    this.claims.set(key, structuredClone(claim));
+    if (earlier) return copyData(earlier);
+    this.claims.set(key, copyData(claim));
     return undefined;
   }
 
   async create(userId: string, conversation: Conversation): Promise<void> {
-    this.partition(userId).set(conversation.conversationId, { conversation: structuredClone(conversation), messages: [] });
+    this.partition(userId).set(conversation.conversationId, { conversation: copyData(conversation), messages: [] });
   }
 
   async get(userId: string, conversationId: string): Promise<Conversation | undefined> {
     const stored = this.partition(userId).get(conversationId);
-    return stored && structuredClone(stored.conversation);
+    return stored && copyData(stored.conversation);
   }
 
   async list(userId: string, options: ListOptions): Promise<Page<ConversationSummary>> {
@@ -73,12 +79,12 @@ export class MemoryConversationStore implements ConversationStore {
   async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
     const stored = this.partition(userId).get(conversationId);
     if (!stored) throw conversationNotFound();
-    stored.messages.push(structuredClone(message));
+    stored.messages.push(JSON.stringify(message));
     if (message.timestamp > stored.conversation.updatedAt) stored.conversation.updatedAt = message.timestamp;
   }
 
   async listMessages(userId: string, conversationId: string): Promise<Message[]> {
-    return structuredClone(this.partition(userId).get(conversationId)?.messages ?? []);
+    return (this.partition(userId).get(conversationId)?.messages ?? []).map((json) => JSON.parse(json) as Message);
   }
 
   async delete(userId: string, conversationId: string): Promise<boolean> {

@@ -40,8 +40,9 @@ export class AnswerLimits {
 
   /** The model did something: its silence starts again from now. */
   modelActive(): void {
-    clearTimeout(this.idle);
-    this.idle = setTimeout(() => this.stop('model-idle'), this.modelIdleMs);
+    // Called for every token: re-arming the one timer costs less than a new one each time.
+    if (this.idle) this.idle.refresh();
+    else this.idle = setTimeout(() => this.stop('model-idle'), this.modelIdleMs);
   }
 
   /** The error that ends a stream cut short by a limit (a client that left hears nothing more). */

@@ -10,7 +10,6 @@ import { header, parseBody, wantsEventStream } from '../http/request.js';
 import { HttpError } from '../http/http-error.js';
 import { IDEMPOTENCY_KEY } from '../../domain/request-claim.js';
 import { jsonResponse, type Headers } from '../http/responses.js';
-import { recordChat } from '../http/chat-metrics.js';
 import { chatBody } from '../http/schemas.js';
 import { SSE_HEADERS, chatEventFrame, sseFrame } from '../http/sse.js';
 import { AnswerLimits, keepAlive } from './answer-limits.js';
@@ -103,11 +102,11 @@ export function createChatStreamHandler(
             error = new DomainError('timeout', 'MODEL_TIMEOUT', 'The model took too long to answer. What arrived is kept; try again.', { cause: error });
           }
           if (error instanceof DomainError && MODEL_ERROR_KINDS.has(error.kind)) {
-            recordChat(services.metrics, { totalMs: performance.now() - started, errorCode: error.code });
+            services.metrics.record({ totalMs: performance.now() - started, errorCode: error.code });
           }
           throw error;
         });
-        if (!chat.replayed) recordChat(services.metrics, { usage: chat.usage, totalMs: performance.now() - started });
+        if (!chat.replayed) services.metrics.record({ usage: chat.usage, totalMs: performance.now() - started });
         reply(jsonResponse(200, toJson(chat), { ...headers, ...(chat.replayed && { 'Idempotent-Replayed': 'true' }) }));
         return;
       }
@@ -125,7 +124,7 @@ export function createChatStreamHandler(
           if (chatEvent.type === 'delta') firstTokenMs ??= performance.now() - modelCalled;
           // A replay bills nothing: its tokens were counted the first time.
           if ((chatEvent.type === 'done' || chatEvent.type === 'error') && !chatEvent.replayed) {
-            recordChat(services.metrics, {
+            services.metrics.record({
               ...(chatEvent.type === 'done' ? { usage: chatEvent.message.usage } : { errorCode: chatEvent.code }),
               ...(firstTokenMs !== undefined && { firstTokenMs }),
               totalMs: performance.now() - started,
@@ -141,7 +140,7 @@ export function createChatStreamHandler(
         const ending = limits.endingError();
         if (ending) {
           outcome = ending.code;
-          recordChat(services.metrics, { errorCode: ending.code, totalMs: performance.now() - started });
+          services.metrics.record({ errorCode: ending.code, totalMs: performance.now() - started });
           await write(out, sseFrame('error', ending));
         }
       } catch (error) {

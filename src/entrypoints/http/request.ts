@@ -2,10 +2,16 @@ import type * as z from 'zod';
 import type { ApiEvent } from './api-types.js';
 import { HttpError } from './http-error.js';
 
+/** A request header, whatever the case of its name (API Gateway passes them as the client sent them). */
 export function header(event: ApiEvent, name: string): string | undefined {
+  const headers = event.headers;
+  if (!headers) return undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  for (const key in headers) {
+    // Names of another length cannot match: most are skipped without lower-casing them.
+    if (key.length !== wanted.length || key.toLowerCase() !== wanted) continue;
+    const value = headers[key];
+    if (value !== undefined) return value;
   }
   return undefined;
 }

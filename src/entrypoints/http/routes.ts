@@ -39,13 +39,29 @@ export interface RouteMatch {
  * Finds the resource a path belongs to, literal segments before parameters (as API Gateway does:
  * `/files/uploads` is not `/files/{id}`). `methods` lists what the path allows, for a 405.
  */
+/** Each route's resource cut into segments once; `name` is set for a `{name}` segment. */
+const PARSED_ROUTES = API_ROUTES.map((route) => ({
+  route,
+  parts: route.resource
+    .split('/')
+    .filter(Boolean)
+    .map((part) => (part.startsWith('{') && part.endsWith('}') ? { name: part.slice(1, -1) } : { literal: part })),
+}));
+type ParsedRoute = (typeof PARSED_ROUTES)[number];
+
 export function matchPath(method: string, path: string): { match?: RouteMatch; methods: string[] } {
   const segments = path.split('/').filter(Boolean);
-  const candidates = API_ROUTES.map((route) => ({ route, params: matchResource(route.resource, segments) }))
-    .filter((candidate): candidate is { route: ApiRoute; params: Record<string, string> } => candidate.params !== undefined)
-    .sort((a, b) => Object.keys(a.params).length - Object.keys(b.params).length);
-  const resource = candidates[0]?.route.resource;
-  const sameResource = candidates.filter((candidate) => candidate.route.resource === resource);
+  // The resource with the fewest parameters wins; every route of that resource is a candidate.
+  let best: { resource: string; paramCount: number } | undefined;
+  const candidates: Array<{ route: ApiRoute; params: Record<string, string> }> = [];
+  for (const parsed of PARSED_ROUTES) {
+    const params = matchResource(parsed, segments);
+    if (!params) continue;
+    const paramCount = Object.keys(params).length;
+    if (!best || paramCount < best.paramCount) best = { resource: parsed.route.resource, paramCount };
+    candidates.push({ route: parsed.route, params });
+  }
+  const sameResource = candidates.filter((candidate) => candidate.route.resource === best?.resource);
   const found = sameResource.find((candidate) => candidate.route.method === method);
   const methods = sameResource.map((candidate) => candidate.route.method);
   if (!found) return { methods };
@@ -53,19 +69,19 @@ export function matchPath(method: string, path: string): { match?: RouteMatch; m
   return { match: { route: found.route, pathParameters: hasParams ? found.params : null }, methods };
 }
 
-function matchResource(resource: string, segments: string[]): Record<string, string> | undefined {
-  const parts = resource.split('/').filter(Boolean);
+function matchResource({ parts }: ParsedRoute, segments: string[]): Record<string, string> | undefined {
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
-  for (const [index, part] of parts.entries()) {
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
     const segment = segments[index]!;
-    if (part.startsWith('{') && part.endsWith('}')) {
+    if (part.name !== undefined) {
       try {
-        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        params[part.name] = decodeURIComponent(segment);
       } catch {
         return undefined;
       }
-    } else if (part !== segment) {
+    } else if (part.literal !== segment) {
       return undefined;
     }
   }

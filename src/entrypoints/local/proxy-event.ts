@@ -2,11 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import type { ApiEvent } from '../http/api-types.js';
 import type { RouteMatch } from '../http/routes.js';
 
+/** What the server reads of a request's URL. */
+export interface RequestTarget {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
 /**
  * An HTTP request as API Gateway's REST proxy integration would hand it to a Lambda, so that the
  * local server runs the very handlers that production runs.
  */
-export function toProxyEvent(req: IncomingMessage, url: URL, body: Buffer, match: RouteMatch, requestId: string): ApiEvent {
+export function toProxyEvent(req: IncomingMessage, url: RequestTarget, body: Buffer, match: RouteMatch, requestId: string): ApiEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (let i = 0; i < req.rawHeaders.length; i += 2) {

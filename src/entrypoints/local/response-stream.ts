@@ -7,8 +7,17 @@ type Prelude = { statusCode: number; headers?: Record<string, string> };
 /**
  * The local stand-in for the response stream Lambda gives a streaming function. When the client
  * disconnects the stream is destroyed, as on Lambda, which is how the handler learns to stop.
+ *
+ * What the handler writes in the tick its prelude arrives is held back until that tick is over:
+ * a body written whole at once (a JSON answer or an error, `end(body)`) then leaves as one
+ * response with a Content-Length, in one write to the socket, instead of a chunked response in
+ * two; a stream's first frames leave with its headers, and its later frames as they come.
  */
 export class LocalResponseStream extends Writable {
+  private prelude: Prelude | undefined;
+  /** Chunks held back until the prelude's tick is over; undefined once they have left. */
+  private held: Buffer[] | undefined = [];
+
   constructor(private readonly res: ServerResponse) {
     super();
     res.once('close', () => {
@@ -17,22 +26,46 @@ export class LocalResponseStream extends Writable {
   }
 
   sendPrelude(prelude: Prelude): void {
-    if (this.res.headersSent) return;
-    this.res.writeHead(prelude.statusCode, prelude.headers);
-    // Headers and whatever the handler writes in the same tick leave in one packet (a JSON answer
-    // is written whole at once); a stream's later frames go out as they come.
-    this.res.cork();
-    process.nextTick(() => this.res.uncork());
+    if (this.prelude) return;
+    this.prelude = prelude;
+    setImmediate(() => this.release(false));
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.sendPrelude({ statusCode: 200, headers: { 'Content-Type': 'application/octet-stream' } });
+    if (this.held) {
+      this.held.push(chunk);
+      callback();
+      return;
+    }
     this.res.write(chunk, callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
     this.sendPrelude({ statusCode: 200 });
+    if (this.held) {
+      this.release(true, callback);
+      return;
+    }
     this.res.end(callback);
+  }
+
+  /** Sends the headers and the held chunks: the whole response when the handler has ended it. */
+  private release(ending: boolean, callback?: (error?: Error | null) => void): void {
+    const held = this.held;
+    if (!held || !this.prelude) return;
+    this.held = undefined;
+    // The local server answered already (it does when the handler throws): nothing more to send.
+    if (this.res.headersSent || this.destroyed) {
+      callback?.();
+      return;
+    }
+    const body = Buffer.concat(held);
+    const headers: Record<string, string | number> = { ...this.prelude.headers };
+    if (ending) headers['Content-Length'] = body.length;
+    this.res.writeHead(this.prelude.statusCode, headers);
+    if (ending) this.res.end(body, callback);
+    else if (body.length > 0) this.res.write(body);
   }
 }
 

@@ -19,7 +19,7 @@ import { matchPath, type FunctionName, type RouteMatch } from '../http/routes.js
 import { readBody, sendJson } from './http-io.js';
 import { startEmbeddedStores, type EmbeddedStores } from './embedded-stores.js';
 import { issueLocalToken, receiveUpload, serveConfig } from './local-routes.js';
-import { toProxyEvent } from './proxy-event.js';
+import { toProxyEvent, type RequestTarget } from './proxy-event.js';
 import { LocalResponseStream, localHttpResponseStream } from './response-stream.js';
 import { serveStaticSite } from './static-site.js';
 
@@ -76,9 +76,8 @@ function contentSecurityPolicy(connectTo: string[]): string {
  * Only requests addressed to this machine by name: a web page cannot reach the local API by
  * pointing a DNS name of its own at 127.0.0.1 (DNS rebinding), as local sign-in needs no password.
  */
-function isLoopbackHost(host: string | undefined, port: number): boolean {
-  if (!host) return false;
-  return [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host.toLowerCase());
+function loopbackHosts(port: number): Set<string> {
+  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
 }
 
 /**
@@ -96,6 +95,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   await listen(server, port);
   const boundPort = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${boundPort}`;
+  const ownHosts = loopbackHosts(boundPort);
   const webDist = options.webDist ?? DEFAULT_WEB_DIST;
 
   let services: AppServices;
@@ -143,7 +143,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw new HttpError(404, 'ROUTE_NOT_FOUND', `There is no ${method} ${path}.`);
   }
 
-  async function callHandler(req: IncomingMessage, res: ServerResponse, url_: URL, match: RouteMatch, requestId: string) {
+  async function callHandler(req: IncomingMessage, res: ServerResponse, url_: RequestTarget, match: RouteMatch, requestId: string) {
     const body = await readBody(req, MAX_EVENT_BYTES);
     const event = toProxyEvent(req, url_, body, match, requestId);
     if (match.route.function === 'chat') {
@@ -164,7 +164,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     const requestId = randomUUID();
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     res.setHeader('Content-Security-Policy', csp);
-    if (!isLoopbackHost(req.headers.host, boundPort)) {
+    if (!ownHosts.has(req.headers.host?.toLowerCase() ?? '')) {
       sendJson(res, 421, { error: { code: 'HOST_NOT_ALLOWED', message: 'This server answers requests to 127.0.0.1 or localhost only.', requestId } });
       req.resume();
       return;
@@ -207,14 +207,19 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   };
 }
 
+/** A path of plain segments, with no query, dot, escape or backslash: it is its own normal form. */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+$|^\/$/;
+
 /**
  * The request's URL. Only origin-form targets (`/path?query`) are served: `//x` would otherwise be
- * read as a host name and an absolute URL as a proxy request.
+ * read as a host name and an absolute URL as a proxy request. A plain path (every API call but a
+ * list's) is taken as it is; anything else is normalised by the URL parser.
  */
-function requestUrl(target: string | undefined, base: string): URL {
+function requestUrl(target: string | undefined, base: string): RequestTarget {
   if (!target?.startsWith('/') || target.startsWith('//')) {
     throw new HttpError(400, 'BAD_REQUEST', 'The request target must be a path such as /conversations.');
   }
+  if (PLAIN_PATH.test(target)) return { pathname: target, searchParams: new URLSearchParams() };
   try {
     return new URL(target, base);
   } catch {
