@@ -183,7 +183,7 @@ export class Functions extends pulumi.ComponentResource {
     this.registerOutputs({ ...Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])), historyExpiry: this.historyExpiry.name });
   }
 
-  private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string> | undefined>): aws.lambda.Function {
+  private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string>>): aws.lambda.Function {
     const parent = { parent: this };
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, parent);
     const role = new aws.iam.Role(
@@ -218,7 +218,7 @@ export class Functions extends pulumi.ComponentResource {
         role: role.arn,
         timeout: spec.timeoutSeconds,
         memorySize: spec.memoryMb,
-        environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...environment } },
+        environment: { variables: environment },
         loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
       },
       // Its permissions exist before it can run (an event source mapping checks them at creation).

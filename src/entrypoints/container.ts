@@ -28,6 +28,7 @@ import type { FileCatalog } from '../domain/ports/file-catalog.js';
 import type { IdGenerator } from '../domain/ports/id-generator.js';
 import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
+import { missingLoader, type AdapterLoaders } from './adapter-loaders.js';
 import type { AppConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, chatMetrics, type ChatMetrics } from './http/chat-metrics.js';
@@ -57,9 +58,10 @@ export interface Overrides {
 
 /**
  * The composition root: the only place that knows which adapter serves which port. A Lambda calls
- * it once at module scope (once per cold start); the local server once at start.
+ * it once at module scope (once per cold start) with the loaders of the heavy adapters it uses;
+ * the local server once at start, with all of them.
  */
-export function buildServices(config: AppConfig, overrides: Overrides = {}): AppServices {
+export function buildServices(config: AppConfig, overrides: Overrides = {}, loaders: AdapterLoaders = {}): AppServices {
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind<AppConfig>(TOKENS.Config).toConstantValue(config);
   container
@@ -71,13 +73,13 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   container.bind<Clock>(TOKENS.Clock).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind<IdGenerator>(TOKENS.Ids).toConstantValue(overrides.ids ?? new RandomIdGenerator());
 
-  bindStores(container, config);
-  bindModel(container, config, overrides);
+  bindStores(container, config, loaders);
+  bindModel(container, config, overrides, loaders);
   bindAuth(container, config);
   // Loaded on first use (see adapters/lazy): functions that never extract never load the readers.
   container.bind<TextExtractor>(TOKENS.TextExtractor).toConstantValue(
     new LazyTextExtractor(async () => {
-      const { DocumentTextExtractor } = await import('../adapters/extract/document-text-extractor.js');
+      const { DocumentTextExtractor } = await (loaders.documents ?? missingLoader('documents'))();
       return new DocumentTextExtractor(config.extraction);
     }),
   );
@@ -117,7 +119,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}): App
   return services;
 }
 
-function bindStores(container: Container, config: AppConfig): void {
+function bindStores(container: Container, config: AppConfig, loaders: AdapterLoaders): void {
   const store = config.store;
   if (store.kind === 'memory') {
     const blobs = new MemoryBlobStore(() => `${config.publicUrl ?? 'http://127.0.0.1'}/local-uploads`);
@@ -141,16 +143,13 @@ function bindStores(container: Container, config: AppConfig): void {
     .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbFileCatalog(db, store.fileMetadataTable), [TOKENS.DynamoDb]);
   container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(
     new LazyBlobStore(async () => {
-      const [{ createS3Client }, { S3BlobStore }] = await Promise.all([
-        import('../adapters/aws/s3-client.js'),
-        import('../adapters/blobs/s3-blob-store.js'),
-      ]);
+      const [{ createS3Client }, { S3BlobStore }] = await (loaders.s3 ?? missingLoader('s3'))();
       return new S3BlobStore(createS3Client(clientOptions), store.uploadBucket);
     }),
   );
 }
 
-function bindModel(container: Container, config: AppConfig, overrides: Overrides): void {
+function bindModel(container: Container, config: AppConfig, overrides: Overrides, loaders: AdapterLoaders): void {
   if (overrides.model) {
     container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(overrides.model);
     return;
@@ -163,7 +162,7 @@ function bindModel(container: Container, config: AppConfig, overrides: Overrides
     case 'bedrock':
       container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(
         new LazyChatModel(model.modelId, model.limits, async () => {
-          const { BedrockChatModel, createBedrockRuntimeClient } = await import('../adapters/model/bedrock-chat-model.js');
+          const { BedrockChatModel, createBedrockRuntimeClient } = await (loaders.bedrock ?? missingLoader('bedrock'))();
           const client = createBedrockRuntimeClient({
             region: model.region,
             ...(model.endpoint && { endpoint: model.endpoint }),
@@ -183,7 +182,7 @@ function bindModel(container: Container, config: AppConfig, overrides: Overrides
     case 'openai':
       container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(
         new LazyChatModel(model.modelId, model.limits, async () => {
-          const { OpenAiChatModel } = await import('../adapters/model/openai-chat-model.js');
+          const { OpenAiChatModel } = await (loaders.openai ?? missingLoader('openai'))();
           return new OpenAiChatModel({
             baseUrl: model.baseUrl,
             modelId: model.modelId,

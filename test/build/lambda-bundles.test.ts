@@ -170,6 +170,24 @@ process.stdout.write('\\n' + JSON.stringify(result));`,
     }
   });
 
+  it('gives each function only the adapters it uses, and deploys no source map', () => {
+    // The chunk of each heavy adapter is named after its module (see src/entrypoints/adapter-loaders.ts).
+    const adaptersOf = (bundle: string) => {
+      const files = readdirSync(join(out, 'lambda', bundle), { recursive: true }) as string[];
+      expect(files.filter((file) => file.endsWith('.map')), bundle).toEqual([]);
+      return ['bedrock-chat-model', 'openai-chat-model', 's3-blob-store', 'document-text-extractor'].filter((adapter) =>
+        files.some((file) => file.startsWith(`${adapter}-`)),
+      );
+    };
+    expect(adaptersOf('chat')).toEqual(['bedrock-chat-model', 'openai-chat-model', 's3-blob-store']);
+    expect(adaptersOf('chat-buffered')).toEqual(['bedrock-chat-model', 'openai-chat-model', 's3-blob-store']);
+    expect(adaptersOf('conversations')).toEqual([]);
+    expect(adaptersOf('files')).toEqual(['s3-blob-store']);
+    expect(adaptersOf('file-processor')).toEqual(['s3-blob-store', 'document-text-extractor']);
+    // The maps are kept beside the bundles for npm run decode-stack.
+    expect(readdirSync(join(out, 'lambda-maps', 'chat'))).toContain('index.mjs.map');
+  });
+
   it('reads a two-page PDF in its bundled worker, without a warning about the canvas it does not ship', async () => {
     const pdf = await makePdf(['First page of the bundled test.', 'Second page, still readable: é, €.']);
     const response = await postFile('bundled.pdf', 'application/pdf', pdf);

@@ -4,6 +4,7 @@ import { BedrockChatModel } from '../../src/adapters/model/bedrock-chat-model.js
 import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
 import { OpenAiChatModel } from '../../src/adapters/model/openai-chat-model.js';
 import { ConfigError, loadConfig } from '../../src/entrypoints/config.js';
+import { ALL_ADAPTERS } from '../../src/entrypoints/all-adapters.js';
 import { buildServices } from '../../src/entrypoints/container.js';
 import { ScriptedModel } from '../support/fakes.js';
 
@@ -21,7 +22,7 @@ function configError(env: Record<string, string>): string {
 
 /** The model the container gives the chat service (a private field: read for this test only). */
 const modelOf = (env: Record<string, string>) =>
-  (buildServices(loadConfig({ ...base, ...env })).chat as unknown as { deps: { model: unknown } }).deps.model;
+  (buildServices(loadConfig({ ...base, ...env }), {}, ALL_ADAPTERS).chat as unknown as { deps: { model: unknown } }).deps.model;
 
 /** A real adapter is wired behind a lazy loader: what the loader gives on the first answer. */
 async function loadedModelOf(env: Record<string, string>): Promise<unknown> {
@@ -125,5 +126,12 @@ describe('model configuration', () => {
     const scripted = new ScriptedModel();
     const services = buildServices(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), { model: scripted });
     expect((services.chat as unknown as { deps: { model: unknown } }).deps.model).toBe(scripted);
+  });
+
+  it('names the loader a function was built without, at the first answer, and loads nothing else', async () => {
+    const withoutModels = buildServices(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), {}, { s3: ALL_ADAPTERS.s3 });
+    const model = (withoutModels.chat as unknown as { deps: { model: { load(): Promise<unknown> } } }).deps.model;
+    expect(model).toBeInstanceOf(LazyChatModel);
+    await expect(model.load()).rejects.toThrow(/built without the bedrock adapter: add its loader to the buildServices call/);
   });
 });

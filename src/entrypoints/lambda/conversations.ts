@@ -1,4 +1,5 @@
 import { createConversationsHandler } from '../handlers/conversations.js';
-import { services } from './services.js';
+import { lambdaServices } from './services.js';
 
-export const handler = createConversationsHandler(services);
+// History only: DynamoDB, which every function has. No model, no S3, no document readers.
+export const handler = createConversationsHandler(lambdaServices({}));

@@ -1,5 +1,12 @@
+import type { AdapterLoaders } from '../adapter-loaders.js';
 import { buildServices, type AppServices } from '../container.js';
 import { loadConfig } from '../config.js';
 
-/** Built once per cold start, at module scope, and shared by every invocation of the function. */
-export const services: AppServices = buildServices(loadConfig(process.env));
+/**
+ * A function's services, built once per cold start at module scope and shared by its
+ * invocations. Each entry names the heavy adapters it uses (see adapter-loaders.ts): the
+ * loaders written here decide what its bundle holds.
+ */
+export function lambdaServices(loaders: AdapterLoaders): AppServices {
+  return buildServices(loadConfig(process.env), {}, loaders);
+}

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createDynamoDbClient } from '../../adapters/aws/clients.js';
 import { ensureTables } from '../../adapters/aws/ensure-resources.js';
+import { ALL_ADAPTERS } from '../all-adapters.js';
 import { buildServices, type AppServices, type Overrides } from '../container.js';
 import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
 import { loadConfig } from '../config.js';
@@ -110,7 +111,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         fileMetadata: config.store.fileMetadataTable,
       });
     }
-    services = buildServices(config, options.overrides);
+    services = buildServices(config, options.overrides, ALL_ADAPTERS);
   } catch (error) {
     server.close();
     await embedded?.close();
