@@ -51,10 +51,17 @@ export function toFileContext(record: FileRecord): FileContext {
 }
 
 /** Storage keys of DESIGN.md section 4: everything a user owns lives under their id. */
+/** The extracted text's name in a file's folder. */
+const TEXT_NAME = 'text.txt';
+
+/**
+ * Where a file's bytes and its extracted text live. An upload that is itself named `text.txt`
+ * keeps its bytes under another name, so that its text does not overwrite them.
+ */
 export const fileKeys = (userId: string, fileId: string, fileName: string) => ({
   prefix: `${userId}/${fileId}/`,
-  blob: `${userId}/${fileId}/${fileName}`,
-  text: `${userId}/${fileId}/text.txt`,
+  blob: `${userId}/${fileId}/${fileName === TEXT_NAME ? `original-${fileName}` : fileName}`,
+  text: `${userId}/${fileId}/${TEXT_NAME}`,
 });
 
 /** A file name safe as an S3 key segment and in a prompt: no path, no control characters. */

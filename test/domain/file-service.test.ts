@@ -106,6 +106,19 @@ describe('FileService.get and delete', () => {
     expect((await d.files.list(USER)).map((file) => file.fileId)).toEqual([kept.fileId]);
     await expectDomainError(d.files.delete(USER, gone.fileId), { kind: 'not_found' });
   });
+
+  it('keeps the bytes of a file named text.txt apart from its extracted text', async () => {
+    const d = makeDomain();
+    const original = '\uFEFFline one\r\nline two\r\n';
+    const file = await uploadText(d, USER, 'text.txt', original);
+    const keys = fileKeys(USER, file.fileId, 'text.txt');
+    expect(keys.blob).not.toBe(keys.text);
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(await d.blobs.get(keys.blob))).toBe(original);
+    expect(await textOf(d, file.fileId)).toContain('line two');
+    await d.files.delete(USER, file.fileId);
+    expect(await d.blobs.stat(keys.blob)).toBeUndefined();
+    expect(await d.blobs.stat(keys.text)).toBeUndefined();
+  });
 });
 
 describe('FileService presigned uploads', () => {
