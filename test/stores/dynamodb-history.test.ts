@@ -1,3 +1,4 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
 import { encodeCursor } from '../../src/adapters/history/page-cursor.js';
@@ -20,10 +21,44 @@ describe('DynamoDbConversationStore on dynalite', () => {
   const newConversation = async (userId: string, conversationId: string) =>
     store.create(userId, { conversationId, title: conversationId, createdAt: at(0), updatedAt: at(0), fileIds: [] });
 
+  let table: string;
+
   beforeAll(async () => {
     aws = await startEmbeddedAws();
-    store = new DynamoDbConversationStore(aws.db, (await aws.newTables()).chatHistory);
+    table = (await aws.newTables()).chatHistory;
+    store = new DynamoDbConversationStore(aws.db, table);
   });
+
+  /**
+   * A second store on the same table whose client holds back the first command of one kind until
+   * `release()`: a way to put the two sides of a race in a chosen order over the real protocol.
+   */
+  function heldStore(commandName: string) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const reachedHold = new Promise<void>((resolve) => (reached = resolve));
+    let holding = true;
+    const db = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (holding && command.constructor.name === commandName) {
+          holding = false;
+          reached();
+          await released;
+        }
+        return aws.db.send(command as never);
+      },
+    } as unknown as typeof aws.db;
+    return { store: new DynamoDbConversationStore(db, table), reachedHold, release };
+  }
+
+  /** Every item of a user's partition, conversation or message, read straight from the table. */
+  async function itemsOf(userId: string): Promise<string[]> {
+    const { Items = [] } = await aws.db.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'user_id = :u', ExpressionAttributeValues: { ':u': userId }, ConsistentRead: true }),
+    );
+    return Items.map((item) => item.sk as string);
+  }
   afterAll(async () => aws.close());
 
   it('stores 500 messages of 2 KB (1 MB in all) and reads them back in order, then deletes them all', async () => {
@@ -88,5 +123,30 @@ describe('DynamoDbConversationStore on dynalite', () => {
     expect(await store.delete('alice', 'ab')).toBe(true);
     expect(await store.get('alice', 'abc')).toBeDefined();
     expect(await store.listMessages('alice', 'abc')).toHaveLength(1);
+  });
+
+  it('leaves no message behind when the conversation is deleted while an answer is being stored', async () => {
+    await newConversation('race-1', 'c');
+    await store.appendMessage('race-1', 'c', message(1));
+    // The answer's item is written, then its conversation update waits while the delete runs.
+    const appender = heldStore('UpdateCommand');
+    const append = appender.store.appendMessage('race-1', 'c', message(2));
+    await appender.reachedHold;
+    expect(await store.delete('race-1', 'c')).toBe(true);
+    appender.release();
+    await expect(append).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
+    expect(await itemsOf('race-1')).toEqual([]);
+  });
+
+  it('leaves no message behind when an answer lands between the delete looking for messages and removing them', async () => {
+    await newConversation('race-2', 'c');
+    // The delete has listed the items (none yet) and waits to remove them while the answer is stored.
+    const deleter = heldStore('BatchWriteCommand');
+    const removal = deleter.store.delete('race-2', 'c');
+    await deleter.reachedHold;
+    await store.appendMessage('race-2', 'c', message(1));
+    deleter.release();
+    expect(await removal).toBe(true);
+    expect(await itemsOf('race-2')).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -7,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
-import { conversationNotFound } from '../../domain/errors.js';
+import { DomainError, conversationNotFound } from '../../domain/errors.js';
 import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
 import type { RequestClaim } from '../../domain/request-claim.js';
 import { CHAT_HISTORY_INDEX } from '../aws/dynamodb-tables.js';
@@ -156,8 +157,13 @@ export class DynamoDbConversationStore implements ConversationStore {
     await this.touch(userId, conversationId, updatedAt);
   }
 
+  /**
+   * The message item first, then the conversation's `updated_at`: if the conversation turns out
+   * to be gone (deleted while this answer was being written), the item just written is taken
+   * back. With `delete` looking again for messages after removing the conversation item, no
+   * ordering of the two leaves a message without its conversation, and no transaction is needed.
+   */
   async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
-    await this.touch(userId, conversationId, message.timestamp);
     const item: MessageItem = {
       user_id: userId,
       sk: `${messagePrefix(conversationId)}${message.timestamp}#${message.id}`,
@@ -172,6 +178,14 @@ export class DynamoDbConversationStore implements ConversationStore {
     if (message.error) item.error = message.error;
     if (message.context) item.context = message.context;
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    try {
+      await this.touch(userId, conversationId, message.timestamp);
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'not_found') {
+        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { user_id: userId, sk: item.sk } }));
+      }
+      throw error;
+    }
   }
 
   /**
@@ -225,7 +239,22 @@ export class DynamoDbConversationStore implements ConversationStore {
     // Messages first, the conversation item last: an interrupted delete can simply be retried.
     keys.sort((a, b) => b.sk.length - a.sk.length);
     await deleteAll(this.db, this.tableName, keys);
+    // An append that found the conversation still there may have written its message after the
+    // query above: once the conversation item is gone, no new one can arrive (see appendMessage).
+    const late = await this.messageKeys(userId, conversationId);
+    if (late.length > 0) await deleteAll(this.db, this.tableName, late);
     return true;
+  }
+
+  private async messageKeys(userId: string, conversationId: string): Promise<Array<{ user_id: string; sk: string }>> {
+    const items = await queryAll<{ sk: string }>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'user_id = :u AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':u': userId, ':prefix': messagePrefix(conversationId) },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+    });
+    return items.map(({ sk }) => ({ user_id: userId, sk }));
   }
 
   /**
