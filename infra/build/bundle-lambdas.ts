@@ -17,7 +17,7 @@ import { API_ROUTES, routeKey } from '../../src/entrypoints/http/routes.js';
  * comes from readers/dom-matrix-stand-in.mjs. test/build/lambda-bundles.test.ts runs the result.
  */
 const ENTRY_DIR = 'src/entrypoints/lambda';
-const OUT_DIR = process.argv[2] ?? 'dist/lambda';
+const OUT_DIR = (process.argv[2] ?? 'dist/lambda').replace(/\/+$/, '');
 /** Where each function's source maps go: beside the bundles, never inside what is deployed. */
 const MAPS_DIR = `${OUT_DIR}-maps`;
 const NOT_ENTRIES = new Set(['services.ts']);

@@ -50,13 +50,13 @@ export function toFileContext(record: FileRecord): FileContext {
   return context;
 }
 
-/** Storage keys of DESIGN.md section 4: everything a user owns lives under their id. */
 /** The extracted text's name in a file's folder. */
 const TEXT_NAME = 'text.txt';
 
 /**
- * Where a file's bytes and its extracted text live. An upload that is itself named `text.txt`
- * keeps its bytes under another name, so that its text does not overwrite them.
+ * Storage keys of DESIGN.md section 4: everything a user owns lives under their id. An upload
+ * that is itself named `text.txt` keeps its bytes under another name, so that its extracted
+ * text does not overwrite them.
  */
 export const fileKeys = (userId: string, fileId: string, fileName: string) => ({
   prefix: `${userId}/${fileId}/`,

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
 import { encodeCursor } from '../../src/adapters/history/page-cursor.js';
@@ -128,14 +128,32 @@ describe('DynamoDbConversationStore on dynalite', () => {
   it('leaves no message behind when the conversation is deleted while an answer is being stored', async () => {
     await newConversation('race-1', 'c');
     await store.appendMessage('race-1', 'c', message(1));
-    // The answer's item is written, then its conversation update waits while the delete runs.
-    const appender = heldStore('UpdateCommand');
+    // The answer's item waits to be written while the whole delete runs.
+    const appender = heldStore('PutCommand');
     const append = appender.store.appendMessage('race-1', 'c', message(2));
     await appender.reachedHold;
     expect(await store.delete('race-1', 'c')).toBe(true);
     appender.release();
     await expect(append).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
     expect(await itemsOf('race-1')).toEqual([]);
+  });
+
+  it('takes back a message whose conversation update failed, and a second delete clears what a first one left', async () => {
+    await newConversation('race-3', 'c');
+    const failing = {
+      send: async (command: { constructor: { name: string } }) => {
+        if (command.constructor.name === 'UpdateCommand') throw new Error('throttled');
+        return aws.db.send(command as never);
+      },
+    } as unknown as typeof aws.db;
+    await expect(new DynamoDbConversationStore(failing, table).appendMessage('race-3', 'c', message(1))).rejects.toThrow('throttled');
+    expect(await itemsOf('race-3')).toEqual(['CONV#c']);
+
+    // A delete that removed the conversation item but not a message: the retry answers "not found" and cleans up.
+    await store.appendMessage('race-3', 'c', message(2));
+    await aws.db.send(new DeleteCommand({ TableName: table, Key: { user_id: 'race-3', sk: 'CONV#c' } }));
+    expect(await store.delete('race-3', 'c')).toBe(false);
+    expect(await itemsOf('race-3')).toEqual([]);
   });
 
   it('leaves no message behind when an answer lands between the delete looking for messages and removing them', async () => {

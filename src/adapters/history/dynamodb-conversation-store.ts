@@ -8,7 +8,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
-import { DomainError, conversationNotFound } from '../../domain/errors.js';
+import { conversationNotFound } from '../../domain/errors.js';
 import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
 import type { RequestClaim } from '../../domain/request-claim.js';
 import { CHAT_HISTORY_INDEX } from '../aws/dynamodb-tables.js';
@@ -161,7 +161,8 @@ export class DynamoDbConversationStore implements ConversationStore {
    * The message item first, then the conversation's `updated_at`: if the conversation turns out
    * to be gone (deleted while this answer was being written), the item just written is taken
    * back. With `delete` looking again for messages after removing the conversation item, no
-   * ordering of the two leaves a message without its conversation, and no transaction is needed.
+   * interleaving of the two leaves a message without its conversation, without a transaction.
+   * (A process that dies between the two writes can: TTL never reaches such a message.)
    */
   async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
     const item: MessageItem = {
@@ -181,9 +182,10 @@ export class DynamoDbConversationStore implements ConversationStore {
     try {
       await this.touch(userId, conversationId, message.timestamp);
     } catch (error) {
-      if (error instanceof DomainError && error.kind === 'not_found') {
-        await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { user_id: userId, sk: item.sk } }));
-      }
+      // Not stored, as the caller is told: a retry must not find the message there twice. If
+      // taking it back fails too (DynamoDB down), the message stays, and a later delete of the
+      // conversation still finds it under the conversation's prefix.
+      await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { user_id: userId, sk: item.sk } })).catch(() => undefined);
       throw error;
     }
   }
@@ -235,10 +237,12 @@ export class DynamoDbConversationStore implements ConversationStore {
     const keys = items
       .filter(({ sk }) => sk === conversationKey(conversationId) || sk.startsWith(messagePrefix(conversationId)))
       .map(({ sk }) => ({ user_id: userId, sk }));
-    if (!keys.some((key) => key.sk === conversationKey(conversationId))) return false;
-    // Messages first, the conversation item last: an interrupted delete can simply be retried.
+    const existed = keys.some((key) => key.sk === conversationKey(conversationId));
+    // Messages first, the conversation item last. Messages found without their conversation (a
+    // delete interrupted after the conversation item went) go too: a retry finishes the job.
     keys.sort((a, b) => b.sk.length - a.sk.length);
-    await deleteAll(this.db, this.tableName, keys);
+    if (keys.length > 0) await deleteAll(this.db, this.tableName, keys);
+    if (!existed) return false;
     // An append that found the conversation still there may have written its message after the
     // query above: once the conversation item is gone, no new one can arrive (see appendMessage).
     const late = await this.messageKeys(userId, conversationId);
@@ -268,7 +272,9 @@ export class DynamoDbConversationStore implements ConversationStore {
           TableName: this.tableName,
           Key: { user_id: userId, sk: conversationKey(conversationId) },
           UpdateExpression: 'SET updated_at = :at, #ts = :at, #ttl = :ttl',
-          ConditionExpression: 'attribute_exists(sk) AND updated_at < :at',
+          // `<=`: a new conversation's first message carries its creation time; `<` would fail
+          // the condition and cost a read to tell "missing" from "already later".
+          ConditionExpression: 'attribute_exists(sk) AND updated_at <= :at',
           ExpressionAttributeNames: { '#ts': 'timestamp', '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':at': at, ':ttl': expiry(at) },
         }),

@@ -35,10 +35,6 @@ export interface RouteMatch {
   pathParameters: Record<string, string> | null;
 }
 
-/**
- * Finds the resource a path belongs to, literal segments before parameters (as API Gateway does:
- * `/files/uploads` is not `/files/{id}`). `methods` lists what the path allows, for a 405.
- */
 /** Each route's resource cut into segments once; `name` is set for a `{name}` segment. */
 const PARSED_ROUTES = API_ROUTES.map((route) => ({
   route,
@@ -49,6 +45,10 @@ const PARSED_ROUTES = API_ROUTES.map((route) => ({
 }));
 type ParsedRoute = (typeof PARSED_ROUTES)[number];
 
+/**
+ * Finds the resource a path belongs to, literal segments before parameters (as API Gateway does:
+ * `/files/uploads` is not `/files/{id}`). `methods` lists what the path allows, for a 405.
+ */
 export function matchPath(method: string, path: string): { match?: RouteMatch; methods: string[] } {
   const segments = path.split('/').filter(Boolean);
   // The resource with the fewest parameters wins; every route of that resource is a candidate.

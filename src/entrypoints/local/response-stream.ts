@@ -63,7 +63,17 @@ export class LocalResponseStream extends Writable {
     const body = Buffer.concat(held);
     const headers: Record<string, string | number> = { ...this.prelude.headers };
     if (ending) headers['Content-Length'] = body.length;
-    this.res.writeHead(this.prelude.statusCode, headers);
+    try {
+      this.res.writeHead(this.prelude.statusCode, headers);
+    } catch {
+      // A status or header Node refuses: outside the handler's own try (this may run from
+      // setImmediate), so it must not escape and stop the server, nor become an 'error' event
+      // nobody listens to. The connection is dropped, as Lambda drops a broken stream.
+      this.res.destroy();
+      this.destroy();
+      callback?.();
+      return;
+    }
     if (ending) this.res.end(body, callback);
     else if (body.length > 0) this.res.write(body);
   }
