@@ -42,8 +42,15 @@ describe('the web app in a browser', () => {
   }
 
   it('signs in with a name', async () => {
+    const configRequests: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/config.json') configRequests.push(request.url());
+    });
     await page.goto(app.url);
     await expect.poll(() => page.getByRole('button', { name: 'Sign in' }).count()).toBe(1);
+    // index.html preloads the site config with the scripts, and the app takes that response.
+    expect(await page.locator('link[rel="preload"][href="/config.json"]').count()).toBe(1);
+    expect(configRequests).toHaveLength(1);
     await snap(page, '01-sign-in');
     await page.getByRole('textbox', { name: 'Name' }).fill('Ada');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -71,6 +71,8 @@ describe('authentication', () => {
       auth: { mode: 'local' },
       model: { id: 'offline', contextWindowTokens: 200_000, pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' } },
     });
+    // As CloudFront serves the stack's copy: kept by the browser only to be revalidated.
+    expect(res.headers.get('cache-control')).toBe('no-cache');
   });
 
   it('signs in locally and accepts its own ID token', async () => {

@@ -21,7 +21,8 @@ export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: 
     model.provider === 'offline'
       ? { id: 'offline', contextWindowTokens: 200_000, pricing }
       : { id: model.modelId, contextWindowTokens: model.limits.contextWindowTokens, pricing };
-  sendJson(res, 200, { apiUrl, auth: authConfig, model: modelInfo });
+  // As CloudFront serves it: revalidated on every use, so a browser never keeps an old one.
+  sendJson(res, 200, { apiUrl, auth: authConfig, model: modelInfo }, { 'Cache-Control': 'no-cache' });
 }
 
 const TokenRequest = z

@@ -98,9 +98,14 @@ export function createApiClient(options: ApiClientOptions) {
   };
 }
 
-/** `/config.json`, read before anything else (it says where the API is and how to sign in). */
+/**
+ * `/config.json`, read before anything else (it says where the API is and how to sign in).
+ * index.html preloads it: this request, the same URL, mode and credentials, takes that response
+ * instead of asking again. It is never stale: CloudFront and the local server send it with
+ * `Cache-Control: no-cache`, so no `cache` option is needed here.
+ */
 export async function fetchSiteConfig(fetchFn: typeof fetch, url = '/config.json'): Promise<SiteConfig> {
-  const response = await fetchFn(url, { cache: 'no-store' });
+  const response = await fetchFn(url);
   if (!response.ok) throw await toApiError(response);
   return (await response.json()) as SiteConfig;
 }
