@@ -21,6 +21,9 @@ export default defineConfig({
     target: 'es2022',
     reportCompressedSize: true,
     chunkSizeWarningLimit: 600,
+    // dist/.vite/manifest.json: which file each module became. The stack reads it to preload the
+    // Cognito chunk, which every visit on AWS loads (infra/components/spa-index.ts).
+    manifest: true,
   },
   server: {
     host: '127.0.0.1',

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { contentTypeOf } from '../../src/entrypoints/http/content-types.js';
 import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
+import { withCognitoPreload, type ViteManifest } from './spa-index.js';
 
 export interface FrontendArgs {
   siteBucket: aws.s3.Bucket;
@@ -164,14 +165,22 @@ export class Frontend extends pulumi.ComponentResource {
       },
       parent,
     );
+    const manifestPath = join(args.distDir, '.vite', 'manifest.json');
+    const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as ViteManifest) : {};
     for (const file of existsSync(args.distDir) ? filesUnder(args.distDir) : []) {
       const key = relative(args.distDir, file).split('\\').join('/');
+      // Vite's own bookkeeping, read above: not part of the site.
+      if (key.startsWith('.vite/')) continue;
+      const body =
+        key === 'index.html'
+          ? { content: withCognitoPreload(readFileSync(file, 'utf8'), manifest) }
+          : { source: new pulumi.asset.FileAsset(file) };
       new aws.s3.BucketObjectv2(
         `${name}-site-${key}`,
         {
           bucket: args.siteBucket.id,
           key,
-          source: new pulumi.asset.FileAsset(file),
+          ...body,
           contentType: contentTypeOf(extname(file)),
           // Hashed assets never change; everything else is checked on each visit.
           cacheControl: key.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',

@@ -19,7 +19,19 @@ const registered: Registered[] = [];
 /** A built SPA as Vite lays it out, for the upload of the site's files. */
 const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
 mkdirSync(join(webDist, 'assets'));
-writeFileSync(join(webDist, 'index.html'), '<!doctype html>');
+writeFileSync(
+  join(webDist, 'index.html'),
+  '<!doctype html><html><head><script type="module" crossorigin src="/assets/index-3f9a.js"></script>\n    <link rel="modulepreload" crossorigin href="/assets/runtime-11aa.js">\n  </head><body></body></html>',
+);
+mkdirSync(join(webDist, '.vite'));
+writeFileSync(
+  join(webDist, '.vite', 'manifest.json'),
+  JSON.stringify({
+    'index.html': { file: 'assets/index-3f9a.js', imports: ['_runtime-11aa.js'] },
+    '_runtime-11aa.js': { file: 'assets/runtime-11aa.js' },
+    'src/auth/cognito-auth.ts': { file: 'assets/cognito-auth-9c2e.js', imports: ['_runtime-11aa.js'] },
+  }),
+);
 writeFileSync(join(webDist, 'assets', 'index-3f9a.js'), 'export {};');
 writeFileSync(join(webDist, 'assets', 'index-77c1.css'), 'body{}');
 
@@ -216,6 +228,16 @@ describe('the Pulumi stack (mocks)', () => {
     expect(byKey['assets/index-3f9a.js']).toMatchObject({ contentType: 'text/javascript; charset=utf-8', cacheControl: 'public, max-age=31536000, immutable' });
     expect(byKey['assets/index-77c1.css']).toMatchObject({ contentType: 'text/css; charset=utf-8' });
     expect(byKey['config.json']).toMatchObject({ contentType: 'application/json', cacheControl: 'no-cache' });
+    expect(byKey['.vite/manifest.json']).toBeUndefined();
+  });
+
+  it('preloads the Cognito chunk from index.html, once, as every visit on AWS loads it', () => {
+    const index = ofType('aws:s3/bucketObjectv2:BucketObjectv2').find((object) => object.inputs.key === 'index.html')!.inputs;
+    const html = index.content as string;
+    expect(html).toContain('<link rel="modulepreload" crossorigin href="/assets/cognito-auth-9c2e.js">');
+    // The runtime it needs is preloaded by Vite already: not twice.
+    expect(html.match(/runtime-11aa\.js/g)).toHaveLength(1);
+    expect(html.indexOf('cognito-auth-9c2e.js')).toBeLessThan(html.indexOf('</head>'));
   });
 
   it('puts the Cognito authorizer on every route but /health, and streams /chat', () => {
