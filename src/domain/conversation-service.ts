@@ -7,7 +7,8 @@ export const MAX_PAGE_SIZE = 100;
 
 /**
  * The most message text one read returns: a Lambda response is at most 6 MB, and JSON escaping and
- * UTF-8 can grow text up to threefold. Beyond it the newest messages are sent, the rest counted.
+ * UTF-8 can grow text up to threefold. Beyond it the newest messages are sent, the rest counted
+ * and read by the next page.
  */
 export const MAX_READ_CHARS = 1_500_000;
 
@@ -25,17 +26,27 @@ export class ConversationService {
     return page;
   }
 
-  async get(userId: string, conversationId: string): Promise<ConversationWithMessages> {
+  /**
+   * A conversation with its newest messages, as many as fit one response; `before` (a message id
+   * from an earlier read) asks for the ones just older than that message instead.
+   * `omittedMessages` counts what is older still, for the next read.
+   */
+  async get(userId: string, conversationId: string, options: { before?: string } = {}): Promise<ConversationWithMessages> {
     const [conversation, messages] = await Promise.all([
       this.store.get(userId, conversationId),
       this.store.listMessages(userId, conversationId),
     ]);
     if (!conversation) throw conversationNotFound();
+    const end = options.before === undefined ? messages.length : messages.findIndex((message) => message.id === options.before);
+    if (end === -1) throw invalidInput('UNKNOWN_MESSAGE', '`before` must be the id of a message of this conversation.');
     let chars = 0;
-    let first = messages.length;
-    while (first > 0 && chars + messages[first - 1]!.content.length <= this.maxReadChars) chars += messages[--first]!.content.length;
-    if (first === 0) return { ...conversation, messages };
-    return { ...conversation, messages: messages.slice(first), omittedMessages: first };
+    let first = end;
+    // At least one message, whatever its length: every read moves back.
+    while (first > 0 && (first === end || chars + messages[first - 1]!.content.length <= this.maxReadChars)) {
+      chars += messages[--first]!.content.length;
+    }
+    const window = first === 0 && end === messages.length ? messages : messages.slice(first, end);
+    return first === 0 ? { ...conversation, messages: window } : { ...conversation, messages: window, omittedMessages: first };
   }
 
   async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {

@@ -121,4 +121,40 @@ describe('ConversationService.get on a very long conversation', () => {
     expect(read.omittedMessages).toBe(4);
     expect((await new ConversationService(store, clock).get(USER, 'long')).omittedMessages).toBeUndefined();
   });
+
+  it('pages back with `before` until nothing is left out, each message sent once', async () => {
+    const store = new MemoryConversationStore();
+    const clock = new FixedClock();
+    const service = new ConversationService(store, clock, 25);
+    await store.create(USER, { conversationId: 'long', title: 'Long', createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(), fileIds: [] });
+    for (let n = 0; n < 7; n++) {
+      await store.appendMessage(USER, 'long', { id: `m${n}`, role: n % 2 ? 'assistant' : 'user', content: `message ${n}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString() });
+    }
+    const pages: string[][] = [];
+    let read = await service.get(USER, 'long');
+    pages.push(read.messages.map((message) => message.id));
+    while (read.omittedMessages) {
+      read = await service.get(USER, 'long', { before: read.messages[0]!.id });
+      pages.unshift(read.messages.map((message) => message.id));
+    }
+    expect(pages).toEqual([['m0'], ['m1', 'm2'], ['m3', 'm4'], ['m5', 'm6']]);
+  });
+
+  it('sends one message longer than a whole read rather than none, and refuses an unknown `before`', async () => {
+    const store = new MemoryConversationStore();
+    const clock = new FixedClock();
+    const service = new ConversationService(store, clock, 5);
+    await store.create(USER, { conversationId: 'big', title: 'Big', createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(), fileIds: [] });
+    await store.appendMessage(USER, 'big', { id: 'q', role: 'user', content: 'a long question', timestamp: '2026-01-01T00:00:00.000Z' });
+    await store.appendMessage(USER, 'big', { id: 'a', role: 'assistant', content: 'a long answer', timestamp: '2026-01-01T00:00:01.000Z' });
+    const newest = await service.get(USER, 'big');
+    expect(newest.messages.map((message) => message.id)).toEqual(['a']);
+    expect(newest.omittedMessages).toBe(1);
+    const older = await service.get(USER, 'big', { before: 'a' });
+    expect(older.messages.map((message) => message.id)).toEqual(['q']);
+    expect(older.omittedMessages).toBeUndefined();
+    await expectDomainError(service.get(USER, 'big', { before: 'no-such-message' }), { kind: 'invalid', code: 'UNKNOWN_MESSAGE' });
+    // Another user's conversation stays "not found", whatever `before` says.
+    await expectDomainError(service.get(OTHER_USER, 'big', { before: 'a' }), { kind: 'not_found' });
+  });
 });

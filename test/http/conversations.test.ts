@@ -117,6 +117,35 @@ describe('/conversations', () => {
     expect(got.json.title).toBe('Conversation number 3');
   });
 
+  it('pages back through a conversation too long for one read, each message once', async () => {
+    // Over the 1.5 million characters one read sends: the oldest messages are left for the next page.
+    const long = 'x'.repeat(99_000);
+    const reader = await app.signIn('history-long-reader');
+    let conversationId: string | undefined;
+    for (let n = 0; n < 16; n++) {
+      const res = await app.api('/chat', { method: 'POST', token: reader, body: { message: `${n} ${long}`, ...(conversationId && { conversationId }) } });
+      expect(res.status, res.text).toBe(200);
+      conversationId = res.json.conversationId as string;
+    }
+    const newest = await app.api(`/conversations/${conversationId}`, { token: reader });
+    expect(newest.status).toBe(200);
+    expect(newest.json.omittedMessages).toBeGreaterThan(0);
+    const ids = pluck(newest.json.messages as Json[], 'id') as string[];
+    let page = newest;
+    while (page.json.omittedMessages) {
+      page = await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token: reader });
+      expect(page.status, page.text).toBe(200);
+      ids.unshift(...(pluck(page.json.messages as Json[], 'id') as string[]));
+    }
+    expect(ids).toHaveLength(32);
+    expect(new Set(ids).size).toBe(32);
+
+    expectError(await app.api(`/conversations/${conversationId}?before=not-a-message`, { token: reader }), 400, 'UNKNOWN_MESSAGE');
+    expectError(await app.api(`/conversations/${conversationId}?page=2`, { token: reader }), 400, 'VALIDATION_FAILED');
+    // Another user (the suite's own) hears "not found", whatever `before` says.
+    expectError(await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token }), 404, 'CONVERSATION_NOT_FOUND');
+  });
+
   it('answers 404 for a conversation that does not exist', async () => {
     expectError(await app.api('/conversations/does-not-exist', { token }), 404, 'CONVERSATION_NOT_FOUND');
     expectError(await app.api('/conversations/does-not-exist', { method: 'PATCH', token, body: { title: 'x' } }), 404, 'CONVERSATION_NOT_FOUND');

@@ -4,7 +4,7 @@ import { createApiHandler } from '../http/api-handler.js';
 import type { ApiHandler } from '../http/api-types.js';
 import { parseBody, parseQuery, pathId } from '../http/request.js';
 import { jsonResponse, noContent } from '../http/responses.js';
-import { listQuery, renameBody } from '../http/schemas.js';
+import { conversationQuery, listQuery, renameBody } from '../http/schemas.js';
 
 /** `/conversations` and `/conversations/{id}`: the history. */
 export function createConversationsHandler(services: AppServices): ApiHandler {
@@ -16,7 +16,9 @@ export function createConversationsHandler(services: AppServices): ApiHandler {
       return jsonResponse(200, page);
     },
     'GET /conversations/{id}': async ({ event, identity }) => {
-      const conversation = await conversations.get(identity.userId, pathId(event, conversationNotFound));
+      const id = pathId(event, conversationNotFound);
+      const { before } = parseQuery(event, conversationQuery);
+      const conversation = await conversations.get(identity.userId, id, before === undefined ? {} : { before });
       return jsonResponse(200, conversation);
     },
     'PATCH /conversations/{id}': async ({ event, identity }) => {

@@ -23,6 +23,9 @@ export const listQuery = z
   })
   .strict();
 
+/** `GET /conversations/{id}`: `before` pages back through a conversation too long for one read. */
+export const conversationQuery = z.object({ before: id.optional() }).strict();
+
 const fileName = z.string('must be a string').min(1, 'must not be empty').max(1024, 'is too long');
 const contentType = z
   .string('must be a string')

@@ -67,7 +67,9 @@ export function createApiClient(options: ApiClientOptions) {
   return {
     listConversations: (cursor?: string, limit = 30) =>
       json<Page<ConversationSummary>>(`/conversations?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
-    getConversation: (id: string) => json<Conversation>(`/conversations/${encodeURIComponent(id)}`),
+    /** The newest messages that fit one read, or with `before` (a message id) the ones older than it. */
+    getConversation: (id: string, { before }: { before?: string } = {}) =>
+      json<Conversation>(`/conversations/${encodeURIComponent(id)}${before === undefined ? '' : `?before=${encodeURIComponent(before)}`}`),
     renameConversation: (id: string, title: string) =>
       json<ConversationSummary>(`/conversations/${encodeURIComponent(id)}`, { method: 'PATCH', body: body({ title }) }),
     deleteConversation: async (id: string) => {

@@ -101,4 +101,31 @@ describe('the thread store', () => {
     expect(thread.messages[1]).toMatchObject({ id: 'a9', content: 'Part', stopReason: 'error', error: { code: 'MODEL_FAILED' } });
     expect(thread.failure).toMatchObject({ code: 'MODEL_FAILED' });
   });
+
+  it('loads the older messages of a long conversation above the ones shown, page by page', async () => {
+    const message = (n: number) => ({ id: `m${n}`, role: n % 2 ? ('assistant' as const) : ('user' as const), content: `message ${n}`, timestamp: `2026-01-01T00:00:0${n}.000Z` });
+    const asked: Array<string | undefined> = [];
+    const pages: Record<string, { messages: ReturnType<typeof message>[]; omittedMessages?: number }> = {
+      newest: { messages: [message(4), message(5)], omittedMessages: 4 },
+      m4: { messages: [message(2), message(3)], omittedMessages: 2 },
+      m2: { messages: [message(0), message(1)] },
+    };
+    useClient({
+      getConversation: async (_id: string, { before }: { before?: string } = {}) => {
+        asked.push(before);
+        return { conversationId: 'c1', title: 'Long', createdAt: '', updatedAt: '', fileIds: [], ...pages[before ?? 'newest']! };
+      },
+    } as unknown as ApiClient);
+    const thread = useThreadStore();
+    await thread.open('c1');
+    expect(thread.omitted).toBe(4);
+    await thread.loadEarlier();
+    await thread.loadEarlier();
+    expect(thread.messages.map((shown) => shown.id)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+    expect(thread.omitted).toBe(0);
+    // Nothing is left to ask for: no more reads.
+    await thread.loadEarlier();
+    expect(asked).toEqual([undefined, 'm4', 'm2']);
+    expect(thread.loadingEarlier).toBe(false);
+  });
 });

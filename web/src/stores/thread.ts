@@ -30,7 +30,9 @@ export const useThreadStore = defineStore('thread', () => {
   const loading = ref(false);
   const notFound = ref(false);
   const failure = ref<Failure>();
+  /** Older messages not loaded yet: the conversation was too long for one read. */
   const omitted = ref(0);
+  const loadingEarlier = ref(false);
   let controller: AbortController | undefined;
   let opened = 0;
 
@@ -50,6 +52,26 @@ export const useThreadStore = defineStore('thread', () => {
     notFound.value = false;
     failure.value = undefined;
     omitted.value = 0;
+    loadingEarlier.value = false;
+  }
+
+  /** Reads the messages just older than the oldest shown, and puts them before it. */
+  async function loadEarlier(): Promise<void> {
+    const id = conversationId.value;
+    const oldest = messages.value[0];
+    if (!id || !oldest || omitted.value === 0 || loadingEarlier.value) return;
+    const ticket = opened;
+    loadingEarlier.value = true;
+    try {
+      const page = await useSessionStore().client().getConversation(id, { before: oldest.id });
+      if (ticket !== opened) return;
+      messages.value = [...page.messages, ...messages.value];
+      omitted.value = page.omittedMessages ?? 0;
+    } catch (error) {
+      if (ticket === opened) failure.value = { code: (error as ApiError).code ?? 'ERROR', message: (error as Error).message };
+    } finally {
+      if (ticket === opened) loadingEarlier.value = false;
+    }
   }
 
   async function open(id: string): Promise<void> {
@@ -183,7 +205,7 @@ export const useThreadStore = defineStore('thread', () => {
   }
 
   return {
-    conversationId, title, fileIds, messages, omitted, loading, notFound, failure, streaming, lastContext, canRegenerate,
-    clear, open, send, stop, regenerate, retry, dismissFailure, snapshot,
+    conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, streaming, lastContext, canRegenerate,
+    clear, open, loadEarlier, send, stop, regenerate, retry, dismissFailure, snapshot,
   };
 });
