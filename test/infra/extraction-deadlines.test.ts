@@ -1,65 +1,22 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/entrypoints/config.js';
 import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
+import { runStackWithMocks, type Registered } from '../support/pulumi-stack.js';
 
 /** API Gateway's own limit for a REST proxy integration that does not set timeoutMilliseconds. */
 const GATEWAY_DEFAULT_TIMEOUT_MS = 29_000;
 /** What a read's answer needs after the read: a cold start, S3 (a 50 MB upload, its text), DynamoDB. */
 const HEADROOM_MS = 5_000;
 
-const registered: Array<{ type: string; name: string; inputs: Record<string, unknown> }> = [];
+let registered: Registered[] = [];
 
 beforeAll(async () => {
   const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
   writeFileSync(join(webDist, 'index.html'), '<!doctype html>');
-  pulumi.runtime.setAllConfig({
-    'chat:webDistDir': webDist,
-    'aws:region': 'eu-west-1',
-    'chat:allowedOrigins': JSON.stringify(['https://chat.example.com']),
-    'chat:modelId': 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  });
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        const arn = `arn:aws:mock:eu-west-1:123456789012:${args.name}`;
-        return {
-          id: `${args.name}-id`,
-          state: {
-            ...args.inputs,
-            arn,
-            name: args.inputs.name ?? args.name,
-            bucket: args.inputs.bucket ?? args.name,
-            invokeArn: `${arn}/invocations`,
-            responseStreamingInvokeArn: `${arn}/response-streaming-invocations`,
-            executionArn: arn,
-            rootResourceId: 'root',
-            invokeUrl: 'https://api.example.com/api',
-            domainName: 'd111.cloudfront.net',
-            bucketRegionalDomainName: `${args.name}.s3.eu-west-1.amazonaws.com`,
-          },
-        };
-      },
-      call: (args) => {
-        if (args.token === 'aws:index/getRegion:getRegion') return { region: 'eu-west-1', name: 'eu-west-1' };
-        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '123456789012' };
-        return args.inputs;
-      },
-    },
-    'claude-serverless-chat',
-    'dev',
-    false,
-  );
-  const stack = await import('../../infra/index.js');
-  await new Promise<void>((resolve) => stack.apiUrl.apply(() => resolve()));
-  for (let last = -1; last !== registered.length; ) {
-    last = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  registered = await runStackWithMocks(webDist);
 }, 60_000);
 
 /**

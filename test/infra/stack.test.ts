@@ -2,20 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import * as pulumi from '@pulumi/pulumi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/entrypoints/config.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from '../../src/entrypoints/http/chat-metrics.js';
+import { runStackWithMocks, type Registered } from '../support/pulumi-stack.js';
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+let registered: Registered[] = [];
 
-const registered: Registered[] = [];
-
-/** The Pulumi program under mocks: no CLI, no cloud; every resource it declares is recorded. */
 /** A built SPA as Vite lays it out, for the upload of the site's files. */
 const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
 mkdirSync(join(webDist, 'assets'));
@@ -36,51 +29,7 @@ writeFileSync(join(webDist, 'assets', 'index-3f9a.js'), 'export {};');
 writeFileSync(join(webDist, 'assets', 'index-77c1.css'), 'body{}');
 
 beforeAll(async () => {
-  pulumi.runtime.setAllConfig({
-    'chat:webDistDir': webDist,
-    'aws:region': 'eu-west-1',
-    'chat:allowedOrigins': JSON.stringify(['https://chat.example.com']),
-    'chat:modelId': 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  });
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        const arn = `arn:aws:mock:eu-west-1:123456789012:${args.name}`;
-        return {
-          id: `${args.name}-id`,
-          state: {
-            ...args.inputs,
-            arn,
-            name: args.inputs.name ?? args.name,
-            bucket: args.inputs.bucket ?? args.name,
-            invokeArn: `${arn}/invocations`,
-            responseStreamingInvokeArn: `${arn}/response-streaming-invocations`,
-            executionArn: arn,
-            rootResourceId: 'root',
-            invokeUrl: 'https://api.example.com/api',
-            domainName: 'd111.cloudfront.net',
-            bucketRegionalDomainName: `${args.name}.s3.eu-west-1.amazonaws.com`,
-          },
-        };
-      },
-      call: (args) => {
-        if (args.token === 'aws:index/getRegion:getRegion') return { region: 'eu-west-1', name: 'eu-west-1' };
-        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '123456789012' };
-        return args.inputs;
-      },
-    },
-    'claude-serverless-chat',
-    'dev',
-    false,
-  );
-  const stack = await import('../../infra/index.js');
-  await new Promise<void>((resolve) => stack.apiUrl.apply(() => resolve()));
-  // Let the last registrations land: wait until the count stops moving.
-  for (let last = -1; last !== registered.length; ) {
-    last = registered.length;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  registered = await runStackWithMocks(webDist);
 }, 60_000);
 
 const ofType = (type: string) => registered.filter((resource) => resource.type === type);

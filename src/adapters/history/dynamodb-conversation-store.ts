@@ -226,17 +226,10 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 
   async delete(userId: string, conversationId: string): Promise<boolean> {
-    const items = await queryAll<{ sk: string }>(this.db, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'user_id = :u AND begins_with(sk, :conversation)',
-      ExpressionAttributeValues: { ':u': userId, ':conversation': conversationKey(conversationId) },
-      ProjectionExpression: 'sk',
-      ConsistentRead: true,
-    });
     // `CONV#ab` must not take `CONV#abc`'s items with it.
-    const keys = items
-      .filter(({ sk }) => sk === conversationKey(conversationId) || sk.startsWith(messagePrefix(conversationId)))
-      .map(({ sk }) => ({ user_id: userId, sk }));
+    const keys = (await this.keysUnder(userId, conversationKey(conversationId))).filter(
+      ({ sk }) => sk === conversationKey(conversationId) || sk.startsWith(messagePrefix(conversationId)),
+    );
     const existed = keys.some((key) => key.sk === conversationKey(conversationId));
     // Messages first, the conversation item last. Messages found without their conversation (a
     // delete interrupted after the conversation item went) go too: a retry finishes the job.
@@ -245,16 +238,17 @@ export class DynamoDbConversationStore implements ConversationStore {
     if (!existed) return false;
     // An append that found the conversation still there may have written its message after the
     // query above: once the conversation item is gone, no new one can arrive (see appendMessage).
-    const late = await this.messageKeys(userId, conversationId);
+    const late = await this.keysUnder(userId, messagePrefix(conversationId));
     if (late.length > 0) await deleteAll(this.db, this.tableName, late);
     return true;
   }
 
-  private async messageKeys(userId: string, conversationId: string): Promise<Array<{ user_id: string; sk: string }>> {
+  /** The keys of a user's items whose sort key starts with `prefix`, read consistently. */
+  private async keysUnder(userId: string, prefix: string): Promise<Array<{ user_id: string; sk: string }>> {
     const items = await queryAll<{ sk: string }>(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: 'user_id = :u AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':u': userId, ':prefix': messagePrefix(conversationId) },
+      ExpressionAttributeValues: { ':u': userId, ':prefix': prefix },
       ProjectionExpression: 'sk',
       ConsistentRead: true,
     });

@@ -8,14 +8,15 @@ type Prelude = { statusCode: number; headers?: Record<string, string> };
  * The local stand-in for the response stream Lambda gives a streaming function. When the client
  * disconnects the stream is destroyed, as on Lambda, which is how the handler learns to stop.
  *
- * What the handler writes in the tick its prelude arrives is held back until that tick is over:
- * a body written whole at once (a JSON answer or an error, `end(body)`) then leaves as one
- * response with a Content-Length, in one write to the socket, instead of a chunked response in
- * two; a stream's first frames leave with its headers, and its later frames as they come.
+ * What the handler writes after its prelude is held back until the event loop's next turn
+ * (setImmediate): a body written whole at once (a JSON answer or an error, `end(body)`) then
+ * leaves as one response with a Content-Length, in one write to the socket, instead of a chunked
+ * response in two; a stream's first frames leave with its headers, and its later frames as they
+ * come.
  */
 export class LocalResponseStream extends Writable {
   private prelude: Prelude | undefined;
-  /** Chunks held back until the prelude's tick is over; undefined once they have left. */
+  /** Chunks held back until the release; undefined once they have left. */
   private held: Buffer[] | undefined = [];
 
   constructor(private readonly res: ServerResponse) {
