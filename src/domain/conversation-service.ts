@@ -45,8 +45,8 @@ export class ConversationService {
     while (first > 0 && (first === end || chars + messages[first - 1]!.content.length <= this.maxReadChars)) {
       chars += messages[--first]!.content.length;
     }
-    const window = first === 0 && end === messages.length ? messages : messages.slice(first, end);
-    return first === 0 ? { ...conversation, messages: window } : { ...conversation, messages: window, omittedMessages: first };
+    const page = messages.slice(first, end);
+    return first === 0 ? { ...conversation, messages: page } : { ...conversation, messages: page, omittedMessages: first };
   }
 
   async rename(userId: string, conversationId: string, title: string): Promise<ConversationSummary> {

@@ -28,7 +28,7 @@ import type { FileCatalog } from '../domain/ports/file-catalog.js';
 import type { IdGenerator } from '../domain/ports/id-generator.js';
 import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
-import { missingLoader, type AdapterLoaders } from './adapter-loaders.js';
+import { missingLoader, type AdapterLoaders } from './loaders/adapter-loaders.js';
 import type { AppConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, chatMetrics, type ChatMetrics } from './http/chat-metrics.js';

@@ -171,7 +171,7 @@ process.stdout.write('\\n' + JSON.stringify(result));`,
   });
 
   it('gives each function only the adapters it uses, and deploys no source map', () => {
-    // The chunk of each heavy adapter is named after its module (see src/entrypoints/adapter-loaders.ts).
+    // The chunk of each heavy adapter is named after its module (see src/entrypoints/loaders/).
     const adaptersOf = (bundle: string) => {
       const files = readdirSync(join(out, 'lambda', bundle), { recursive: true }) as string[];
       expect(files.filter((file) => file.endsWith('.map')), bundle).toEqual([]);

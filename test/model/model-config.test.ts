@@ -4,7 +4,7 @@ import { BedrockChatModel } from '../../src/adapters/model/bedrock-chat-model.js
 import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
 import { OpenAiChatModel } from '../../src/adapters/model/openai-chat-model.js';
 import { ConfigError, loadConfig } from '../../src/entrypoints/config.js';
-import { ALL_ADAPTERS } from '../../src/entrypoints/all-adapters.js';
+import { ALL_ADAPTERS } from '../../src/entrypoints/loaders/all.js';
 import { buildServices } from '../../src/entrypoints/container.js';
 import { ScriptedModel } from '../support/fakes.js';
 

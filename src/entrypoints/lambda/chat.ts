@@ -1,12 +1,11 @@
 import { createChatStreamHandler } from '../handlers/chat.js';
+import { loadBedrock } from '../loaders/bedrock.js';
+import { loadOpenAi } from '../loaders/openai.js';
+import { loadS3 } from '../loaders/s3.js';
 import { lambdaServices } from './services.js';
 
 // The model (either provider, as configured), and S3 for the text of attached files.
-const services = lambdaServices({
-  bedrock: () => import('../../adapters/model/bedrock-chat-model.js'),
-  openai: () => import('../../adapters/model/openai-chat-model.js'),
-  s3: () => Promise.all([import('../../adapters/aws/s3-client.js'), import('../../adapters/blobs/s3-blob-store.js')]),
-});
+const services = lambdaServices({ bedrock: loadBedrock, openai: loadOpenAi, s3: loadS3 });
 
 /** `POST /chat`, streamed through API Gateway's response streaming. */
 export const handler = awslambda.streamifyResponse(createChatStreamHandler(services, awslambda.HttpResponseStream));

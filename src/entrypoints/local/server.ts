@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createDynamoDbClient } from '../../adapters/aws/clients.js';
 import { ensureTables } from '../../adapters/aws/ensure-resources.js';
-import { ALL_ADAPTERS } from '../all-adapters.js';
+import { ALL_ADAPTERS } from '../loaders/all.js';
 import { buildServices, type AppServices, type Overrides } from '../container.js';
 import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
 import { loadConfig } from '../config.js';

@@ -127,5 +127,6 @@ describe('the thread store', () => {
     await thread.loadEarlier();
     expect(asked).toEqual([undefined, 'm4', 'm2']);
     expect(thread.loadingEarlier).toBe(false);
+    expect(await thread.loadAll()).toBe(true);
   });
 });

@@ -74,6 +74,16 @@ export const useThreadStore = defineStore('thread', () => {
     }
   }
 
+  /** Every older message, page by page (an export is the whole conversation); false if a page failed. */
+  async function loadAll(): Promise<boolean> {
+    while (omitted.value > 0) {
+      const before = omitted.value;
+      await loadEarlier();
+      if (omitted.value === before) return false;
+    }
+    return true;
+  }
+
   async function open(id: string): Promise<void> {
     if (id === conversationId.value) return;
     clear();
@@ -206,6 +216,6 @@ export const useThreadStore = defineStore('thread', () => {
 
   return {
     conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, streaming, lastContext, canRegenerate,
-    clear, open, loadEarlier, send, stop, regenerate, retry, dismissFailure, snapshot,
+    clear, open, loadEarlier, loadAll, send, stop, regenerate, retry, dismissFailure, snapshot,
   };
 });

@@ -1,15 +1,15 @@
 // Types only: erased from the bundles, so they pull no adapter into a function.
-import type * as S3ClientModule from '../adapters/aws/s3-client.js';
-import type * as S3BlobStoreModule from '../adapters/blobs/s3-blob-store.js';
-import type * as DocumentsModule from '../adapters/extract/document-text-extractor.js';
-import type * as BedrockModule from '../adapters/model/bedrock-chat-model.js';
-import type * as OpenAiModule from '../adapters/model/openai-chat-model.js';
+import type * as S3ClientModule from '../../adapters/aws/s3-client.js';
+import type * as S3BlobStoreModule from '../../adapters/blobs/s3-blob-store.js';
+import type * as DocumentsModule from '../../adapters/extract/document-text-extractor.js';
+import type * as BedrockModule from '../../adapters/model/bedrock-chat-model.js';
+import type * as OpenAiModule from '../../adapters/model/openai-chat-model.js';
 
 /**
  * The adapters that weigh on a cold start (a model's SDK, S3's, the document readers), as
  * loaders that each entrypoint passes to `buildServices` for the ones it uses. esbuild bundles
- * what an entry can reach, dynamic imports included: a loader written in a function's own entry
- * (src/entrypoints/lambda) is the only way its chunk gets into that function's zip, so the
+ * what an entry can reach, dynamic imports included: each loader lives in a module of its own
+ * here, and an entry (src/entrypoints/lambda) that imports none of it ships none of it, so the
  * conversations function ships no model and no PDF reader. The local server passes them all.
  */
 export interface AdapterLoaders {
