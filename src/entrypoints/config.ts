@@ -89,6 +89,11 @@ const EnvSchema = z
     EXTRACTION_TIMEOUT_MS: count(20_000),
 
     ALLOWED_ORIGINS: list,
+    /**
+     * Set by the stack: CloudFront sends it in the `X-Origin-Verify` header, and a request without
+     * it (one sent to execute-api directly, past CloudFront's headers and WAF) is refused.
+     */
+    ORIGIN_VERIFY_SECRET: z.string().min(16).optional(),
     /** USD per million tokens, shown to users as each answer's estimated cost (Claude Sonnet 4.5 list prices). */
     MODEL_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).default(3),
     MODEL_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(15),
@@ -159,6 +164,8 @@ export interface AppConfig {
   files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number };
   extraction: { maxPdfPages: number; maxCsvRows: number; maxArchiveExpandedBytes: number; timeoutMs: number };
   allowedOrigins: string[];
+  /** Unset (the local server): every request is served as it comes. */
+  originVerifySecret?: string;
   pricing: { inputPerMTok: number; outputPerMTok: number; currency: 'USD' };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   publicUrl?: string;
@@ -244,6 +251,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: e.LOG_LEVEL,
   };
   if (e.PUBLIC_URL) config.publicUrl = e.PUBLIC_URL.replace(/\/$/, '');
+  if (e.ORIGIN_VERIFY_SECRET) config.originVerifySecret = e.ORIGIN_VERIFY_SECRET;
   return config;
 }
 

@@ -8,6 +8,7 @@ import { authenticate } from '../http/authenticate.js';
 import { corsHeaders } from '../http/cors.js';
 import { header, parseBody, wantsEventStream } from '../http/request.js';
 import { HttpError } from '../http/http-error.js';
+import { verifyOrigin } from '../http/origin-verify.js';
 import { IDEMPOTENCY_KEY } from '../../domain/request-claim.js';
 import { jsonResponse, type Headers } from '../http/responses.js';
 import { chatBody } from '../http/schemas.js';
@@ -92,6 +93,7 @@ export function createChatStreamHandler(
     };
 
     try {
+      verifyOrigin(event, services.config.originVerifySecret);
       const identity = await authenticate(event, services.verifier);
       const body = chatRequest(event);
       if (!wantsEventStream(event)) {

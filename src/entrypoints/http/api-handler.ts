@@ -5,13 +5,14 @@ import type { ApiEvent, ApiHandler, ApiResult, LambdaContext } from './api-types
 import { authenticate } from './authenticate.js';
 import { corsHeaders } from './cors.js';
 import { HttpError, toErrorReply } from './http-error.js';
+import { verifyOrigin } from './origin-verify.js';
 import { errorResponse, type Headers } from './responses.js';
 import { routeKey } from './routes.js';
 
 export interface EdgeDeps {
   verifier: TokenVerifier;
   logger: Logger;
-  config: { allowedOrigins: string[] };
+  config: { allowedOrigins: string[]; originVerifySecret?: string };
 }
 
 export interface ApiRequest {
@@ -27,8 +28,8 @@ export function requestIdOf(event: ApiEvent, context?: LambdaContext): string {
 }
 
 /**
- * Turns route actions into one proxy handler: finds the action for the event's method and
- * resource, authenticates the caller, and maps any error to its response in one place. Every
+ * Turns route actions into one proxy handler: refuses what did not come through CloudFront, finds
+ * the action for the event's method and resource, authenticates the caller, and maps any error to its response in one place. Every
  * response carries the request id, and every line logged about it too.
  */
 export function createApiHandler(deps: EdgeDeps, actions: Record<string, RouteAction>): ApiHandler {
@@ -39,6 +40,7 @@ export function createApiHandler(deps: EdgeDeps, actions: Record<string, RouteAc
     const route = routeKey(event.httpMethod, event.resource);
     let result: ApiResult;
     try {
+      verifyOrigin(event, deps.config.originVerifySecret);
       const action = actions[route];
       if (!action) throw new HttpError(404, 'ROUTE_NOT_FOUND', `There is no ${event.httpMethod} ${event.path}.`);
       const identity = await authenticate(event, deps.verifier);

@@ -118,7 +118,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw error;
   }
   const handlers: Record<Exclude<FunctionName, 'chat'>, ApiHandler> = {
-    health: createHealthHandler(),
+    health: createHealthHandler(services.config.originVerifySecret),
     conversations: createConversationsHandler(services),
     files: createFilesHandler(services),
     fileProcessor: createFileProcessorHandler(services),
