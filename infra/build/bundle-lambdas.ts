@@ -1,7 +1,8 @@
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { API_ROUTES, routeKey } from '../../src/entrypoints/http/routes.js';
+import { common, ENTRY_DIR, entryBundle, lambdaEntries } from './lambda-bundle-options.js';
 
 /**
  * One ESM bundle per Lambda entrypoint (src/entrypoints/lambda/*.ts) in dist/lambda/<name>/,
@@ -16,11 +17,9 @@ import { API_ROUTES, routeKey } from '../../src/entrypoints/http/routes.js';
  * text extraction never renders, and the one thing pdf.js needs from it as it loads, DOMMatrix,
  * comes from readers/dom-matrix-stand-in.mjs. test/build/lambda-bundles.test.ts runs the result.
  */
-const ENTRY_DIR = 'src/entrypoints/lambda';
 const OUT_DIR = (process.argv[2] ?? 'dist/lambda').replace(/\/+$/, '');
 /** Where each function's source maps go: beside the bundles, never inside what is deployed. */
 const MAPS_DIR = `${OUT_DIR}-maps`;
-const NOT_ENTRIES = new Set(['services.ts']);
 /**
  * The routes that extract text: POST /files reads the base64 document inline, process reads an
  * uploaded one. The functions that serve them, taken from the route table (so moving a route
@@ -34,25 +33,7 @@ const EXTRACTION_WORKER = 'src/adapters/extract/readers/extraction-worker.mjs';
 /** pdf.js's worker module: it defines `globalThis.pdfjsWorker`, which pdf.js then runs in-thread. */
 const PDFJS_WORKER = 'node_modules/pdf-parse/dist/worker/pdf.worker.mjs';
 
-const common: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  minify: true,
-  // Source maps stay out of the zips, in MAPS_DIR: `npm run decode-stack` turns a logged stack
-  // trace into lines of src/. Shipped and read with --enable-source-maps, they made each zip 2.4
-  // times larger (chat: 805 KB instead of 335) and each cold start 15-18 ms (16%) longer;
-  // esbuild's keepNames, for readable names without them, cost 7 ms more.
-  sourcemap: 'external',
-  sourcesContent: false,
-  legalComments: 'none',
-  // CommonJS dependencies inside an ESM bundle still call require().
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
-};
-
-const entries = readdirSync(ENTRY_DIR).filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !NOT_ENTRIES.has(file));
+const entries = lambdaEntries();
 
 const missing = [...EXTRACTING].filter((name) => !entries.includes(`${name}.ts`));
 if (missing.length > 0) throw new Error(`No entrypoint in ${ENTRY_DIR} for the extracting function(s) ${missing.join(', ')}.`);
@@ -62,17 +43,7 @@ rmSync(MAPS_DIR, { recursive: true, force: true });
 for (const file of entries) {
   const name = basename(file, '.ts');
   const outfile = join(OUT_DIR, name, 'index.mjs');
-  // Code splitting: what the composition root imports lazily (the model's SDK, S3, the document
-  // readers; see src/adapters/lazy) becomes chunks that a function loads only when it uses them.
-  await build({
-    ...common,
-    entryPoints: { index: join(ENTRY_DIR, file) },
-    outdir: join(OUT_DIR, name),
-    splitting: true,
-    // Chunks beside index.mjs: modules resolve files relative to themselves (the extraction worker).
-    chunkNames: '[name]-[hash]',
-    outExtension: { '.js': '.mjs' },
-  });
+  await build(entryBundle(file, join(OUT_DIR, name)));
   report(outfile);
   if (EXTRACTING.has(name)) {
     const worker = join(OUT_DIR, name, 'readers', 'extraction-worker.mjs');
