@@ -1,34 +1,48 @@
 import * as pulumi from '@pulumi/pulumi';
+import * as random from '@pulumi/random';
 import { Api } from './components/api.js';
 import { Auth } from './components/auth.js';
+import { Firewall } from './components/firewall.js';
 import { Frontend } from './components/frontend.js';
 import { Functions } from './components/functions.js';
 import { Monitoring } from './components/monitoring.js';
 import { Storage } from './components/storage.js';
+import { customDomainFrom } from './custom-domain.js';
+import { fromProjectRoot } from './project-root.js';
 
 /**
- * The stack: reads configuration and composes the components, nothing else. Run `npm run build`
- * first (the Lambda bundles in dist/lambda), then `pulumi up`, or `npm run deploy` for both.
+ * The stack: reads configuration and composes the components, nothing else. `npm run deploy`
+ * checks the prerequisites, builds (the Lambda bundles in dist/lambda, the SPA in web/dist) and
+ * runs `pulumi up`; the settings are listed in the README's Deploy section.
  */
 const config = new pulumi.Config('chat');
-const allowedOrigins = config.requireObject<string[]>('allowedOrigins');
+if (config.get('allowedOrigins') !== undefined) {
+  throw new Error('chat:allowedOrigins is gone: the site calls the API on its own origin. Name other origins (a dev server) in chat:devOrigins.');
+}
+const devOrigins = config.getObject<string[]>('devOrigins') ?? [];
 const logRetentionDays = config.getNumber('logRetentionDays') ?? 30;
+const forceDestroy = config.getBoolean('forceDestroy') ?? false;
+const customDomain = customDomainFrom(config.get('customDomain'), config.get('certificateArn'));
 
-const storage = new Storage('chat', { uploadExpiryDays: 90 });
+const storage = new Storage('chat', { uploadExpiryDays: 90, forceDestroy });
 const auth = new Auth('chat', {
   selfSignUp: config.getBoolean('selfSignUp') ?? true,
   tokenLifetimeMinutes: config.getNumber('tokenLifetimeMinutes') ?? 60,
   refreshTokenLifetimeDays: config.getNumber('refreshTokenLifetimeDays') ?? 30,
   mfa: config.get('mfa') === 'OPTIONAL' ? 'OPTIONAL' : 'OFF',
+  forceDestroy,
 });
+// Kept in the stack's state (encrypted): CloudFront sends it to the API, which refuses requests without it.
+const originVerifySecret = new random.RandomPassword('chat-origin-verify', { length: 48, special: false }).result;
 const functions = new Functions('chat', {
-  bundleDir: config.get('bundleDir') ?? 'dist/lambda',
+  bundleDir: fromProjectRoot(config.get('bundleDir') ?? 'dist/lambda'),
   chatHistoryTable: storage.chatHistory,
   fileMetadataTable: storage.fileMetadata,
   uploadBucket: storage.uploads,
   userPoolId: auth.userPool.id,
   clientId: auth.client.id,
-  allowedOrigins,
+  devOrigins,
+  originVerifySecret,
   modelProvider: config.get('modelProvider') ?? 'offline',
   modelId: config.require('modelId'),
   logRetentionDays,
@@ -36,17 +50,19 @@ const functions = new Functions('chat', {
 const api = new Api('chat', {
   functions: functions.byName,
   userPoolArn: auth.userPool.arn,
-  siteOrigin: allowedOrigins[0] ?? '',
+  ...(devOrigins[0] && { devOrigin: devOrigins[0] }),
   throttle: { rateLimit: config.getNumber('apiRateLimit') ?? 50, burstLimit: config.getNumber('apiBurstLimit') ?? 100 },
   logRetentionDays,
   manageAccountLogsRole: config.getBoolean('manageApiGatewayLogsRole') ?? true,
 });
+const firewall = config.getBoolean('waf') ? new Firewall('chat', { requestsPerFiveMinutesPerIp: config.getNumber('wafRateLimit') ?? 1000 }) : undefined;
 
 const region = new pulumi.Config('aws').require('region');
 // The SPA reaches the API through CloudFront, on its own origin (see Frontend).
 const frontend = new Frontend('chat', {
   siteBucket: storage.site,
   apiUrl: api.url,
+  originVerifySecret,
   cognitoRegion: region,
   uploadsHost: storage.uploads.bucketRegionalDomainName,
   siteConfig: pulumi.all([auth.userPool.id, auth.client.id]).apply(([userPoolId, clientId]) => ({
@@ -62,10 +78,12 @@ const frontend = new Frontend('chat', {
       },
     },
   })),
-  distDir: config.get('webDistDir') ?? 'web/dist',
+  distDir: fromProjectRoot(config.get('webDistDir') ?? 'web/dist'),
+  ...(customDomain && { customDomain }),
+  ...(firewall && { webAclArn: firewall.webAcl.arn }),
 });
 
-storage.allowUploadsFrom([frontend.url, ...allowedOrigins]);
+storage.allowUploadsFrom([frontend.url, ...devOrigins]);
 
 const alarmEmail = config.get('alarmEmail');
 const monitoring = new Monitoring('chat', {
@@ -78,6 +96,8 @@ const monitoring = new Monitoring('chat', {
 });
 
 export const siteUrl = frontend.url;
+/** Where to point the custom domain's DNS record (CNAME, or a Route 53 alias). */
+export const distributionDomain = frontend.distribution.domainName;
 export const apiUrl = api.url;
 export const awsRegion = region;
 export const userPoolId = auth.userPool.id;

@@ -1,13 +1,19 @@
 import { createHash } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { API_ROUTES, type FunctionName } from '../../src/entrypoints/http/routes.js';
+import { API_ROUTES, isStreamed, type FunctionName } from '../../src/entrypoints/http/routes.js';
+
+/** The stage's name, and so the path the API has on the site: CloudFront forwards `/api/*` as it is. */
+export const API_STAGE = 'api';
 
 export interface ApiArgs {
   functions: Record<FunctionName, aws.lambda.Function>;
   userPoolArn: pulumi.Input<string>;
-  /** The site's origin, for CORS (API Gateway answers preflights itself). */
-  siteOrigin: pulumi.Input<string>;
+  /**
+   * The site calls the API on its own origin (CloudFront's `/api/*`) and needs no CORS. A dev
+   * server on another origin does: its preflights are answered by API Gateway for this origin.
+   */
+  devOrigin?: string;
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
   /**
@@ -20,7 +26,9 @@ export interface ApiArgs {
 /**
  * The REST API of DESIGN.md section 3, built from the same route table the local server uses:
  * a Cognito authorizer on every route but `/health`, Lambda proxy integrations, `/chat` streamed
- * into the chat function, CORS for the site's origin, and a stage with access logs and throttling.
+ * into the chat function, and a stage with access logs and throttling. The stage is named `api`,
+ * the path CloudFront forwards (infra/components/frontend.ts); the functions refuse what did not
+ * come through CloudFront (src/entrypoints/http/origin-verify.ts).
  */
 export class Api extends pulumi.ComponentResource {
   readonly restApi: aws.apigateway.RestApi;
@@ -56,7 +64,7 @@ export class Api extends pulumi.ComponentResource {
         },
         parent,
       );
-      const streamed = route.function === 'chat';
+      const streamed = isStreamed(route);
       const integration = new aws.apigateway.Integration(
         `${name}-${slug}-integration`,
         {
@@ -85,23 +93,7 @@ export class Api extends pulumi.ComponentResource {
         pulumi.all([method.httpMethod, method.authorization, integration.uri, integration.responseTransferMode, integration.timeoutMilliseconds]),
       );
     }
-    for (const [path, resource] of resources) {
-      const preflight = this.preflight(name, path, resource, args.siteOrigin);
-      dependencies.push(...preflight);
-      deployedShape.push(pulumi.output((preflight.at(-1) as aws.apigateway.IntegrationResponse).responseParameters));
-    }
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
-      // Authorizer refusals come from API Gateway itself: the browser must still be able to read them.
-      new aws.apigateway.Response(
-        `${name}-${type.toLowerCase()}`,
-        {
-          restApiId: this.restApi.id,
-          responseType: type,
-          responseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': pulumi.interpolate`'${args.siteOrigin}'` },
-        },
-        parent,
-      );
-    }
+    if (args.devOrigin) this.allowCrossOrigin(name, args.devOrigin, resources, dependencies, deployedShape);
 
     const deployment = new aws.apigateway.Deployment(
       `${name}-deployment`,
@@ -124,7 +116,7 @@ export class Api extends pulumi.ComponentResource {
       {
         restApi: this.restApi.id,
         deployment: deployment.id,
-        stageName: 'api',
+        stageName: API_STAGE,
         accessLogSettings: {
           destinationArn: accessLogs.arn,
           format: JSON.stringify({
@@ -152,6 +144,29 @@ export class Api extends pulumi.ComponentResource {
     );
     this.url = this.stage.invokeUrl;
     this.registerOutputs({ url: this.url });
+  }
+
+  /** CORS for one other origin: preflights on every path, and API Gateway's own refusals readable there. */
+  private allowCrossOrigin(
+    name: string,
+    origin: string,
+    resources: Map<string, aws.apigateway.Resource>,
+    dependencies: pulumi.Resource[],
+    deployedShape: pulumi.Output<unknown>[],
+  ): void {
+    for (const [path, resource] of resources) {
+      const preflight = this.preflight(name, path, resource, origin);
+      dependencies.push(...preflight);
+      deployedShape.push(pulumi.output((preflight.at(-1) as aws.apigateway.IntegrationResponse).responseParameters));
+    }
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      // Authorizer refusals come from API Gateway itself: the browser must still be able to read them.
+      new aws.apigateway.Response(
+        `${name}-${type.toLowerCase()}`,
+        { restApiId: this.restApi.id, responseType: type, responseParameters: { 'gatewayresponse.header.Access-Control-Allow-Origin': `'${origin}'` } },
+        { parent: this },
+      );
+    }
   }
 
   /** The role API Gateway writes logs with, set on the account (AWS's managed policy for it). */
@@ -186,7 +201,7 @@ export class Api extends pulumi.ComponentResource {
   }
 
   /** CORS preflight answered by API Gateway (a mock integration): no Lambda runs for OPTIONS. */
-  private preflight(name: string, path: string, resource: aws.apigateway.Resource, origin: pulumi.Input<string>): pulumi.Resource[] {
+  private preflight(name: string, path: string, resource: aws.apigateway.Resource, origin: string): pulumi.Resource[] {
     const parent = { parent: this };
     const slug = `options-${slugOf(path)}`;
     const allowed = API_ROUTES.filter((route) => route.resource === path).map((route) => route.method);
@@ -219,7 +234,7 @@ export class Api extends pulumi.ComponentResource {
         httpMethod: 'OPTIONS',
         statusCode: '200',
         responseParameters: {
-          'method.response.header.Access-Control-Allow-Origin': pulumi.interpolate`'${origin}'`,
+          'method.response.header.Access-Control-Allow-Origin': `'${origin}'`,
           'method.response.header.Access-Control-Allow-Methods': `'${[...allowed, 'OPTIONS'].join(',')}'`,
           'method.response.header.Access-Control-Allow-Headers': "'Authorization,Content-Type,Accept,Idempotency-Key'",
           'method.response.header.Access-Control-Max-Age': "'600'",

@@ -7,6 +7,8 @@ export interface AuthArgs {
   tokenLifetimeMinutes: number;
   refreshTokenLifetimeDays: number;
   mfa: 'OFF' | 'OPTIONAL';
+  /** A dev stack: `pulumi destroy` may delete the pool and its users. */
+  forceDestroy: boolean;
 }
 
 /**
@@ -38,7 +40,7 @@ export class Auth extends pulumi.ComponentResource {
         adminCreateUserConfig: { allowAdminCreateUserOnly: !args.selfSignUp },
         accountRecoverySetting: { recoveryMechanisms: [{ name: 'verified_email', priority: 1 }] },
         verificationMessageTemplate: { defaultEmailOption: 'CONFIRM_WITH_CODE' },
-        deletionProtection: 'ACTIVE',
+        deletionProtection: args.forceDestroy ? 'INACTIVE' : 'ACTIVE',
       },
       { parent: this },
     );

@@ -3,21 +3,32 @@ import { extname, join, relative } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { contentTypeOf } from '../../src/entrypoints/http/content-types.js';
-import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
+import type { CustomDomain } from '../custom-domain.js';
+import { API_STAGE } from './api.js';
+import { ORIGIN_VERIFY_HEADER } from '../../src/entrypoints/http/origin-verify.js';
 import { withCognitoPreload, type ViteManifest } from './spa-index.js';
 
 export interface FrontendArgs {
   siteBucket: aws.s3.Bucket;
-  /** The API stage's invoke URL; CloudFront forwards the API paths to it (same origin: no CORS). */
+  /** The API stage's invoke URL (…/api): CloudFront forwards `/api/*` to it, same origin as the site. */
   apiUrl: pulumi.Input<string>;
-  /** `/config.json` for the SPA, from the stack outputs; `apiUrl` is added (this distribution's URL). */
+  /** Sent to the API with every forwarded request; the API refuses requests without it. */
+  originVerifySecret: pulumi.Input<string>;
+  /** `/config.json` for the SPA, from the stack outputs; `apiUrl` is added (`/api`, same origin). */
   siteConfig: pulumi.Input<object>;
   cognitoRegion: pulumi.Input<string>;
   /** The upload bucket's regional host: the browser PUTs presigned uploads there. */
   uploadsHost: pulumi.Input<string>;
-  /** The built SPA (web/dist); uploaded when it exists. */
+  /** The built SPA (web/dist, an absolute path); its files are uploaded. */
   distDir: string;
+  /** The site's own domain, with its ACM certificate (us-east-1); else the distribution's *.cloudfront.net. */
+  customDomain?: CustomDomain;
+  /** A WAFv2 web ACL (scope CLOUDFRONT) in front of everything. */
+  webAclArn?: pulumi.Input<string>;
 }
+
+/** Where CloudFront sends API calls: the stage is named after it, so the path passes through as it is. */
+export const API_PATH_PREFIX = `/${API_STAGE}`;
 
 // AWS managed policies (stable ids documented by CloudFront).
 const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -40,6 +51,7 @@ export const SPA_ROUTES_FUNCTION = `function handler(event) {
  */
 export class Frontend extends pulumi.ComponentResource {
   readonly distribution: aws.cloudfront.Distribution;
+  /** The site's origin: https:// and the custom domain, or the distribution's own. */
   readonly url: pulumi.Output<string>;
 
   constructor(name: string, args: FrontendArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -83,10 +95,6 @@ export class Frontend extends pulumi.ComponentResource {
       parent,
     );
 
-    const apiPaths = [...new Set(API_ROUTES.flatMap((route) => {
-      const first = `/${route.resource.split('/')[1]}`;
-      return [first, `${first}/*`];
-    }))];
     this.distribution = new aws.cloudfront.Distribution(
       `${name}-cdn`,
       {
@@ -98,10 +106,11 @@ export class Frontend extends pulumi.ComponentResource {
         origins: [
           { originId: 'site', domainName: args.siteBucket.bucketRegionalDomainName, originAccessControlId: oac.id },
           {
+            // `/api/chat` reaches the stage `api`, resource `/chat`: no origin path to add.
             originId: 'api',
             domainName: api.hostname,
-            originPath: api.pathname.apply((path) => path.replace(/\/$/, '')),
             customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'https-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 60 },
+            customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifySecret }],
           },
         ],
         defaultCacheBehavior: {
@@ -114,19 +123,29 @@ export class Frontend extends pulumi.ComponentResource {
           responseHeadersPolicyId: headers.id,
           functionAssociations: [{ eventType: 'viewer-request', functionArn: spaRoutes.arn }],
         },
-        orderedCacheBehaviors: apiPaths.map((pathPattern) => ({
-          pathPattern,
-          targetOriginId: 'api',
-          viewerProtocolPolicy: 'https-only',
-          allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
-          cachedMethods: ['GET', 'HEAD'],
-          compress: false, // compressing would buffer the streamed answers
-          cachePolicyId: CACHING_DISABLED,
-          originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
-          responseHeadersPolicyId: headers.id,
-        })),
+        orderedCacheBehaviors: [
+          {
+            pathPattern: `${API_PATH_PREFIX}/*`,
+            targetOriginId: 'api',
+            viewerProtocolPolicy: 'https-only',
+            allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+            cachedMethods: ['GET', 'HEAD'],
+            compress: false, // compressing would buffer the streamed answers
+            cachePolicyId: CACHING_DISABLED,
+            originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST,
+            responseHeadersPolicyId: headers.id,
+          },
+        ],
         restrictions: { geoRestriction: { restrictionType: 'none' } },
-        viewerCertificate: { cloudfrontDefaultCertificate: true, minimumProtocolVersion: 'TLSv1.2_2021' },
+        ...(args.customDomain
+          ? {
+              aliases: [args.customDomain.name],
+              // Only a certificate of one's own lets CloudFront refuse TLS 1.0 and 1.1 to viewers.
+              viewerCertificate: { acmCertificateArn: args.customDomain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' },
+            }
+          : // The *.cloudfront.net certificate: CloudFront then allows TLS 1.0 whatever is asked (README, Deploy).
+            { viewerCertificate: { cloudfrontDefaultCertificate: true } }),
+        ...(args.webAclArn && { webAclId: args.webAclArn }),
       },
       parent,
     );
@@ -157,17 +176,20 @@ export class Frontend extends pulumi.ComponentResource {
       {
         bucket: args.siteBucket.id,
         key: 'config.json',
-        content: pulumi
-          .all([args.siteConfig, this.distribution.domainName])
-          .apply(([config, domain]) => JSON.stringify({ apiUrl: `https://${domain}`, ...config })),
+        // Relative: the same build works on the custom domain and on the distribution's own.
+        content: pulumi.output(args.siteConfig).apply((config) => JSON.stringify({ apiUrl: API_PATH_PREFIX, ...config })),
         contentType: 'application/json',
         cacheControl: 'no-cache',
       },
       parent,
     );
+    if (!existsSync(join(args.distDir, 'index.html'))) {
+      // Without it CloudFront would answer every visit with S3's 403: no stack without its site.
+      throw new Error(`The built web app is missing (${args.distDir}/index.html). Run \`npm run build\` first.`);
+    }
     const manifestPath = join(args.distDir, '.vite', 'manifest.json');
     const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as ViteManifest) : {};
-    for (const file of existsSync(args.distDir) ? filesUnder(args.distDir) : []) {
+    for (const file of filesUnder(args.distDir)) {
       const key = relative(args.distDir, file).split('\\').join('/');
       // Vite's own bookkeeping, read above: not part of the site.
       if (key.startsWith('.vite/')) continue;
@@ -189,7 +211,7 @@ export class Frontend extends pulumi.ComponentResource {
       );
     }
 
-    this.url = pulumi.interpolate`https://${this.distribution.domainName}`;
+    this.url = args.customDomain ? pulumi.output(`https://${args.customDomain.name}`) : pulumi.interpolate`https://${this.distribution.domainName}`;
     this.registerOutputs({ url: this.url });
   }
 }

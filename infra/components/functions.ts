@@ -1,17 +1,22 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { Env } from '../../src/entrypoints/config.js';
 import type { FunctionName } from '../../src/entrypoints/http/routes.js';
 
 export interface FunctionsArgs {
-  /** dist/lambda, as written by `npm run build`. */
+  /** dist/lambda as written by `npm run build`, an absolute path. */
   bundleDir: string;
   chatHistoryTable: aws.dynamodb.Table;
   fileMetadataTable: aws.dynamodb.Table;
   uploadBucket: aws.s3.Bucket;
   userPoolId: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
-  allowedOrigins: pulumi.Input<string[]>;
+  /** Origins other than the site's own that may call the API (a dev server); usually none. */
+  devOrigins: string[];
+  /** What CloudFront sends in the X-Origin-Verify header; anything else is refused. */
+  originVerifySecret: pulumi.Input<string>;
   modelProvider: string;
   modelId: string;
   logRetentionDays: number;
@@ -36,7 +41,7 @@ interface FunctionSpec {
  * function outlives the gateway, so it is never killed mid-read: a Lambda timeout would leave an
  * uploaded file "uploading" instead of "failed" with its reason, and the user with a bare 502.
  */
-const EXTRACTION_TIMEOUT_MS = 20_000;
+export const EXTRACTION_TIMEOUT_MS = 20_000;
 const FILE_PROCESSOR_TIMEOUT_SECONDS = 60;
 
 /**
@@ -77,12 +82,14 @@ export class Functions extends pulumi.ComponentResource {
         // (bench: cost model). 512 MB leaves room for documents in the prompt.
         memoryMb: 512,
         grants: [
-          { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [history] },
+          // Delete: a message written to a conversation deleted meanwhile is taken back.
+          { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [history] },
           readFiles,
           { actions: ['s3:GetObject'], resources: [objects] },
           // Without ListBucket S3 answers a missing key with 403 AccessDenied instead of 404.
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
-          { actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'], resources: model },
+          // ConverseStream is the one call the model adapter makes; InvokeModel (Converse) is never sent.
+          { actions: ['bedrock:InvokeModelWithResponseStream'], resources: model },
         ],
       },
       conversations: {
@@ -128,7 +135,8 @@ export class Functions extends pulumi.ComponentResource {
       CHAT_HISTORY_TABLE: args.chatHistoryTable.name,
       FILE_METADATA_TABLE: args.fileMetadataTable.name,
       UPLOAD_BUCKET: args.uploadBucket.bucket,
-      ALLOWED_ORIGINS: pulumi.output(args.allowedOrigins).apply((origins) => origins.join(',')),
+      ALLOWED_ORIGINS: args.devOrigins.join(','),
+      ORIGIN_VERIFY_SECRET: args.originVerifySecret,
       MODEL_PROVIDER: args.modelProvider,
       // The model the role may invoke (above) is the model the code calls.
       MODEL_ID: args.modelId,
@@ -185,6 +193,11 @@ export class Functions extends pulumi.ComponentResource {
 
   private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string>>): aws.lambda.Function {
     const parent = { parent: this };
+    const bundle = join(args.bundleDir, spec.bundle);
+    if (!existsSync(join(bundle, 'index.mjs'))) {
+      // Pulumi would only say so halfway through an update, after creating everything else.
+      throw new Error(`The ${spec.bundle} function is not built (${bundle}/index.mjs is missing). Run \`npm run build\` first.`);
+    }
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, parent);
     const role = new aws.iam.Role(
       `${name}-role`,
@@ -214,7 +227,7 @@ export class Functions extends pulumi.ComponentResource {
         runtime: 'nodejs22.x',
         architectures: ['arm64'],
         handler: 'index.handler',
-        code: new pulumi.asset.FileArchive(`${args.bundleDir}/${spec.bundle}`),
+        code: new pulumi.asset.FileArchive(bundle),
         role: role.arn,
         timeout: spec.timeoutSeconds,
         memorySize: spec.memoryMb,

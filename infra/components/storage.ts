@@ -4,8 +4,13 @@ import * as pulumi from '@pulumi/pulumi';
 import { chatHistoryTable, fileMetadataTable } from '../../src/adapters/aws/dynamodb-tables.js';
 
 export interface StorageArgs {
-  /** Days before uploaded files expire (DESIGN.md: 90). */
+  /** Days before uploaded files expire (90 by default). */
   uploadExpiryDays: number;
+  /**
+   * A stack that `pulumi destroy` removes whole (a dev stack): buckets emptied first, every object
+   * version included, and no deletion protection on the tables. Off, data outlives the stack.
+   */
+  forceDestroy: boolean;
 }
 
 /**
@@ -26,13 +31,13 @@ export class Storage extends pulumi.ComponentResource {
     this.chatHistory = new aws.dynamodb.Table(
       `${name}-chat-history`,
       // Keys only: the stream tells the sweeper which conversation TTL removed (see history-expiry).
-      { ...tableArgs(chatHistoryTable('unused')), streamEnabled: true, streamViewType: 'KEYS_ONLY' },
+      { ...tableArgs(chatHistoryTable('unused'), args.forceDestroy), streamEnabled: true, streamViewType: 'KEYS_ONLY' },
       parent,
     );
-    this.fileMetadata = new aws.dynamodb.Table(`${name}-file-metadata`, tableArgs(fileMetadataTable('unused')), parent);
+    this.fileMetadata = new aws.dynamodb.Table(`${name}-file-metadata`, tableArgs(fileMetadataTable('unused'), args.forceDestroy), parent);
 
     this.uploadsName = `${name}-uploads`;
-    this.uploads = new aws.s3.Bucket(this.uploadsName, { forceDestroy: false }, parent);
+    this.uploads = new aws.s3.Bucket(this.uploadsName, { forceDestroy: args.forceDestroy }, parent);
     privateBucket(`${name}-uploads`, this.uploads, this);
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-uploads-expiry`,
@@ -45,7 +50,7 @@ export class Storage extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.site = new aws.s3.Bucket(`${name}-site`, {}, parent);
+    this.site = new aws.s3.Bucket(`${name}-site`, { forceDestroy: args.forceDestroy }, parent);
     privateBucket(`${name}-site`, this.site, this);
     new aws.s3.BucketVersioning(`${name}-site-versioning`, { bucket: this.site.id, versioningConfiguration: { status: 'Enabled' } }, parent);
 
@@ -57,7 +62,10 @@ export class Storage extends pulumi.ComponentResource {
     });
   }
 
-  /** CORS for presigned PUTs from the site's origins (known only once CloudFront exists). */
+  /**
+   * CORS for the browser's presigned PUTs: the site's own origin (known only once CloudFront
+   * exists) and the dev origins the stack config names, nothing else.
+   */
   allowUploadsFrom(origins: pulumi.Input<pulumi.Input<string>[]>): void {
     new aws.s3.BucketCorsConfiguration(
       `${this.uploadsName}-cors`,
@@ -86,7 +94,7 @@ function privateBucket(name: string, bucket: aws.s3.Bucket, parent: pulumi.Resou
 }
 
 /** The adapters' CreateTable definition as Pulumi arguments: on demand, encrypted, PITR, TTL on `ttl`. */
-function tableArgs(definition: CreateTableCommandInput): aws.dynamodb.TableArgs {
+function tableArgs(definition: CreateTableCommandInput, forceDestroy: boolean): aws.dynamodb.TableArgs {
   const key = (type: 'HASH' | 'RANGE') => definition.KeySchema?.find((part) => part.KeyType === type)?.AttributeName;
   return {
     billingMode: 'PAY_PER_REQUEST',
@@ -102,6 +110,6 @@ function tableArgs(definition: CreateTableCommandInput): aws.dynamodb.TableArgs 
     ttl: { attributeName: 'ttl', enabled: true },
     pointInTimeRecovery: { enabled: true },
     serverSideEncryption: { enabled: true },
-    deletionProtectionEnabled: true,
+    deletionProtectionEnabled: !forceDestroy,
   };
 }

@@ -1,56 +1,31 @@
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { MOCK_REGION, recordingMocks, type Registered } from './pulumi-mocks.mjs';
 
-export interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-}
+export type { Registered } from './pulumi-mocks.mjs';
 
 /**
  * The Pulumi program (infra/index.ts) under mocks: no CLI, no cloud. Every resource it declares
- * is recorded with its inputs, and the outputs the components read back (ARNs, names, the
- * distribution's domain) are made up from the resource's name. Call once per test file.
+ * is recorded with its inputs (see pulumi-mocks.mjs). `config` adds to or replaces the stack
+ * config below. The Lambda bundles are stand-ins, one per entry as `npm run build` lays them out
+ * (language-host.test.ts runs the program on real ones). Call once per test file: the program is
+ * a module, imported once.
  */
-export async function runStackWithMocks(webDist: string): Promise<Registered[]> {
+export async function runStackWithMocks(webDist: string, config: Record<string, unknown> = {}): Promise<Registered[]> {
   const registered: Registered[] = [];
-  pulumi.runtime.setAllConfig({
+  const stackConfig: Record<string, unknown> = {
     'chat:webDistDir': webDist,
-    'aws:region': 'eu-west-1',
-    'chat:allowedOrigins': JSON.stringify(['https://chat.example.com']),
+    'chat:bundleDir': standInBundles(),
+    'aws:region': MOCK_REGION,
     'chat:modelId': 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  });
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-        const arn = `arn:aws:mock:eu-west-1:123456789012:${args.name}`;
-        return {
-          id: `${args.name}-id`,
-          state: {
-            ...args.inputs,
-            arn,
-            name: args.inputs.name ?? args.name,
-            bucket: args.inputs.bucket ?? args.name,
-            invokeArn: `${arn}/invocations`,
-            responseStreamingInvokeArn: `${arn}/response-streaming-invocations`,
-            executionArn: arn,
-            rootResourceId: 'root',
-            invokeUrl: 'https://api.example.com/api',
-            domainName: 'd111.cloudfront.net',
-            bucketRegionalDomainName: `${args.name}.s3.eu-west-1.amazonaws.com`,
-          },
-        };
-      },
-      call: (args) => {
-        if (args.token === 'aws:index/getRegion:getRegion') return { region: 'eu-west-1', name: 'eu-west-1' };
-        if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '123456789012' };
-        return args.inputs;
-      },
-    },
-    'claude-serverless-chat',
-    'dev',
-    false,
+    ...config,
+  };
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(stackConfig).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)])),
   );
+  await pulumi.runtime.setMocks(recordingMocks(registered), 'claude-serverless-chat', 'dev', false);
   const stack = await import('../../infra/index.js');
   await new Promise<void>((resolve) => stack.apiUrl.apply(() => resolve()));
   // Let the last registrations land: wait until the count stops moving.
@@ -59,4 +34,15 @@ export async function runStackWithMocks(webDist: string): Promise<Registered[]> 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return registered;
+}
+
+/** dist/lambda with an index.mjs for each entry of src/entrypoints/lambda. */
+function standInBundles(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
+  const entries = readdirSync('src/entrypoints/lambda').filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && file !== 'services.ts');
+  for (const entry of entries) {
+    mkdirSync(join(dir, basename(entry, '.ts')));
+    writeFileSync(join(dir, basename(entry, '.ts'), 'index.mjs'), 'export const handler = () => {};');
+  }
+  return dir;
 }

@@ -30,6 +30,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
 
 export const routeKey = (method: string, resource: string): string => `${method} ${resource}`;
 
+/**
+ * Answered as a stream (SSE through API Gateway's response streaming): the chat. API Gateway
+ * integrates it that way, and its latency is the answer's length, not a fault (monitoring).
+ */
+export const isStreamed = (route: ApiRoute): boolean => route.function === 'chat';
+
 export interface RouteMatch {
   route: ApiRoute;
   pathParameters: Record<string, string> | null;
