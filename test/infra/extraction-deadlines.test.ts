@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/entrypoints/config.js';
 import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
@@ -14,9 +11,7 @@ const HEADROOM_MS = 5_000;
 let registered: Registered[] = [];
 
 beforeAll(async () => {
-  const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  writeFileSync(join(webDist, 'index.html'), '<!doctype html>');
-  registered = await runStackWithMocks(webDist);
+  registered = await runStackWithMocks();
 }, 60_000);
 
 /**

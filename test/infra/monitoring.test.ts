@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXTRACTION_TIMEOUT_MS } from '../../infra/components/functions.js';
 import { latencyAlarmGroups } from '../../infra/components/monitoring.js';
@@ -19,10 +16,7 @@ interface MetricQuery {
 let registered: Registered[] = [];
 
 beforeAll(async () => {
-  // The alarms need no site, but the stack refuses to deploy without its index.html.
-  const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  writeFileSync(join(webDist, 'index.html'), '<!doctype html>');
-  registered = await runStackWithMocks(webDist);
+  registered = await runStackWithMocks();
 }, 60_000);
 
 const ofType = (type: string) => registered.filter((resource) => resource.type === type);

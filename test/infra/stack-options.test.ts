@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runStackWithMocks, type Registered } from '../support/pulumi-stack.js';
 
@@ -14,15 +11,14 @@ const only = (type: string) => {
 };
 
 beforeAll(async () => {
-  const webDist = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  mkdirSync(join(webDist, 'assets'));
-  writeFileSync(join(webDist, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
-  registered = await runStackWithMocks(webDist, {
-    'chat:waf': true,
-    'chat:wafRateLimit': 600,
-    'chat:customDomain': 'chat.example.com',
-    'chat:certificateArn': CERTIFICATE,
-    'chat:devOrigins': ['http://localhost:5173'],
+  registered = await runStackWithMocks({
+    config: {
+      'chat:waf': true,
+      'chat:wafRateLimit': 600,
+      'chat:customDomain': 'chat.example.com',
+      'chat:certificateArn': CERTIFICATE,
+      'chat:devOrigins': ['http://localhost:5173'],
+    },
   });
 }, 60_000);
 

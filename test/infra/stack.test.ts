@@ -28,7 +28,7 @@ writeFileSync(join(webDist, 'assets', 'index-3f9a.js'), 'export {};');
 writeFileSync(join(webDist, 'assets', 'index-77c1.css'), 'body{}');
 
 beforeAll(async () => {
-  registered = await runStackWithMocks(webDist);
+  registered = await runStackWithMocks({ webDist });
 }, 60_000);
 
 const ofType = (type: string) => registered.filter((resource) => resource.type === type);

@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
+import { lambdaEntries } from '../../infra/build/lambda-bundle-options.js';
 import { MOCK_REGION, recordingMocks, type Registered } from './pulumi-mocks.mjs';
 
 export type { Registered } from './pulumi-mocks.mjs';
@@ -9,11 +10,11 @@ export type { Registered } from './pulumi-mocks.mjs';
 /**
  * The Pulumi program (infra/index.ts) under mocks: no CLI, no cloud. Every resource it declares
  * is recorded with its inputs (see pulumi-mocks.mjs). `config` adds to or replaces the stack
- * config below. The Lambda bundles are stand-ins, one per entry as `npm run build` lays them out
+ * config below; `webDist` is the built SPA (by default one index.html, the least the stack takes). The Lambda bundles are stand-ins, one per entry as `npm run build` lays them out
  * (language-host.test.ts runs the program on real ones). Call once per test file: the program is
  * a module, imported once.
  */
-export async function runStackWithMocks(webDist: string, config: Record<string, unknown> = {}): Promise<Registered[]> {
+export async function runStackWithMocks({ webDist = minimalSite(), config = {} }: { webDist?: string; config?: Record<string, unknown> } = {}): Promise<Registered[]> {
   const registered: Registered[] = [];
   const stackConfig: Record<string, unknown> = {
     'chat:webDistDir': webDist,
@@ -36,11 +37,16 @@ export async function runStackWithMocks(webDist: string, config: Record<string, 
   return registered;
 }
 
+function minimalSite(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+  return dir;
+}
+
 /** dist/lambda with an index.mjs for each entry of src/entrypoints/lambda. */
 function standInBundles(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lambda-bundles-'));
-  const entries = readdirSync('src/entrypoints/lambda').filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && file !== 'services.ts');
-  for (const entry of entries) {
+  for (const entry of lambdaEntries()) {
     mkdirSync(join(dir, basename(entry, '.ts')));
     writeFileSync(join(dir, basename(entry, '.ts'), 'index.mjs'), 'export const handler = () => {};');
   }
