@@ -1,15 +1,16 @@
 import { checkAwsCredentials, checkRegion } from './checks/aws.js';
 import { checkBedrockAccess, converseOnce, preflightBedrockClient } from './checks/bedrock.js';
 import { missing, type CheckResult } from './checks/check-result.js';
-import { checkPassphrase, checkPulumiCli, checkPulumiLogin } from './checks/pulumi.js';
+import { checkPassphrase, checkPulumiCli, checkPulumiLogin, checkPulumiStack } from './checks/pulumi.js';
 import { commandRunner } from './checks/run-command.js';
-import { readStackConfig, stackName, type StackConfig } from './checks/stack-config.js';
+import { readStackConfig, requestedStack, type StackConfig } from './checks/stack-config.js';
 import { exitCode, formatReport } from './report.js';
 
 /**
  * `npm run deploy:check -- [--stack NAME] [--cwd DIR]`: says what is missing before
- * `pulumi up` creates anything: the Pulumi CLI, a backend login (and its passphrase), AWS
- * credentials and region, and access to the configured Bedrock model. Exits 1 when something is.
+ * `pulumi up` creates anything: the Pulumi CLI, a backend login (and its passphrase), the stack
+ * (the selected one unless another is named), AWS credentials and region, and access to the
+ * configured Bedrock model. Exits 1 when something is.
  */
 const TIMEOUT_MS = { command: 20_000, credentials: 10_000, bedrock: 30_000 };
 
@@ -19,17 +20,19 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const argv = process.argv.slice(2);
 const env = process.env;
 const projectDir = optionValue(argv, '--cwd') ?? process.cwd();
-const stack = stackName(argv, env);
 
 const results: CheckResult[] = [];
-const config = loadConfig();
 // Pulumi's update notice would add a network call and a paragraph to every check.
 const run = commandRunner({ cwd: projectDir, env: { ...env, PULUMI_SKIP_UPDATE_CHECK: 'true' }, timeoutMs: TIMEOUT_MS.command });
 
 const cli = await checkPulumiCli(run);
 const cliFound = cli.status === 'ok';
 const login = await checkPulumiLogin(run, cliFound);
-results.push(cli, login.result, checkPassphrase({ env, backendUrl: login.backendUrl, cliFound, stackUsesPassphrase: config.usesPassphraseSecrets }));
+const selected = await checkPulumiStack(run, login.result.status === 'ok', requestedStack(argv, env));
+// Without a stack to go by (no CLI, or none yet), the settings read are those `pulumi stack init dev` would use.
+const stack = selected.stack ?? 'dev';
+const config = loadConfig();
+results.push(cli, login.result, selected.result, checkPassphrase({ env, backendUrl: login.backendUrl, cliFound, stackUsesPassphrase: config.usesPassphraseSecrets }));
 
 const region = checkRegion(config, env);
 const client = preflightBedrockClient(region.region, env);

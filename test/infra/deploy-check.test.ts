@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { explainBedrockError } from '../../infra/deploy/checks/bedrock-errors.js';
-import { checkPassphrase } from '../../infra/deploy/checks/pulumi.js';
-import { readStackConfig, stackName } from '../../infra/deploy/checks/stack-config.js';
+import { checkPassphrase, checkPulumiStack } from '../../infra/deploy/checks/pulumi.js';
+import type { CommandResult } from '../../infra/deploy/checks/run-command.js';
+import { readStackConfig, requestedStack } from '../../infra/deploy/checks/stack-config.js';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const preflight = join(repoRoot, 'infra/deploy/preflight.ts');
@@ -30,7 +31,7 @@ function binWithNodeOnly(): string {
   return bin;
 }
 
-/** A fake `pulumi` answering `version` and `whoami --verbose` as the real one does (shell builtins only). */
+/** A fake `pulumi` answering `version`, `whoami --verbose` and `stack ls --json` (dev selected) as the real one does. */
 function fakePulumiBin(backendUrl: string): string {
   const bin = tempDir('preflight-pulumi-');
   const script = [
@@ -38,6 +39,7 @@ function fakePulumiBin(backendUrl: string): string {
     'case "$1" in',
     "  version) printf 'v3.150.0\\n' ;;",
     `  whoami) printf 'User: newcomer\\nOrganizations: newcomer\\nBackend URL: %s\\n' '${backendUrl}' ;;`,
+    `  stack) printf '%s\\n' '[{"name":"dev","current":true}]' ;;`,
     "  *) printf 'fake pulumi: unexpected %s\\n' \"$*\" >&2; exit 2 ;;",
     'esac',
     '',
@@ -163,6 +165,7 @@ describe('npm run deploy:check', () => {
     expect(code).toBe(1);
     expect(output).toMatch(/✔ Pulumi CLI: v3\.150\.0/);
     expect(output).toMatch(/✔ Pulumi backend login: newcomer on file:\/\/~/);
+    expect(output).toMatch(/✔ Pulumi stack: dev is selected/);
     expect(output).toMatch(/✘ Pulumi passphrase: .*PULUMI_CONFIG_PASSPHRASE is not set/);
     expect(output).toMatch(/^Missing: .*PULUMI_CONFIG_PASSPHRASE/m);
   });
@@ -227,11 +230,22 @@ describe('deploy check pieces', () => {
     expect(config.usesPassphraseSecrets).toBe(true);
   });
 
-  it('takes the stack from --stack, then PULUMI_STACK, then dev', () => {
-    expect(stackName(['--stack', 'prod'], { PULUMI_STACK: 'qa' })).toBe('prod');
-    expect(stackName(['--stack=acme/chat/prod'], {})).toBe('prod');
-    expect(stackName([], { PULUMI_STACK: 'qa' })).toBe('qa');
-    expect(stackName([], {})).toBe('dev');
+  it('takes the stack asked for from --stack, then PULUMI_STACK', () => {
+    expect(requestedStack(['--stack', 'prod'], { PULUMI_STACK: 'qa' })).toBe('prod');
+    expect(requestedStack(['--stack=acme/chat/prod'], {})).toBe('prod');
+    expect(requestedStack([], { PULUMI_STACK: 'qa' })).toBe('qa');
+    expect(requestedStack([], {})).toBeUndefined();
+  });
+
+  it('checks the stack pulumi up would deploy: the one asked for, else the selected one', async () => {
+    const listing = (stacks: object[]) => async (): Promise<CommandResult> => ({ notFound: false, timedOut: false, exitCode: 0, stdout: JSON.stringify(stacks), stderr: '' });
+    const two = listing([{ name: 'acme/dev', current: false }, { name: 'acme/prod', current: true }]);
+    expect(await checkPulumiStack(two, true, undefined)).toMatchObject({ stack: 'prod', result: { status: 'ok', detail: 'prod is selected' } });
+    expect(await checkPulumiStack(two, true, 'dev')).toMatchObject({ stack: 'dev', result: { status: 'ok' } });
+    expect(await checkPulumiStack(two, true, 'qa')).toMatchObject({ result: { status: 'missing', fix: 'run `pulumi stack init qa`' } });
+    expect(await checkPulumiStack(listing([]), true, undefined)).toMatchObject({ result: { status: 'missing', detail: 'no stack yet' } });
+    expect((await checkPulumiStack(listing([{ name: 'dev' }]), true, undefined)).result).toMatchObject({ status: 'missing', fix: 'run `pulumi stack select <name>`' });
+    expect((await checkPulumiStack(two, false, undefined)).result.status).toBe('skipped');
   });
 
   it('knows a file:// PULUMI_BACKEND_URL needs the passphrase even without the CLI', () => {

@@ -67,3 +67,40 @@ export function checkPassphrase(options: { env: Env; backendUrl: string | undefi
     : `${needer} encrypts secrets with a passphrase, and PULUMI_CONFIG_PASSPHRASE is not set`;
   return missing(PULUMI_PASSPHRASE, detail, PASSPHRASE_FIX);
 }
+
+export const PULUMI_STACK: CheckItem = { label: 'Pulumi stack', name: 'a Pulumi stack' };
+
+export interface StackCheck {
+  result: CheckResult;
+  /** The stack whose config the other checks read: the one asked for, else the selected one. */
+  stack?: string;
+}
+
+/**
+ * `pulumi stack ls --json`: the stack asked for (`--stack`, PULUMI_STACK) exists, or, when none
+ * is asked for, one is selected, as `pulumi up` (which `npm run deploy` runs) deploys that one.
+ */
+export async function checkPulumiStack(run: RunCommand, loggedIn: boolean, requested: string | undefined): Promise<StackCheck> {
+  if (!loggedIn) return { result: skipped(PULUMI_STACK, 'not checked: needs a backend login'), ...(requested && { stack: requested }) };
+  const listed = await run('pulumi', ['stack', 'ls', '--json', '--non-interactive']);
+  if (listed.exitCode !== 0) return { result: missing(PULUMI_STACK, firstLine(listed.stderr) || '`pulumi stack ls` failed', 'run it yourself to see why') };
+  let stacks: Array<{ name: string; current?: boolean }>;
+  try {
+    stacks = JSON.parse(listed.stdout) as typeof stacks;
+  } catch {
+    return { result: missing(PULUMI_STACK, '`pulumi stack ls --json` answered something other than JSON', 'run it yourself to see why') };
+  }
+  // A Pulumi Cloud stack is listed as org/project/stack; its config file is Pulumi.<stack>.yaml all the same.
+  const shortName = (name: string) => name.split('/').pop() ?? name;
+  if (requested) {
+    const found = stacks.some((stack) => shortName(stack.name) === requested);
+    return found
+      ? { result: ok(PULUMI_STACK, `${requested} exists`), stack: requested }
+      : { result: missing(PULUMI_STACK, `no stack named ${requested}`, `run \`pulumi stack init ${requested}\``), stack: requested };
+  }
+  const current = stacks.find((stack) => stack.current);
+  if (current) return { result: ok(PULUMI_STACK, `${shortName(current.name)} is selected`), stack: shortName(current.name) };
+  if (stacks.length === 0) return { result: missing(PULUMI_STACK, 'no stack yet', 'run `pulumi stack init dev` (its settings are in Pulumi.dev.yaml)') };
+  const names = stacks.map((stack) => shortName(stack.name)).join(', ');
+  return { result: missing(PULUMI_STACK, `none selected (there are: ${names})`, 'run `pulumi stack select <name>`') };
+}

@@ -12,13 +12,13 @@ export interface StackConfig {
   usesPassphraseSecrets: boolean;
 }
 
-/** The stack from `--stack NAME` (or `--stack=NAME`), else PULUMI_STACK, else `dev`. */
-export function stackName(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string {
+/** The stack asked for: `--stack NAME` (or `--stack=NAME`), else PULUMI_STACK; undefined for neither. */
+export function requestedStack(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): string | undefined {
   const index = argv.findIndex((arg) => arg === '--stack' || arg === '-s');
   const fromArg = index >= 0 ? argv[index + 1] : argv.find((arg) => arg.startsWith('--stack='))?.slice('--stack='.length);
-  const name = fromArg || env.PULUMI_STACK || 'dev';
+  const name = fromArg || env.PULUMI_STACK;
   // A fully qualified name (org/project/stack) keeps its config in Pulumi.<stack>.yaml all the same.
-  return name.split('/').pop() || 'dev';
+  return name ? name.split('/').pop() || undefined : undefined;
 }
 
 /**
