@@ -98,6 +98,7 @@ const monitoring = new Monitoring('chat', {
 export const siteUrl = frontend.url;
 /** Where to point the custom domain's DNS record (CNAME, or a Route 53 alias). */
 export const distributionDomain = frontend.distribution.domainName;
+/** CloudFront's origin for `/api/*`: it refuses whatever does not come through CloudFront. */
 export const apiUrl = api.url;
 export const awsRegion = region;
 export const userPoolId = auth.userPool.id;

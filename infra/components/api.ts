@@ -169,20 +169,24 @@ export class Api extends pulumi.ComponentResource {
     }
   }
 
-  /** The role API Gateway writes logs with, set on the account (AWS's managed policy for it). */
+  /**
+   * The role API Gateway writes logs with, set on the account (AWS's managed policy for it). It is
+   * the account's and region's setting, not this stack's: deleting the Account resource would clear
+   * it for every REST API there, so `pulumi destroy` leaves it, and the role it names, in place.
+   */
   private accountLogsRole(name: string): aws.apigateway.Account {
-    const parent = { parent: this };
+    const kept = { parent: this, retainOnDelete: true };
     const role = new aws.iam.Role(
       `${name}-cloudwatch-role`,
       { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'apigateway.amazonaws.com' }) },
-      parent,
+      kept,
     );
     const attachment = new aws.iam.RolePolicyAttachment(
       `${name}-cloudwatch-policy`,
       { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs' },
-      parent,
+      kept,
     );
-    return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
+    return new aws.apigateway.Account(`${name}-account`, { cloudwatchRoleArn: role.arn }, { ...kept, dependsOn: [attachment] });
   }
 
   /** One API Gateway resource per path segment of the route table, parents first. */

@@ -7,6 +7,30 @@ export interface FirewallArgs {
 }
 
 /**
+ * The common rule set's rules that inspect request bodies: counted, not blocked. A chat message is
+ * user text of up to 100,000 characters, often code, HTML, paths (`../`) and URLs, and an inline
+ * file is up to 4 MB: these rules would refuse exactly that. The size and shape of bodies are the
+ * API's own checks (400 and 413 with a reason); the rules on URIs, query strings and headers block.
+ */
+const BODY_RULES = ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'];
+
+/** The stack's `aws:` settings that decide which account and credentials a provider uses. */
+function stackAccountSettings(): aws.ProviderArgs {
+  const config = new pulumi.Config('aws');
+  const settings: aws.ProviderArgs = {};
+  const profile = config.get('profile');
+  if (profile) settings.profile = profile;
+  const lists = ['allowedAccountIds', 'forbiddenAccountIds', 'sharedConfigFiles', 'sharedCredentialsFiles'] as const;
+  for (const key of lists) {
+    const value = config.getObject<string[]>(key);
+    if (value) settings[key] = value;
+  }
+  const assumeRoles = config.getObject<aws.types.input.ProviderAssumeRole[]>('assumeRoles');
+  if (assumeRoles) settings.assumeRoles = assumeRoles;
+  return settings;
+}
+
+/**
  * An opt-in WAFv2 web ACL for the CloudFront distribution (`chat:waf: true`): AWS's managed common
  * rule set, and a per-IP rate limit. It costs a monthly fee per web ACL and rule even when idle,
  * which is why it is not on by default.
@@ -16,8 +40,9 @@ export class Firewall extends pulumi.ComponentResource {
 
   constructor(name: string, args: FirewallArgs, opts?: pulumi.ComponentResourceOptions) {
     super('chat:index:Firewall', name, {}, opts);
-    // A web ACL for CloudFront lives in us-east-1, whatever the stack's region.
-    const usEast1 = new aws.Provider(`${name}-us-east-1`, { region: 'us-east-1' }, { parent: this });
+    // A web ACL for CloudFront lives in us-east-1, whatever the stack's region; with the account
+    // settings the stack's default provider has (an explicit provider reads none of them itself).
+    const usEast1 = new aws.Provider(`${name}-us-east-1`, { ...stackAccountSettings(), region: 'us-east-1' }, { parent: this });
     const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
     this.webAcl = new aws.wafv2.WebAcl(
       `${name}-web-acl`,
@@ -41,10 +66,7 @@ export class Firewall extends pulumi.ComponentResource {
               managedRuleGroupStatement: {
                 vendorName: 'AWS',
                 name: 'AWSManagedRulesCommonRuleSet',
-                // Counted, not blocked: a chat message is user text of up to 100,000 characters, often
-                // code or HTML, and an inline file is up to 4 MB. These two rules would refuse exactly
-                // that; the size and shape of bodies are the API's own checks (400/413 with a reason).
-                ruleActionOverrides: ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY'].map((rule) => ({ name: rule, actionToUse: { count: {} } })),
+                ruleActionOverrides: BODY_RULES.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
               },
             },
             visibilityConfig: visibility(`${name}-aws-common-rules`),

@@ -13,6 +13,8 @@ const only = (type: string) => {
 beforeAll(async () => {
   registered = await runStackWithMocks({
     config: {
+      'aws:profile': 'deployer',
+      'aws:allowedAccountIds': ['123456789012'],
       'chat:waf': true,
       'chat:wafRateLimit': 600,
       'chat:customDomain': 'chat.example.com',
@@ -31,13 +33,14 @@ describe('the stack with its options set', () => {
     expect(rules.find((rule) => rule.statement.rateBasedStatement)?.statement.rateBasedStatement).toMatchObject({ aggregateKeyType: 'IP', limit: 600 });
     const common = rules.find((rule) => rule.statement.managedRuleGroupStatement)!.statement.managedRuleGroupStatement!;
     expect(common).toMatchObject({ vendorName: 'AWS', name: 'AWSManagedRulesCommonRuleSet' });
-    // Chat messages are long and full of code: the body rules count instead of blocking them.
-    expect(common.ruleActionOverrides).toEqual([
-      { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
-      { name: 'CrossSiteScripting_BODY', actionToUse: { count: {} } },
-    ]);
+    // Chat messages are long and full of code, paths and URLs: the body rules count instead of blocking them.
+    expect(common.ruleActionOverrides).toEqual(
+      ['SizeRestrictions_BODY', 'CrossSiteScripting_BODY', 'GenericLFI_BODY', 'GenericRFI_BODY', 'EC2MetaDataSSRF_BODY'].map((name) => ({ name, actionToUse: { count: {} } })),
+    );
+    // In us-east-1, as CloudFront requires, but in the stack's account, with its credentials.
     const provider = ofType('pulumi:providers:aws').find((resource) => resource.name.endsWith('us-east-1'));
-    expect(provider?.inputs.region).toBe('us-east-1');
+    expect(provider?.inputs).toMatchObject({ region: 'us-east-1', profile: 'deployer' });
+    expect(JSON.parse(provider?.inputs.allowedAccountIds as string)).toEqual(['123456789012']);
     expect(only('aws:cloudfront/distribution:Distribution').webAclId).toContain('web-acl');
   });
 

@@ -22,9 +22,11 @@ await pulumi.runtime.setMocks(recordingMocks(registered), project, stack, true);
 // At the end cmd/run tells the engine it is done; the mock monitor has no such call.
 settings.getMonitor().signalAndWaitForShutdown = (_request, callback) => callback(null);
 
+// Written once the program's work is done. A program that failed exits non-zero all the same
+// (cmd/run's own handlers see to it), and the caller then reads nothing of this.
 let written = false;
 process.on('beforeExit', () => {
-  if (written || process.exitCode) return;
+  if (written) return;
   written = true;
   void Promise.all(registered.map(plain)).then((resources) => writeFileSync(output, JSON.stringify({ cwd: process.cwd(), resources })));
 });
