@@ -55,6 +55,7 @@ export async function costModelBench(): Promise<BenchResult> {
     await ensureTables(createDynamoDbClient({ region: 'eu-west-1', dynamoDbEndpoint: endpoint, credentials: EMBEDDED_CREDENTIALS }), {
       chatHistory: 'bench-history',
       fileMetadata: 'bench-files',
+      usage: 'bench-usage',
     });
     const services = buildServices(
       loadConfig({
@@ -63,6 +64,7 @@ export async function costModelBench(): Promise<BenchResult> {
         AWS_ENDPOINT_URL_S3: stores.s3Endpoint,
         CHAT_HISTORY_TABLE: 'bench-history',
         FILE_METADATA_TABLE: 'bench-files',
+        USAGE_TABLE: 'bench-usage',
         UPLOAD_BUCKET: 'bench-uploads',
         LOG_LEVEL: 'SILENT',
       }),

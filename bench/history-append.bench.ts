@@ -31,7 +31,7 @@ export async function historyAppendBench(): Promise<BenchResult> {
   );
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   try {
-    await ensureTables(db, { chatHistory: 'bench-history', fileMetadata: 'bench-files' });
+    await ensureTables(db, { chatHistory: 'bench-history', fileMetadata: 'bench-files', usage: 'bench-usage' });
     const store = new DynamoDbConversationStore(db, 'bench-history');
     await warmUp(store);
     const rows = [];

@@ -8,6 +8,7 @@ import { Functions } from './components/functions.js';
 import { Monitoring } from './components/monitoring.js';
 import { Storage } from './components/storage.js';
 import { customDomainFrom } from './custom-domain.js';
+import { allowedEmailDomainsFrom } from './email-domains.js';
 import { fromProjectRoot } from './project-root.js';
 
 /**
@@ -23,10 +24,17 @@ const devOrigins = config.getObject<string[]>('devOrigins') ?? [];
 const logRetentionDays = config.getNumber('logRetentionDays') ?? 30;
 const forceDestroy = config.getBoolean('forceDestroy') ?? false;
 const customDomain = customDomainFrom(config.get('customDomain'), config.get('certificateArn'));
+const bundles = { bundleDir: fromProjectRoot(config.get('bundleDir') ?? 'dist/lambda'), logRetentionDays };
+// What users see each answer cost, and what their budgets are counted in.
+const modelPrices = { inputPerMTok: config.getNumber('modelPriceInputPerMTok') ?? 3, outputPerMTok: config.getNumber('modelPriceOutputPerMTok') ?? 15 };
 
 const storage = new Storage('chat', { uploadExpiryDays: 90, forceDestroy });
 const auth = new Auth('chat', {
-  selfSignUp: config.getBoolean('selfSignUp') ?? true,
+  // Invitation only unless the stack says otherwise: every user can spend on the model.
+  selfSignUp: config.getBoolean('selfSignUp') ?? false,
+  allowedEmailDomains: allowedEmailDomainsFrom(config.getObject<string[]>('allowedEmailDomains')),
+  ...(customDomain && { siteUrl: `https://${customDomain.name}` }),
+  bundles,
   tokenLifetimeMinutes: config.getNumber('tokenLifetimeMinutes') ?? 60,
   refreshTokenLifetimeDays: config.getNumber('refreshTokenLifetimeDays') ?? 30,
   mfa: config.get('mfa') === 'OPTIONAL' ? 'OPTIONAL' : 'OFF',
@@ -35,9 +43,10 @@ const auth = new Auth('chat', {
 // Kept in the stack's state (encrypted): CloudFront sends it to the API, which refuses requests without it.
 const originVerifySecret = new random.RandomPassword('chat-origin-verify', { length: 48, special: false }).result;
 const functions = new Functions('chat', {
-  bundleDir: fromProjectRoot(config.get('bundleDir') ?? 'dist/lambda'),
+  bundleDir: bundles.bundleDir,
   chatHistoryTable: storage.chatHistory,
   fileMetadataTable: storage.fileMetadata,
+  usageTable: storage.usage,
   uploadBucket: storage.uploads,
   userPoolId: auth.userPool.id,
   clientId: auth.client.id,
@@ -45,6 +54,13 @@ const functions = new Functions('chat', {
   originVerifySecret,
   modelProvider: config.get('modelProvider') ?? 'offline',
   modelId: config.require('modelId'),
+  modelPrices,
+  limits: {
+    usageUsdPerMonth: config.getNumber('usageLimitUsdPerMonth'),
+    messagesPerMinute: config.getNumber('rateLimitMessagesPerMinute'),
+    storageMbPerUser: config.getNumber('storageLimitMbPerUser'),
+  },
+  chatReservedConcurrency: config.getNumber('chatReservedConcurrency'),
   logRetentionDays,
 });
 const api = new Api('chat', {
@@ -71,11 +87,7 @@ const frontend = new Frontend('chat', {
     model: {
       id: config.require('modelId'),
       contextWindowTokens: config.getNumber('modelContextWindowTokens') ?? 200_000,
-      pricing: {
-        inputPerMTok: config.getNumber('modelPriceInputPerMTok') ?? 3,
-        outputPerMTok: config.getNumber('modelPriceOutputPerMTok') ?? 15,
-        currency: 'USD',
-      },
+      pricing: { ...modelPrices, currency: 'USD' },
     },
   })),
   distDir: fromProjectRoot(config.get('webDistDir') ?? 'web/dist'),
@@ -90,7 +102,7 @@ const monitoring = new Monitoring('chat', {
   functions: functions.byName,
   apiName: api.restApi.name,
   apiStage: api.stage.stageName,
-  tables: [storage.chatHistory, storage.fileMetadata],
+  tables: [storage.chatHistory, storage.fileMetadata, storage.usage],
   dailyTokenBudget: config.getNumber('dailyTokenBudget') ?? 5_000_000,
   ...(alarmEmail && { alarmEmail }),
 });

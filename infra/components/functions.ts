@@ -1,15 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { Env } from '../../src/entrypoints/config.js';
 import type { FunctionName } from '../../src/entrypoints/http/routes.js';
+import { bundledFunction, type FunctionSpec as BundledSpec } from './bundled-function.js';
 
 export interface FunctionsArgs {
   /** dist/lambda as written by `npm run build`, an absolute path. */
   bundleDir: string;
   chatHistoryTable: aws.dynamodb.Table;
   fileMetadataTable: aws.dynamodb.Table;
+  usageTable: aws.dynamodb.Table;
   uploadBucket: aws.s3.Bucket;
   userPoolId: pulumi.Input<string>;
   clientId: pulumi.Input<string>;
@@ -19,16 +19,16 @@ export interface FunctionsArgs {
   originVerifySecret: pulumi.Input<string>;
   modelProvider: string;
   modelId: string;
+  /** USD per million tokens: what each answer costs, against the users' budgets. */
+  modelPrices: { inputPerMTok: number; outputPerMTok: number };
+  /** Spending control, per user; each one unset is unlimited. */
+  limits: { usageUsdPerMonth?: number; messagesPerMinute?: number; storageMbPerUser?: number };
+  /** Instances of the chat function reserved for it, and the most answers running at once. Unset: none. */
+  chatReservedConcurrency?: number;
   logRetentionDays: number;
 }
 
-interface FunctionSpec {
-  /** Folder under dist/lambda (the entry module's name). */
-  bundle: string;
-  timeoutSeconds: number;
-  memoryMb: number;
-  /** What the function may do, and to which resources; nothing else. */
-  grants: Array<{ actions: string[]; resources: pulumi.Input<string>[] }>;
+interface FunctionSpec extends BundledSpec {
   /** Settings of this function only, on top of the ones every function gets. */
   environment?: Partial<Record<keyof Env, string>>;
 }
@@ -60,6 +60,8 @@ export class Functions extends pulumi.ComponentResource {
     const files = args.fileMetadataTable.arn;
     const filesIndexes = pulumi.interpolate`${files}/index/*`;
     const objects = pulumi.interpolate`${args.uploadBucket.arn}/*`;
+    const usage = args.usageTable.arn;
+    const usageIndexes = pulumi.interpolate`${usage}/index/*`;
     const region = aws.getRegionOutput().region;
     const account = aws.getCallerIdentityOutput().accountId;
     // A cross-region inference profile (eu.…) routes to the model in several regions: AWS offers
@@ -81,6 +83,7 @@ export class Functions extends pulumi.ComponentResource {
         // Mostly waiting on the model, and billed for the wait: memory is the cost lever
         // (bench: cost model). 512 MB leaves room for documents in the prompt.
         memoryMb: 512,
+        ...(args.chatReservedConcurrency !== undefined && { reservedConcurrency: args.chatReservedConcurrency }),
         grants: [
           // Delete: a message written to a conversation deleted meanwhile is taken back.
           { actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [history] },
@@ -90,6 +93,9 @@ export class Functions extends pulumi.ComponentResource {
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
           // ConverseStream is the one call the model adapter makes; InvokeModel (Converse) is never sent.
           { actions: ['bedrock:InvokeModelWithResponseStream'], resources: model },
+          // The month's spending and the user's own limit, read before the model is called; the
+          // message counted (an atomic ADD) before, and the answer's cost after.
+          { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [usage] },
         ],
       },
       conversations: {
@@ -118,10 +124,23 @@ export class Functions extends pulumi.ComponentResource {
         environment: { EXTRACTION_TIMEOUT_MS: String(EXTRACTION_TIMEOUT_MS) },
         grants: [
           { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [files] },
+          // The user's files listed, their sizes summed against the storage limit.
+          { actions: ['dynamodb:Query'], resources: [filesIndexes] },
           // Delete: the text of a file deleted while it was being read goes too.
           { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects] },
           // HeadObject on a key not uploaded yet must say 404 (UPLOAD_MISSING), which needs ListBucket.
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
+        ],
+      },
+      usage: {
+        bundle: 'usage',
+        timeoutSeconds: 10,
+        memoryMb: 512,
+        grants: [
+          // A user's month and limit; the limits admins set (Put) and clear (Delete).
+          { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [usage] },
+          // A month's users, from the month index only.
+          { actions: ['dynamodb:Query'], resources: [usageIndexes] },
         ],
       },
     };
@@ -134,19 +153,26 @@ export class Functions extends pulumi.ComponentResource {
       COGNITO_CLIENT_ID: args.clientId,
       CHAT_HISTORY_TABLE: args.chatHistoryTable.name,
       FILE_METADATA_TABLE: args.fileMetadataTable.name,
+      USAGE_TABLE: args.usageTable.name,
       UPLOAD_BUCKET: args.uploadBucket.bucket,
       ALLOWED_ORIGINS: args.devOrigins.join(','),
       ORIGIN_VERIFY_SECRET: args.originVerifySecret,
       MODEL_PROVIDER: args.modelProvider,
       // The model the role may invoke (above) is the model the code calls.
       MODEL_ID: args.modelId,
+      // The prices the site shows under each answer are the ones the budgets are counted in.
+      MODEL_PRICE_INPUT_PER_MTOK: String(args.modelPrices.inputPerMTok),
+      MODEL_PRICE_OUTPUT_PER_MTOK: String(args.modelPrices.outputPerMTok),
+      ...(args.limits.usageUsdPerMonth !== undefined && { USAGE_LIMIT_USD_PER_MONTH: String(args.limits.usageUsdPerMonth) }),
+      ...(args.limits.messagesPerMinute !== undefined && { RATE_LIMIT_MESSAGES_PER_MINUTE: String(args.limits.messagesPerMinute) }),
+      ...(args.limits.storageMbPerUser !== undefined && { STORAGE_LIMIT_MB_PER_USER: String(args.limits.storageMbPerUser) }),
     };
 
     const entries = Object.entries(specs) as Array<[FunctionName, FunctionSpec]>;
     this.byName = Object.fromEntries(
-      entries.map(([fn, spec]) => [fn, this.lambda(`${name}-${spec.bundle}`, spec, args, { ...environment, ...spec.environment })]),
+      entries.map(([fn, spec]) => [fn, bundledFunction(`${name}-${spec.bundle}`, spec, args, { ...environment, ...spec.environment }, this)]),
     ) as Record<FunctionName, aws.lambda.Function>;
-    this.historyExpiry = this.lambda(
+    this.historyExpiry = bundledFunction(
       `${name}-history-expiry`,
       {
         bundle: 'history-expiry',
@@ -162,6 +188,7 @@ export class Functions extends pulumi.ComponentResource {
       },
       args,
       { CHAT_HISTORY_TABLE: args.chatHistoryTable.name },
+      this,
     );
     new aws.lambda.EventSourceMapping(
       `${name}-history-expiry-stream`,
@@ -189,53 +216,5 @@ export class Functions extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.historyExpiry] },
     );
     this.registerOutputs({ ...Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])), historyExpiry: this.historyExpiry.name });
-  }
-
-  private lambda(name: string, spec: FunctionSpec, args: FunctionsArgs, environment: Record<string, pulumi.Input<string>>): aws.lambda.Function {
-    const parent = { parent: this };
-    const bundle = join(args.bundleDir, spec.bundle);
-    if (!existsSync(join(bundle, 'index.mjs'))) {
-      // Pulumi would only say so halfway through an update, after creating everything else.
-      throw new Error(`The ${spec.bundle} function is not built (${bundle}/index.mjs is missing). Run \`npm run build\` first.`);
-    }
-    const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, parent);
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      { assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'lambda.amazonaws.com' }) },
-      parent,
-    );
-    const statements = [
-      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [pulumi.interpolate`${logGroup.arn}:*`] },
-      ...spec.grants,
-    ];
-    const policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.id,
-        policy: pulumi.output(statements).apply((resolved) =>
-          JSON.stringify({
-            Version: '2012-10-17',
-            Statement: resolved.map((statement) => ({ Effect: 'Allow', Action: statement.actions, Resource: statement.resources })),
-          }),
-        ),
-      },
-      parent,
-    );
-    return new aws.lambda.Function(
-      name,
-      {
-        runtime: 'nodejs22.x',
-        architectures: ['arm64'],
-        handler: 'index.handler',
-        code: new pulumi.asset.FileArchive(bundle),
-        role: role.arn,
-        timeout: spec.timeoutSeconds,
-        memorySize: spec.memoryMb,
-        environment: { variables: environment },
-        loggingConfig: { logFormat: 'JSON', logGroup: logGroup.name },
-      },
-      // Its permissions exist before it can run (an event source mapping checks them at creation).
-      { parent: this, dependsOn: [policy] },
-    );
   }
 }

@@ -1,7 +1,7 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { chatHistoryTable, fileMetadataTable } from '../../src/adapters/aws/dynamodb-tables.js';
+import { chatHistoryTable, fileMetadataTable, usageTable } from '../../src/adapters/aws/dynamodb-tables.js';
 
 export interface StorageArgs {
   /** Days before uploaded files expire (90 by default). */
@@ -14,12 +14,14 @@ export interface StorageArgs {
 }
 
 /**
- * The two tables exactly as the adapters expect them (the same definitions the local stores are
+ * The three tables exactly as the adapters expect them (the same definitions the local stores are
  * created from), the upload bucket and the private, versioned bucket the SPA is served from.
  */
 export class Storage extends pulumi.ComponentResource {
   readonly chatHistory: aws.dynamodb.Table;
   readonly fileMetadata: aws.dynamodb.Table;
+  /** What each user spent, month by month, their own limits and message counts. */
+  readonly usage: aws.dynamodb.Table;
   readonly uploads: aws.s3.Bucket;
   readonly site: aws.s3.Bucket;
   private readonly uploadsName: string;
@@ -35,6 +37,7 @@ export class Storage extends pulumi.ComponentResource {
       parent,
     );
     this.fileMetadata = new aws.dynamodb.Table(`${name}-file-metadata`, tableArgs(fileMetadataTable('unused'), args.forceDestroy), parent);
+    this.usage = new aws.dynamodb.Table(`${name}-usage`, tableArgs(usageTable('unused'), args.forceDestroy), parent);
 
     this.uploadsName = `${name}-uploads`;
     this.uploads = new aws.s3.Bucket(this.uploadsName, { forceDestroy: args.forceDestroy }, parent);
@@ -57,6 +60,7 @@ export class Storage extends pulumi.ComponentResource {
     this.registerOutputs({
       chatHistoryTable: this.chatHistory.name,
       fileMetadataTable: this.fileMetadata.name,
+      usageTable: this.usage.name,
       uploadBucket: this.uploads.bucket,
       siteBucket: this.site.bucket,
     });

@@ -30,6 +30,8 @@ export class ChatService {
     }
     await this.deps.files.requireReady(userId, newFileIds);
     const existing = input.conversationId === undefined ? undefined : await this.requireConversation(userId, input.conversationId);
+    // Over budget or over the rate: refused before anything is stored or the model is called.
+    await this.deps.usage?.admit(userId);
 
     // One instant for everything this send stores before the answer: the claim, a new
     // conversation and the question (the answer is stamped strictly after it).
@@ -59,7 +61,7 @@ export class ChatService {
       userMessageId: userMessage.id,
       title: conversation.title,
     };
-    yield* this.answer(userId, conversation, userMessage, plan.answerMessageId, signal);
+    yield* this.answer({ userId, name: input.senderName ?? userId }, conversation, userMessage, plan.answerMessageId, signal);
   }
 
   /** `send` for callers that want the whole answer at once; a model failure throws. */
@@ -90,12 +92,13 @@ export class ChatService {
   }
 
   private async *answer(
-    userId: string,
+    sender: { userId: string; name: string },
     conversation: Conversation,
     question: Message,
     messageId: string,
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent, void, undefined> {
+    const { userId } = sender;
     const askedAt = question.timestamp;
     let content = '';
     let stored = false;
@@ -137,6 +140,7 @@ export class ChatService {
       if (signal.aborted) return; // stored as aborted below
       if (!end) throw new DomainError('model_failed', 'MODEL_FAILED', 'The model stopped before finishing its answer.');
       const message = await store(end.stopReason, end.usage);
+      await this.count(sender, end.usage);
       yield { type: 'done', message, context: report };
     } catch (error) {
       if (stored) throw error; // the store failed: nothing more can be kept
@@ -147,6 +151,18 @@ export class ChatService {
     } finally {
       // Reached without storing when the client went away or the consumer stopped reading.
       if (!stored) await store('aborted');
+    }
+  }
+
+  /**
+   * Adds the answer's cost to the sender's month. The answer is stored and was shown by now: a
+   * ledger that still fails after its client's retries loses this one count, not the answer.
+   */
+  private async count(sender: { userId: string; name: string }, usage: TokenUsage): Promise<void> {
+    try {
+      await this.deps.usage?.record(sender.userId, sender.name, usage);
+    } catch {
+      // Nothing to tell the user: their answer is whole.
     }
   }
 

@@ -5,6 +5,7 @@ import type { Clock } from './ports/clock.js';
 import type { ConversationStore } from './ports/conversation-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import type { ContextReport } from './prompt/build-prompt.js';
+import type { UsageService } from './usage-service.js';
 
 /** What sending a message takes and gives: shared by ChatService and the idempotent replay. */
 
@@ -20,6 +21,8 @@ export interface ChatDeps {
   model: ChatModel;
   clock: Clock;
   ids: IdGenerator;
+  /** Budgets and rate limits; without it every user may send anything, and nothing is counted. */
+  usage?: UsageService;
 }
 
 export interface SendMessage {
@@ -28,6 +31,8 @@ export interface SendMessage {
   fileIds?: string[];
   /** The client's key for this request: a retry with the same key replays instead of answering twice. */
   idempotencyKey?: string;
+  /** Who sends it as people know them (name or email): what the admins' usage table shows. */
+  senderName?: string;
 }
 
 /** What a send produces, in order: one `meta`, any number of `delta`, then one `done` or `error`. */

@@ -6,6 +6,8 @@
 export type ErrorKind =
   | 'invalid'
   | 'unauthenticated'
+  /** Signed in, but not allowed this (a user on an admin's route). */
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'too_large'
@@ -23,13 +25,17 @@ export type ErrorKind =
 export class DomainError extends Error {
   override readonly name = 'DomainError';
 
+  /** For `throttled`: when trying again can succeed (the edge's Retry-After). */
+  readonly retryAfterSeconds?: number;
+
   constructor(
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

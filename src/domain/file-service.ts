@@ -22,6 +22,8 @@ export interface FileLimits {
   /** Longer extracted texts are cut here and marked truncated. */
   maxExtractedChars: number;
   uploadUrlTtlSeconds: number;
+  /** What all of one user's files may take up, in bytes; undefined: no limit. */
+  storageBytesPerUser?: number;
 }
 
 export interface FileDeps {
@@ -57,6 +59,7 @@ export class FileService {
   async upload(userId: string, file: NewFile): Promise<FileContext> {
     const fileName = this.checkName(file.fileName, file.contentType);
     this.checkSize(file.bytes.length, this.limits.maxInlineBytes, 'Send larger files through an upload URL (POST /files/uploads).');
+    await this.checkStorage(userId, file.bytes.length);
     const fileId = this.deps.ids.newId();
     const keys = fileKeys(userId, fileId, fileName);
     const record: FileRecord = {
@@ -80,6 +83,7 @@ export class FileService {
   async createUpload(userId: string, file: { fileName: string; contentType: string; size: number }): Promise<UploadSlot> {
     const fileName = this.checkName(file.fileName, file.contentType);
     this.checkSize(file.size, this.limits.maxUploadBytes);
+    await this.checkStorage(userId, file.size);
     const fileId = this.deps.ids.newId();
     const keys = fileKeys(userId, fileId, fileName);
     const target = await this.deps.blobs.createUploadUrl({
@@ -187,6 +191,24 @@ export class FileService {
         'too_large',
         'FILE_TOO_LARGE',
         `The file is ${formatBytes(size)}; the limit is ${formatBytes(max)}. ${hint}`.trim(),
+      );
+    }
+  }
+
+  /**
+   * The user's files, with the new one, must fit in their storage. Every listed file counts, an
+   * upload not yet sent at its declared size: its URL lets it take that much. Two uploads at the
+   * same instant may both fit alone and not together; the next one is refused.
+   */
+  private async checkStorage(userId: string, size: number): Promise<void> {
+    const max = this.limits.storageBytesPerUser;
+    if (max === undefined) return;
+    const used = (await this.deps.catalog.list(userId)).reduce((sum, record) => sum + record.size, 0);
+    if (used + size > max) {
+      throw new DomainError(
+        'too_large',
+        'STORAGE_LIMIT_REACHED',
+        `Your files use ${formatBytes(used)} of your ${formatBytes(max)}, and this one is ${formatBytes(size)}. Delete files you no longer need to make room for it.`,
       );
     }
   }

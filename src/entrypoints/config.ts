@@ -30,6 +30,8 @@ const EnvSchema = z
     LOCAL_AUTH_ISSUER: z.url().default('https://local-auth.localhost/claude-serverless-chat'),
     LOCAL_AUTH_CLIENT_ID: z.string().min(1).default('local-web'),
     LOCAL_TOKEN_LIFETIME_SECONDS: count(3600),
+    /** Local sign-in: these usernames (comma-separated) are admins, as the Cognito group `admins` is on AWS. */
+    LOCAL_ADMINS: list,
 
     /**
      * `embedded`: the local server starts dynalite and s3rver, persisting under DATA_DIR.
@@ -39,6 +41,8 @@ const EnvSchema = z
     STORE: z.enum(['embedded', 'aws', 'memory']).default('aws'),
     CHAT_HISTORY_TABLE: z.string().min(3).default('chat-history'),
     FILE_METADATA_TABLE: z.string().min(3).default('file-metadata'),
+    /** What each user spent, month by month, their own limits and message counts. */
+    USAGE_TABLE: z.string().min(3).default('usage'),
     UPLOAD_BUCKET: z.string().min(3).default('chat-uploads'),
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
     AWS_ENDPOINT_URL_S3: z.url().optional(),
@@ -97,6 +101,16 @@ const EnvSchema = z
     /** USD per million tokens, shown to users as each answer's estimated cost (Claude Sonnet 4.5 list prices). */
     MODEL_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).default(3),
     MODEL_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(15),
+    /** Unset: a tenth of the input price, as Claude's cache reads cost on Bedrock. */
+    MODEL_PRICE_CACHE_READ_PER_MTOK: optionalNumber(z.coerce.number().min(0)),
+    /** Unset: 1.25 times the input price, as Claude's cache writes cost on Bedrock. */
+    MODEL_PRICE_CACHE_WRITE_PER_MTOK: optionalNumber(z.coerce.number().min(0)),
+    /** Each user's budget, USD a calendar month (UTC), unless an admin set one of their own. Unset: unlimited. */
+    USAGE_LIMIT_USD_PER_MONTH: optionalNumber(z.coerce.number().min(0)),
+    /** Messages each user may send a minute, counted across every instance. Unset: no limit. */
+    RATE_LIMIT_MESSAGES_PER_MINUTE: optionalNumber(z.coerce.number().int().positive()),
+    /** What each user's files may take up, in MB. Unset: no limit. */
+    STORAGE_LIMIT_MB_PER_USER: optionalNumber(z.coerce.number().positive()),
     LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
     /** The server's own URL, for links it hands out (set by the local server once it listens). */
     PUBLIC_URL: z.url().optional(),
@@ -145,7 +159,7 @@ export type Env = z.input<typeof EnvSchema>;
 
 export interface AppConfig {
   auth:
-    | { mode: 'local'; issuer: string; clientId: string; tokenLifetimeSeconds: number }
+    | { mode: 'local'; issuer: string; clientId: string; tokenLifetimeSeconds: number; admins: string[] }
     | { mode: 'cognito'; region: string; userPoolId: string; clientId: string; endpoint?: string };
   store:
     | { kind: 'memory' }
@@ -154,6 +168,7 @@ export interface AppConfig {
         region: string;
         chatHistoryTable: string;
         fileMetadataTable: string;
+        usageTable: string;
         uploadBucket: string;
         dynamoDbEndpoint?: string;
         s3Endpoint?: string;
@@ -166,7 +181,9 @@ export interface AppConfig {
   allowedOrigins: string[];
   /** Unset (the local server): every request is served as it comes. */
   originVerifySecret?: string;
-  pricing: { inputPerMTok: number; outputPerMTok: number; currency: 'USD' };
+  pricing: { inputPerMTok: number; outputPerMTok: number; cacheReadPerMTok: number; cacheWritePerMTok: number; currency: 'USD' };
+  /** Spending control (USD a month, messages a minute, MB of files per user); absent: unlimited. */
+  limits: { usageUsdPerMonth?: number; messagesPerMinute?: number; storageBytesPerUser?: number };
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   publicUrl?: string;
 }
@@ -213,7 +230,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             clientId: e.COGNITO_CLIENT_ID!,
             ...(e.COGNITO_ENDPOINT && { endpoint: e.COGNITO_ENDPOINT.replace(/\/$/, '') }),
           }
-        : { mode: 'local', issuer: e.LOCAL_AUTH_ISSUER, clientId: e.LOCAL_AUTH_CLIENT_ID, tokenLifetimeSeconds: e.LOCAL_TOKEN_LIFETIME_SECONDS },
+        : {
+            mode: 'local',
+            issuer: e.LOCAL_AUTH_ISSUER,
+            clientId: e.LOCAL_AUTH_CLIENT_ID,
+            tokenLifetimeSeconds: e.LOCAL_TOKEN_LIFETIME_SECONDS,
+            admins: e.LOCAL_ADMINS,
+          },
     store:
       e.STORE === 'memory'
         ? { kind: 'memory' }
@@ -222,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
             region: e.AWS_REGION,
             chatHistoryTable: e.CHAT_HISTORY_TABLE,
             fileMetadataTable: e.FILE_METADATA_TABLE,
+            usageTable: e.USAGE_TABLE,
             uploadBucket: e.UPLOAD_BUCKET,
             ...(e.AWS_ENDPOINT_URL_DYNAMODB && { dynamoDbEndpoint: e.AWS_ENDPOINT_URL_DYNAMODB }),
             ...(e.AWS_ENDPOINT_URL_S3 && { s3Endpoint: e.AWS_ENDPOINT_URL_S3 }),
@@ -247,7 +271,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       timeoutMs: e.EXTRACTION_TIMEOUT_MS,
     },
     allowedOrigins: e.ALLOWED_ORIGINS,
-    pricing: { inputPerMTok: e.MODEL_PRICE_INPUT_PER_MTOK, outputPerMTok: e.MODEL_PRICE_OUTPUT_PER_MTOK, currency: 'USD' },
+    pricing: {
+      inputPerMTok: e.MODEL_PRICE_INPUT_PER_MTOK,
+      outputPerMTok: e.MODEL_PRICE_OUTPUT_PER_MTOK,
+      // Divided, not multiplied by 0.1: 3 * 0.1 is 0.30000000000000004.
+      cacheReadPerMTok: e.MODEL_PRICE_CACHE_READ_PER_MTOK ?? e.MODEL_PRICE_INPUT_PER_MTOK / 10,
+      cacheWritePerMTok: e.MODEL_PRICE_CACHE_WRITE_PER_MTOK ?? e.MODEL_PRICE_INPUT_PER_MTOK * 1.25,
+      currency: 'USD',
+    },
+    limits: {
+      ...(e.USAGE_LIMIT_USD_PER_MONTH !== undefined && { usageUsdPerMonth: e.USAGE_LIMIT_USD_PER_MONTH }),
+      ...(e.RATE_LIMIT_MESSAGES_PER_MINUTE !== undefined && { messagesPerMinute: e.RATE_LIMIT_MESSAGES_PER_MINUTE }),
+      ...(e.STORAGE_LIMIT_MB_PER_USER !== undefined && { storageBytesPerUser: Math.round(e.STORAGE_LIMIT_MB_PER_USER * MiB) }),
+    },
     logLevel: e.LOG_LEVEL,
   };
   if (e.PUBLIC_URL) config.publicUrl = e.PUBLIC_URL.replace(/\/$/, '');

@@ -17,9 +17,11 @@ import { LazyChatModel } from '../adapters/lazy/lazy-chat-model.js';
 import { LazyTextExtractor } from '../adapters/lazy/lazy-text-extractor.js';
 import { RandomIdGenerator } from '../adapters/system/random-id-generator.js';
 import { SystemClock } from '../adapters/system/system-clock.js';
+import { DynamoDbUsageLedger } from '../adapters/usage/dynamodb-usage-ledger.js';
+import { MemoryUsageLedger } from '../adapters/usage/memory-usage-ledger.js';
 import { ChatService } from '../domain/chat-service.js';
 import { ConversationService } from '../domain/conversation-service.js';
-import { FileService } from '../domain/file-service.js';
+import { FileService, type FileLimits } from '../domain/file-service.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { ChatModel } from '../domain/ports/chat-model.js';
 import type { Clock } from '../domain/ports/clock.js';
@@ -28,6 +30,8 @@ import type { FileCatalog } from '../domain/ports/file-catalog.js';
 import type { IdGenerator } from '../domain/ports/id-generator.js';
 import type { TextExtractor } from '../domain/ports/text-extractor.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
+import type { RateCounter, UsageLedger } from '../domain/ports/usage-ledger.js';
+import { UsageService, type UsageOptions } from '../domain/usage-service.js';
 import { missingLoader, type AdapterLoaders } from './loaders/adapter-loaders.js';
 import type { AppConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
@@ -42,6 +46,7 @@ export interface AppServices {
   chat: ChatService;
   conversations: ConversationService;
   files: FileService;
+  usage: UsageService;
   verifier: TokenVerifier;
   /** Local mode only: signs tokens for `POST /local-auth/token`. */
   localIssuer?: LocalTokenIssuer;
@@ -88,7 +93,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}, load
     .bind<FileService>(TOKENS.FileService)
     .toResolvedValue(
       (catalog: FileCatalog, blobs: BlobStore, extractor: TextExtractor, clock: Clock, ids: IdGenerator) =>
-        new FileService({ catalog, blobs, extractor, clock, ids }, config.files),
+        new FileService({ catalog, blobs, extractor, clock, ids }, fileLimits(config)),
       [TOKENS.FileCatalog, TOKENS.BlobStore, TOKENS.TextExtractor, TOKENS.Clock, TOKENS.Ids],
     );
   container
@@ -98,11 +103,17 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}, load
       [TOKENS.ConversationStore, TOKENS.Clock],
     );
   container
+    .bind<UsageService>(TOKENS.UsageService)
+    .toResolvedValue(
+      (ledger: UsageLedger, rates: RateCounter, clock: Clock) => new UsageService({ ledger, rates, clock }, usageOptions(config)),
+      [TOKENS.UsageLedger, TOKENS.RateCounter, TOKENS.Clock],
+    );
+  container
     .bind<ChatService>(TOKENS.ChatService)
     .toResolvedValue(
-      (conversations: ConversationStore, files: FileService, model: ChatModel, clock: Clock, ids: IdGenerator) =>
-        new ChatService({ conversations, files, model, clock, ids }, config.chat),
-      [TOKENS.ConversationStore, TOKENS.FileService, TOKENS.ChatModel, TOKENS.Clock, TOKENS.Ids],
+      (conversations: ConversationStore, files: FileService, model: ChatModel, clock: Clock, ids: IdGenerator, usage: UsageService) =>
+        new ChatService({ conversations, files, model, clock, ids, usage }, config.chat),
+      [TOKENS.ConversationStore, TOKENS.FileService, TOKENS.ChatModel, TOKENS.Clock, TOKENS.Ids, TOKENS.UsageService],
     );
 
   const services: AppServices = {
@@ -112,6 +123,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}, load
     chat: container.get<ChatService>(TOKENS.ChatService),
     conversations: container.get<ConversationService>(TOKENS.ConversationService),
     files: container.get<FileService>(TOKENS.FileService),
+    usage: container.get<UsageService>(TOKENS.UsageService),
     verifier: new VerifiedTokenCache(container.get<TokenVerifier>(TOKENS.TokenVerifier)),
   };
   if (container.isBound(TOKENS.LocalTokenIssuer)) services.localIssuer = container.get<LocalTokenIssuer>(TOKENS.LocalTokenIssuer);
@@ -127,6 +139,9 @@ function bindStores(container: Container, config: AppConfig, loaders: AdapterLoa
     container.bind<FileCatalog>(TOKENS.FileCatalog).toConstantValue(new MemoryFileCatalog());
     container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(blobs);
     container.bind<MemoryBlobStore>(TOKENS.LocalUploads).toConstantValue(blobs);
+    // The domain's clock, so that counts expire on the same time as the service measures windows.
+    container.bind<UsageLedger>(TOKENS.UsageLedger).toConstantValue(new MemoryUsageLedger(container.get<Clock>(TOKENS.Clock)));
+    bindRateCounterToLedger(container);
     return;
   }
   const clientOptions: AwsClientOptions = { region: store.region };
@@ -141,12 +156,35 @@ function bindStores(container: Container, config: AppConfig, loaders: AdapterLoa
   container
     .bind<FileCatalog>(TOKENS.FileCatalog)
     .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbFileCatalog(db, store.fileMetadataTable), [TOKENS.DynamoDb]);
+  container
+    .bind<UsageLedger>(TOKENS.UsageLedger)
+    .toResolvedValue((db: DynamoDBDocumentClient) => new DynamoDbUsageLedger(db, store.usageTable), [TOKENS.DynamoDb]);
+  bindRateCounterToLedger(container);
   container.bind<BlobStore>(TOKENS.BlobStore).toConstantValue(
     new LazyBlobStore(async () => {
       const [{ createS3Client }, { S3BlobStore }] = await (loaders.s3 ?? missingLoader('s3'))();
       return new S3BlobStore(createS3Client(clientOptions), store.uploadBucket);
     }),
   );
+}
+
+/** Both usage adapters serve both ports: message counts live beside the ledger, in its table. */
+function bindRateCounterToLedger(container: Container): void {
+  container.bind<RateCounter>(TOKENS.RateCounter).toService(TOKENS.UsageLedger);
+}
+
+function fileLimits(config: AppConfig): FileLimits {
+  const { storageBytesPerUser } = config.limits;
+  return { ...config.files, ...(storageBytesPerUser !== undefined && { storageBytesPerUser }) };
+}
+
+function usageOptions(config: AppConfig): UsageOptions {
+  const { usageUsdPerMonth, messagesPerMinute } = config.limits;
+  return {
+    prices: config.pricing,
+    ...(usageUsdPerMonth !== undefined && { defaultLimitUsd: usageUsdPerMonth }),
+    ...(messagesPerMinute !== undefined && { messagesPerMinute }),
+  };
 }
 
 function bindModel(container: Container, config: AppConfig, overrides: Overrides, loaders: AdapterLoaders): void {
@@ -214,7 +252,8 @@ function bindAuth(container: Container, config: AppConfig): void {
   container
     .bind<LocalTokenIssuer>(TOKENS.LocalTokenIssuer)
     .toResolvedValue(
-      () => new LocalTokenIssuer({ issuer: auth.issuer, clientId: auth.clientId, lifetimeSeconds: auth.tokenLifetimeSeconds }),
+      () =>
+        new LocalTokenIssuer({ issuer: auth.issuer, clientId: auth.clientId, lifetimeSeconds: auth.tokenLifetimeSeconds, admins: auth.admins }),
     );
   container
     .bind<TokenVerifier>(TOKENS.TokenVerifier)

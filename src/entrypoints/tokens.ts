@@ -10,6 +10,8 @@ export const TOKENS = {
   ConversationStore: Symbol('ConversationStore'),
   FileCatalog: Symbol('FileCatalog'),
   BlobStore: Symbol('BlobStore'),
+  UsageLedger: Symbol('UsageLedger'),
+  RateCounter: Symbol('RateCounter'),
   TextExtractor: Symbol('TextExtractor'),
   ChatModel: Symbol('ChatModel'),
   TokenVerifier: Symbol('TokenVerifier'),
@@ -18,4 +20,5 @@ export const TOKENS = {
   ConversationService: Symbol('ConversationService'),
   FileService: Symbol('FileService'),
   ChatService: Symbol('ChatService'),
+  UsageService: Symbol('UsageService'),
 } as const;

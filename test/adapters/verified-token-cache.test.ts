@@ -16,7 +16,7 @@ class CountingVerifier implements TokenVerifier {
     this.calls++;
     if (this.refused.has(token)) throw unauthenticated();
     const { sub } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sub: string };
-    return { userId: sub, username: sub };
+    return { userId: sub, username: sub, groups: [] };
   }
 }
 
@@ -31,8 +31,8 @@ describe('VerifiedTokenCache', () => {
   it('verifies a token once, then answers from memory until it expires', async () => {
     const { inner, clock, cache } = setUp();
     const token = tokenWith(NOW / 1000 + 60);
-    expect(await cache.verify(token)).toEqual({ userId: 'alice', username: 'alice' });
-    expect(await cache.verify(token)).toEqual({ userId: 'alice', username: 'alice' });
+    expect(await cache.verify(token)).toEqual({ userId: 'alice', username: 'alice', groups: [] });
+    expect(await cache.verify(token)).toEqual({ userId: 'alice', username: 'alice', groups: [] });
     expect(inner.calls).toBe(1);
 
     clock.now += 61_000;

@@ -59,6 +59,7 @@ describe('the bundled file Lambdas', () => {
       STORE: 'aws',
       CHAT_HISTORY_TABLE: tables.chatHistory,
       FILE_METADATA_TABLE: tables.fileMetadata,
+      USAGE_TABLE: tables.usage,
       UPLOAD_BUCKET: await aws.newBucket(),
       AWS_ENDPOINT_URL_DYNAMODB: aws.stores.dynamoDbEndpoint,
       AWS_ENDPOINT_URL_S3: aws.stores.s3Endpoint,
@@ -72,8 +73,8 @@ describe('the bundled file Lambdas', () => {
     rmSync(out, { recursive: true, force: true });
   });
 
-  /** A Cognito-shaped ID token signed with the stand-in pool's key. */
-  function idToken(): string {
+  /** A Cognito-shaped ID token signed with the stand-in pool's key, of a user in these Cognito groups. */
+  function idToken(groups: string[] = []): string {
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     const head = encode({ alg: 'RS256', kid: 'bundle-key', typ: 'JWT' });
@@ -85,6 +86,7 @@ describe('the bundled file Lambdas', () => {
       token_use: 'id',
       iat: now,
       exp: now + 600,
+      ...(groups.length > 0 && { 'cognito:groups': groups }),
     });
     return `${head}.${body}.${sign('RSA-SHA256', Buffer.from(`${head}.${body}`), privateKey).toString('base64url')}`;
   }
@@ -94,14 +96,14 @@ describe('the bundled file Lambdas', () => {
   /** Invokes one bundled handler in a fresh `node`, with the Lambda's environment, as Lambda would. */
   async function invoke(
     bundle: string,
-    request: { method: string; resource: string; path: string; id?: string; body?: unknown },
+    request: { method: string; resource: string; path: string; id?: string; body?: unknown; groups?: string[] },
     env: Record<string, string> = {},
   ): Promise<LambdaResult> {
     const event = {
       resource: request.resource,
       path: request.path,
       httpMethod: request.method,
-      headers: { Authorization: `Bearer ${idToken()}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${idToken(request.groups)}`, 'Content-Type': 'application/json' },
       multiValueHeaders: {},
       queryStringParameters: null,
       multiValueQueryStringParameters: null,
@@ -165,7 +167,7 @@ process.stdout.write('\\n' + JSON.stringify(result));`,
 
   it('ships the extraction worker with the function that serves the extracting routes, and only there', () => {
     expect(readdirSync(join(out, 'lambda', 'file-processor', 'readers'))).toContain('extraction-worker.mjs');
-    for (const bundle of ['files', 'chat', 'conversations', 'health']) {
+    for (const bundle of ['files', 'chat', 'conversations', 'health', 'usage']) {
       expect(readdirSync(join(out, 'lambda', bundle)), bundle).not.toContain('readers');
     }
   });
@@ -182,6 +184,7 @@ process.stdout.write('\\n' + JSON.stringify(result));`,
     expect(adaptersOf('chat')).toEqual(['bedrock-chat-model', 'openai-chat-model', 's3-blob-store']);
     expect(adaptersOf('chat-buffered')).toEqual(['bedrock-chat-model', 'openai-chat-model', 's3-blob-store']);
     expect(adaptersOf('conversations')).toEqual([]);
+    expect(adaptersOf('usage')).toEqual([]);
     expect(adaptersOf('files')).toEqual(['s3-blob-store']);
     expect(adaptersOf('file-processor')).toEqual(['s3-blob-store', 'document-text-extractor']);
     // The maps are kept beside the bundles for npm run decode-stack.
@@ -235,6 +238,18 @@ process.stdout.write('\\n' + JSON.stringify(result));`,
     expect(processed.status, JSON.stringify(processed.json)).toBe(200);
     expect(processed.json).toMatchObject({ fileId, fileType: 'pdf', pages: 1, status: 'ready' });
     expect(await preview(fileId)).toContain('Uploaded the large-file way.');
+  });
+
+  it('serves spending from its own bundle, and the admins’ table to the Cognito group admins only', async () => {
+    const own = await invoke('usage', { method: 'GET', resource: '/usage', path: '/usage' });
+    expect(own.status, JSON.stringify(own.json)).toBe(200);
+    expect(own.json).toMatchObject({ costUsd: 0, limitUsd: null, admin: false });
+    const refused = await invoke('usage', { method: 'GET', resource: '/admin/usage', path: '/admin/usage' });
+    expect(refused.status).toBe(403);
+    const report = await invoke('usage', { method: 'GET', resource: '/admin/usage', path: '/admin/usage', groups: ['admins'] });
+    expect(report.status, JSON.stringify(report.json)).toBe(200);
+    expect(report.json).toMatchObject({ month: expect.any(String), items: [] });
+    expect(own.stray + refused.stray + report.stray).toBe('');
   });
 
   it('answers a read that outlives EXTRACTION_TIMEOUT_MS with a clear 422, not a Lambda timeout', async () => {

@@ -2,10 +2,13 @@ import { afterAll } from 'vitest';
 import { S3BlobStore } from '../../src/adapters/blobs/s3-blob-store.js';
 import { DynamoDbFileCatalog } from '../../src/adapters/files/dynamodb-file-catalog.js';
 import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
+import { DynamoDbUsageLedger } from '../../src/adapters/usage/dynamodb-usage-ledger.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
 import { blobStoreContract } from './blob-store.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';
 import { fileCatalogContract } from './file-catalog.contract.js';
+import { rateCounterContract } from './rate-counter.contract.js';
+import { usageLedgerContract } from './usage-ledger.contract.js';
 
 /**
  * The same contracts as the in-memory adapters, on the production adapters talking to dynalite
@@ -25,6 +28,14 @@ conversationStoreContract('DynamoDbConversationStore (dynalite)', async () => {
 fileCatalogContract('DynamoDbFileCatalog (dynalite)', async () => {
   const embedded = await aws();
   return { catalog: new DynamoDbFileCatalog(embedded.db, (await embedded.newTables()).fileMetadata) };
+});
+usageLedgerContract('DynamoDbUsageLedger (dynalite)', async () => {
+  const embedded = await aws();
+  return { ledger: new DynamoDbUsageLedger(embedded.db, (await embedded.newTables()).usage) };
+});
+rateCounterContract('DynamoDbUsageLedger (dynalite)', async () => {
+  const embedded = await aws();
+  return { rates: new DynamoDbUsageLedger(embedded.db, (await embedded.newTables()).usage) };
 });
 blobStoreContract('S3BlobStore (s3rver)', async () => {
   const embedded = await aws();

@@ -207,3 +207,32 @@ describe('FileService presigned uploads', () => {
     expect(await d.files.list(USER)).toEqual([]);
   });
 });
+
+describe('FileService storage per user', () => {
+  const storageLimit = { kind: 'too_large', code: 'STORAGE_LIMIT_REACHED' } as const;
+
+  it('refuses an inline upload or an upload slot that would take the user past their storage, and stores nothing', async () => {
+    const d = makeDomain({ files: { storageBytesPerUser: 100 } });
+    await uploadText(d, USER, 'first.txt', 'x'.repeat(60));
+    const slot = await d.files.createUpload(USER, { fileName: 'second.txt', contentType: 'text/plain', size: 30 });
+    // 90 bytes in use, counting the upload not sent yet at its declared size.
+    await expectDomainError(uploadText(d, USER, 'third.txt', 'x'.repeat(11)), storageLimit);
+    await expectDomainError(d.files.createUpload(USER, { fileName: 'third.txt', contentType: 'text/plain', size: 11 }), storageLimit);
+    expect((await d.files.list(USER)).map((file) => file.fileName).sort()).toEqual(['first.txt', 'second.txt']);
+    // What fits exactly is taken; another user's storage is their own.
+    expect((await uploadText(d, USER, 'last.txt', 'x'.repeat(10))).size).toBe(10);
+    expect((await uploadText(d, OTHER_USER, 'bob.txt', 'x'.repeat(100))).size).toBe(100);
+    await expectDomainError(uploadText(d, USER, 'one-more.txt', 'x'), storageLimit);
+
+    // Deleting makes room again.
+    await d.files.delete(USER, slot.fileId);
+    expect((await uploadText(d, USER, 'after-delete.txt', 'x'.repeat(30))).size).toBe(30);
+  });
+
+  it('says how much is used of how much, and what to do', async () => {
+    const d = makeDomain({ files: { storageBytesPerUser: 2048 } });
+    await uploadText(d, USER, 'notes.txt', 'x'.repeat(1536));
+    const error = await expectDomainError(uploadText(d, USER, 'more.txt', 'x'.repeat(1024)), storageLimit);
+    expect(error.message).toMatch(/1\.5 KB of your 2\.0 KB.*1\.0 KB.*Delete files/);
+  });
+});

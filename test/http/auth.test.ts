@@ -91,8 +91,8 @@ describe('authentication', () => {
 
   it('answers every protected route without a token with 401 UNAUTHORIZED', async () => {
     for (const route of API_ROUTES.filter((r) => !r.public)) {
-      const path = route.resource.replace('{id}', 'some-id');
-      const body = route.method === 'POST' || route.method === 'PATCH' ? { message: 'hi' } : undefined;
+      const path = route.resource.replace(/\{[^}]+\}/g, 'some-id');
+      const body = route.method === 'POST' || route.method === 'PATCH' || route.method === 'PUT' ? { message: 'hi' } : undefined;
       const res = await app.api(path, { method: route.method, body });
       expectError(res, 401, 'UNAUTHORIZED');
     }

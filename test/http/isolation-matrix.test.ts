@@ -2,10 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES, type ApiRoute } from '../../src/entrypoints/http/routes.js';
 import { base64, startTestServer, type ApiResponse, type Json, type TestServer } from '../support/http-client.js';
 
+/** The user id (`sub`) in a local ID token. */
+const userIdOf = (token: string): string => (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
+
 /**
  * Every route of the API (generated from the route table, so a new route cannot be left out),
  * called by bob with every kind of id alice owns: always 404 or bob's own empty data, never a
- * byte of alice's, and alice's data unchanged afterwards.
+ * byte of alice's, and alice's data unchanged afterwards. The admins' routes, which do read
+ * across users, refuse bob (403) whatever he sends them.
  */
 describe('isolation matrix: every route, every id of another user', () => {
   let app: TestServer;
@@ -13,12 +17,13 @@ describe('isolation matrix: every route, every id of another user', () => {
   let bob: string;
   const secrets = ['Alice-secret-question', 'alice-plan.md', 'ALICE-FILE-CONTENT', 'Alice renamed it'];
   const ids: Record<string, string> = {};
-  let before: { conversation: Json; file: Json; files: Json };
+  let before: { conversation: Json; file: Json; files: Json; usage: Json };
 
   beforeAll(async () => {
-    app = await startTestServer();
+    app = await startTestServer({ env: { LOCAL_ADMINS: 'admin' } });
     alice = await app.signIn('alice');
     bob = await app.signIn('bob');
+    ids.user = userIdOf(alice);
     const file = await app.api('/files', {
       method: 'POST',
       token: alice,
@@ -38,6 +43,7 @@ describe('isolation matrix: every route, every id of another user', () => {
       conversation: (await app.api(`/conversations/${ids.conversation}`, { token: alice })).json,
       file: (await app.api(`/files/${ids.file}`, { token: alice })).json,
       files: (await app.api('/files', { token: alice })).json,
+      usage: (await app.api('/usage', { token: alice })).json,
     };
   });
   afterAll(() => app.close());
@@ -71,6 +77,20 @@ describe('isolation matrix: every route, every id of another user', () => {
         return [{ label: 'an upload of his own', path: '/files', body: { fileName: 'bob.txt', contentType: 'text/plain', data: base64('bob') }, expect: [201] }];
       case 'POST /files/uploads':
         return [{ label: 'an upload slot of his own', path: '/files/uploads', body: { fileName: 'bob.txt', contentType: 'text/plain', size: 3 }, expect: [201] }];
+      case 'GET /usage':
+        return [{ label: 'his own usage', path: '/usage', expect: [200] }];
+      case 'GET /admin/usage':
+        return [
+          { label: 'everyone’s usage', path: '/admin/usage', expect: [403] },
+          { label: 'everyone’s usage, a page after alice', path: `/admin/usage?limit=1&cursor=${Buffer.from(JSON.stringify(ids.user)).toString('base64url')}`, expect: [403] },
+        ];
+      case 'PUT /admin/users/{userId}/limit':
+        return Object.entries(ids).map(([kind, id]) => ({
+          label: `a limit on alice's ${kind} id`,
+          path: `/admin/users/${id}/limit`,
+          body: { limitUsd: 1000 },
+          expect: [403],
+        }));
       default:
         throw new Error(`${route.method} ${route.resource} is not in the isolation matrix: add how bob calls it`);
     }
@@ -83,13 +103,23 @@ describe('isolation matrix: every route, every id of another user', () => {
         expect(request.expect, `${request.label}: ${response.status} ${response.text}`).toContain(response.status);
         leaksNothing(response, request.label);
         if (response.status === 200 && route.method === 'GET') expect(response.json.items ?? [], request.label).toEqual([]);
+        if (response.status === 200 && request.path === '/usage') expect(response.json, request.label).toMatchObject({ costUsd: 0, inputTokens: 0, outputTokens: 0 });
       }
     });
   }
+
+  it('shows an admin what alice spent, and nothing she wrote', async () => {
+    const admin = await app.signIn('admin');
+    const report = await app.api('/admin/usage', { token: admin });
+    expect(report.status, report.text).toBe(200);
+    expect(report.json.items).toEqual([expect.objectContaining({ userId: ids.user, displayName: 'alice@local.invalid' })]);
+    for (const secret of secrets) expect(report.text, `the admins' table leaked "${secret}"`).not.toContain(secret);
+  });
 
   it('left alice’s data exactly as it was', async () => {
     expect((await app.api(`/conversations/${ids.conversation}`, { token: alice })).json).toEqual(before.conversation);
     expect((await app.api(`/files/${ids.file}`, { token: alice })).json).toEqual(before.file);
     expect((await app.api('/files', { token: alice })).json).toEqual(before.files);
+    expect((await app.api('/usage', { token: alice })).json).toEqual(before.usage);
   });
 });

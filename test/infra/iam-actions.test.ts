@@ -82,7 +82,8 @@ beforeAll(async () => {
   bundledModules = Object.fromEntries((await inputs).map((modules, i) => [functionNames[i]!, modules]));
   sdkExports = Object.fromEntries(functionNames.map((name) => [name, reachableSdkExports(program, entryOf(name), bundledModules[name]!)]));
   // The stack only checks that the site and the bundles are there: what they hold is read above.
-  registered = await runStackWithMocks();
+  // Allowed domains add the sign-up guard, deployed only then: its role is checked with the others.
+  registered = await runStackWithMocks({ config: { 'chat:allowedEmailDomains': ['example.org'] } });
 }, 120_000);
 
 /** What the function's code can send, as IAM actions. */

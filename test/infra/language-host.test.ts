@@ -51,11 +51,30 @@ describe('the Pulumi program, run as the Pulumi CLI runs it', () => {
 
   it('names Lambda archives that exist: each a built bundle', () => {
     const functions = ofType('aws:lambda/function:Function');
-    expect(functions.map((fn) => fn.name).sort()).toEqual(['chat-chat', 'chat-conversations', 'chat-file-processor', 'chat-files', 'chat-health', 'chat-history-expiry']);
+    expect(functions.map((fn) => fn.name).sort()).toEqual([
+      'chat-chat',
+      'chat-conversations',
+      'chat-file-processor',
+      'chat-files',
+      'chat-health',
+      'chat-history-expiry',
+      'chat-usage',
+    ]);
     for (const fn of functions) {
       const code = fn.inputs.code as { archive: string; path: string };
       expect(code.archive, fn.name).toBe('FileArchive');
       expect(existsSync(join(onDisk(code.path), 'index.mjs')), `${fn.name}: ${code.path}`).toBe(true);
+    }
+    // Built for every stack, deployed by those that allow sign-up domains (the dev stack does not).
+    expect(existsSync(join(project, 'dist', 'lambda', 'sign-up-guard', 'index.mjs'))).toBe(true);
+  });
+
+  it('makes the dev stack invitation only, with concurrency reserved for the chat', () => {
+    const pool = ofType('aws:cognito/userPool:UserPool')[0]!.inputs;
+    expect(pool.adminCreateUserConfig).toMatchObject({ allowAdminCreateUserOnly: true });
+    expect(pool.lambdaConfig).toBeUndefined();
+    for (const fn of ofType('aws:lambda/function:Function')) {
+      expect(fn.inputs.reservedConcurrentExecutions, fn.name).toBe(fn.name === 'chat-chat' ? 10 : undefined);
     }
   });
 

@@ -36,8 +36,10 @@ describe('monitoring', () => {
   it('raises the seed alarms to one SNS topic', () => {
     expect(ofType('aws:sns/topic:Topic')).toHaveLength(1);
     const names = alarms().map((resource) => resource.name);
-    expect(names.filter((name) => name.endsWith('-error-rate'))).toHaveLength(5);
-    expect(names).toEqual(expect.arrayContaining(['chat-api-5xx', 'chat-table-0-throttling', 'chat-table-1-throttling', 'chat-token-budget']));
+    expect(names.filter((name) => name.endsWith('-error-rate'))).toHaveLength(6);
+    expect(names).toEqual(
+      expect.arrayContaining(['chat-api-5xx', 'chat-table-0-throttling', 'chat-table-1-throttling', 'chat-table-2-throttling', 'chat-token-budget']),
+    );
     expect(alarm('chat-chat-error-rate')).toMatchObject({ threshold: 5 });
     for (const { inputs } of alarms()) expect(inputs.alarmActions).toHaveLength(1);
   });
@@ -50,7 +52,7 @@ describe('monitoring', () => {
 
   it("sums each table's throttled requests over every operation, the dimension DynamoDB publishes them under", () => {
     const tables = ofType('aws:dynamodb/table:Table').map((table) => (table.inputs.name as string | undefined) ?? table.name);
-    expect(tables).toHaveLength(2);
+    expect(tables).toHaveLength(3);
     const throttling = alarms().filter((resource) => resource.name.endsWith('-throttling'));
     expect(throttling).toHaveLength(tables.length);
     for (const table of tables) {
@@ -101,7 +103,7 @@ describe('monitoring', () => {
 
   it('raises one latency alarm per function, not per route', () => {
     expect(latencyAlarms().map((resource) => resource.name).sort()).toEqual(
-      ['chat-conversations-api-latency', 'chat-fileProcessor-api-latency', 'chat-files-api-latency', 'chat-health-api-latency'],
+      ['chat-conversations-api-latency', 'chat-fileProcessor-api-latency', 'chat-files-api-latency', 'chat-health-api-latency', 'chat-usage-api-latency'],
     );
   });
 });

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/entrypoints/config.js';
+import { MOCK_ACCOUNT, MOCK_REGION } from '../support/pulumi-mocks.mjs';
 import { runStackWithMocks, type Registered } from '../support/pulumi-stack.js';
 
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0d1e2f';
@@ -9,6 +11,15 @@ const only = (type: string) => {
   expect(found, type).toHaveLength(1);
   return found[0]!.inputs;
 };
+const named = (type: string, name: string) => {
+  const found = ofType(type).find((resource) => resource.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found.inputs;
+};
+const variablesOf = (inputs: Record<string, unknown>) => (inputs.environment as { variables: Record<string, string> }).variables;
+/** The functions behind the API: not the expiry sweeper, nor Cognito's sign-up guard. */
+const apiFunctions = () => ofType('aws:lambda/function:Function').filter((fn) => !['chat-history-expiry', 'chat-sign-up-guard'].includes(fn.name));
+const mockArn = (name: string) => `arn:aws:mock:${MOCK_REGION}:${MOCK_ACCOUNT}:${name}`;
 
 beforeAll(async () => {
   registered = await runStackWithMocks({
@@ -20,6 +31,11 @@ beforeAll(async () => {
       'chat:customDomain': 'chat.example.com',
       'chat:certificateArn': CERTIFICATE,
       'chat:devOrigins': ['http://localhost:5173'],
+      'chat:allowedEmailDomains': ['example.org', '@Team.Example.com'],
+      'chat:usageLimitUsdPerMonth': 5,
+      'chat:rateLimitMessagesPerMinute': 10,
+      'chat:storageLimitMbPerUser': 500,
+      'chat:chatReservedConcurrency': 20,
     },
   });
 }, 60_000);
@@ -58,8 +74,44 @@ describe('the stack with its options set', () => {
     for (const preflight of preflights) {
       expect((preflight.inputs.responseParameters as Record<string, string>)['method.response.header.Access-Control-Allow-Origin']).toBe("'http://localhost:5173'");
     }
-    for (const fn of ofType('aws:lambda/function:Function').filter((fn) => fn.name !== 'chat-history-expiry')) {
+    for (const fn of apiFunctions()) {
       expect((fn.inputs.environment as { variables: Record<string, string> }).variables.ALLOWED_ORIGINS, fn.name).toBe('http://localhost:5173');
     }
+  });
+
+  it('gives every API function the per-user limits, as the composition root reads them', () => {
+    expect(apiFunctions()).toHaveLength(6);
+    for (const fn of apiFunctions()) {
+      const variables = variablesOf(fn.inputs);
+      expect(variables, fn.name).toMatchObject({ USAGE_LIMIT_USD_PER_MONTH: '5', RATE_LIMIT_MESSAGES_PER_MINUTE: '10', STORAGE_LIMIT_MB_PER_USER: '500' });
+      expect(loadConfig(variables).limits, fn.name).toEqual({ usageUsdPerMonth: 5, messagesPerMinute: 10, storageBytesPerUser: 500 * 1024 * 1024 });
+    }
+  });
+
+  it('reserves the configured concurrency for the chat function, and for no other', () => {
+    for (const fn of ofType('aws:lambda/function:Function')) {
+      expect(fn.inputs.reservedConcurrentExecutions, fn.name).toBe(fn.name === 'chat-chat' ? 20 : undefined);
+    }
+  });
+
+  it('lets people at the allowed domains sign up themselves, checked by a pre-sign-up trigger', () => {
+    const pool = only('aws:cognito/userPool:UserPool');
+    expect(pool.adminCreateUserConfig).toMatchObject({ allowAdminCreateUserOnly: false });
+    const guard = named('aws:lambda/function:Function', 'chat-sign-up-guard');
+    expect(pool.lambdaConfig).toEqual({ preSignUp: mockArn('chat-sign-up-guard') });
+    // The domains as the handler compares them; nothing of the pool, which names the function first.
+    expect(variablesOf(guard)).toEqual({ ALLOWED_EMAIL_DOMAINS: 'example.org,team.example.com' });
+    expect(guard).toMatchObject({ runtime: 'nodejs22.x', handler: 'index.handler' });
+    const policy = JSON.parse(named('aws:iam/rolePolicy:RolePolicy', 'chat-sign-up-guard-policy').policy as string) as { Statement: Array<{ Action: string[] }> };
+    expect(policy.Statement.flatMap((statement) => statement.Action)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    const invokedByCognito = ofType('aws:lambda/permission:Permission').filter((permission) => permission.inputs.principal === 'cognito-idp.amazonaws.com');
+    expect(invokedByCognito.map((permission) => permission.inputs)).toEqual([
+      expect.objectContaining({ action: 'lambda:InvokeFunction', function: 'chat-sign-up-guard', sourceArn: mockArn('chat-users') }),
+    ]);
+  });
+
+  it('invites users to the custom domain, the site address known before the deploy', () => {
+    const config = only('aws:cognito/userPool:UserPool').adminCreateUserConfig as { inviteMessageTemplate: { emailMessage: string } };
+    expect(config.inviteMessageTemplate.emailMessage).toContain('https://chat.example.com');
   });
 });

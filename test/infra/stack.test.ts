@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/entrypoints/config.js';
+import { ADMINS_GROUP } from '../../src/entrypoints/handlers/usage.js';
 import { runStackWithMocks, type Registered } from '../support/pulumi-stack.js';
 
 let registered: Registered[] = [];
@@ -61,6 +62,26 @@ describe('the Pulumi stack (mocks)', () => {
     const files = one('aws:dynamodb/table:Table', 'file-metadata');
     expect(files).toMatchObject({ hashKey: 'file_id', ttl: { attributeName: 'ttl', enabled: true }, pointInTimeRecovery: { enabled: true } });
     expect(files.globalSecondaryIndexes).toEqual([expect.objectContaining({ name: 'user-files-index' })]);
+    const usage = one('aws:dynamodb/table:Table', 'chat-usage');
+    expect(usage).toMatchObject({
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'user_id',
+      rangeKey: 'sk',
+      ttl: { attributeName: 'ttl', enabled: true },
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
+    expect(usage.attributes).toEqual(expect.arrayContaining([{ name: 'month', type: 'S' }]));
+    expect(usage.globalSecondaryIndexes).toEqual([
+      {
+        name: 'month-index',
+        keySchemas: [
+          { attributeName: 'month', keyType: 'HASH' },
+          { attributeName: 'user_id', keyType: 'RANGE' },
+        ],
+        projectionType: 'ALL',
+      },
+    ]);
   });
 
   it("keeps both buckets private and encrypted, uploads expiring after 90 days with CORS for the site's own origin only", () => {
@@ -97,6 +118,25 @@ describe('the Pulumi stack (mocks)', () => {
     });
   });
 
+  it('is invitation only by default: admins create the users, Cognito mails them a temporary password', () => {
+    const pool = one('aws:cognito/userPool:UserPool', 'users');
+    const config = pool.adminCreateUserConfig as { allowAdminCreateUserOnly: boolean; inviteMessageTemplate: { emailSubject: string; emailMessage: string } };
+    expect(config.allowAdminCreateUserOnly).toBe(true);
+    expect(config.inviteMessageTemplate.emailSubject).toMatch(/invitation/i);
+    // Cognito refuses a template without both placeholders.
+    expect(config.inviteMessageTemplate.emailMessage).toContain('{username}');
+    expect(config.inviteMessageTemplate.emailMessage).toContain('{####}');
+    // No trigger: without allowed domains nobody signs up themselves, so there is nothing to check.
+    expect(pool.lambdaConfig).toBeUndefined();
+    expect(ofType('aws:lambda/function:Function').map((fn) => fn.name)).not.toContain('chat-sign-up-guard');
+    expect(ofType('aws:lambda/permission:Permission').filter((permission) => permission.inputs.principal !== 'apigateway.amazonaws.com')).toEqual([]);
+  });
+
+  it("has an admins group in the pool, the group the code reads from the token's cognito:groups", () => {
+    const groups = ofType('aws:cognito/userGroup:UserGroup');
+    expect(groups.map((group) => group.inputs)).toEqual([expect.objectContaining({ name: ADMINS_GROUP, userPoolId: 'chat-users-id' })]);
+  });
+
   it('runs one Node.js 22 arm64 function per entrypoint, each with a log group', () => {
     const functions = ofType('aws:lambda/function:Function');
     expect(functions.map((fn) => fn.name).sort()).toEqual([
@@ -106,25 +146,47 @@ describe('the Pulumi stack (mocks)', () => {
       'chat-files',
       'chat-health',
       'chat-history-expiry',
+      'chat-usage',
     ]);
     for (const fn of functions) {
       expect(fn.inputs).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler' });
     }
     expect(ofType('aws:cloudwatch/logGroup:LogGroup').length).toBeGreaterThanOrEqual(functions.length);
     expect(one('aws:lambda/function:Function', 'file-processor')).toMatchObject({ timeout: 60, memorySize: 2048 });
+    expect(one('aws:lambda/function:Function', 'chat-usage')).toMatchObject({ timeout: 10, memorySize: 512 });
+    // Nothing reserved unless the stack says so: a new account may have no concurrency to reserve.
+    for (const fn of functions) expect(fn.inputs.reservedConcurrentExecutions, fn.name).toBeUndefined();
   });
 
   it('gives every role only named actions on named resources', () => {
     const policies = ofType('aws:iam/rolePolicy:RolePolicy').map((policy) => JSON.parse(policy.inputs.policy as string) as {
       Statement: Array<{ Action: string[]; Resource: string[] }>;
     });
-    expect(policies).toHaveLength(6);
+    expect(policies).toHaveLength(7);
     for (const statement of policies.flatMap((policy) => policy.Statement)) {
       for (const action of statement.Action) expect(action).not.toContain('*');
       for (const resource of statement.Resource) expect(resource).not.toBe('*');
     }
     const chat = JSON.stringify(policies);
     expect(chat).toContain('inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it('lets only the chat and usage functions at the usage table: the chat counts, the usage function reports and sets limits', () => {
+    const usageTable = 'arn:aws:mock:eu-west-1:123456789012:chat-usage';
+    // iam-actions.test.ts checks each role's actions; these are the ones on this table, by resource.
+    const onUsage = (fn: string) => {
+      const policy = JSON.parse(one('aws:iam/rolePolicy:RolePolicy', `chat-${fn}-policy`).policy as string) as {
+        Statement: Array<{ Action: string[]; Resource: string[] }>;
+      };
+      const actionsOn = (resource: string) => policy.Statement.filter((statement) => statement.Resource.includes(resource)).flatMap((statement) => statement.Action);
+      return { table: actionsOn(usageTable).sort(), indexes: actionsOn(`${usageTable}/index/*`).sort() };
+    };
+    expect(onUsage('chat')).toEqual({ table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], indexes: [] });
+    expect(onUsage('usage')).toEqual({
+      table: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
+      indexes: ['dynamodb:Query'],
+    });
+    for (const fn of ['conversations', 'files', 'file-processor', 'health', 'history-expiry']) expect(onUsage(fn), fn).toEqual({ table: [], indexes: [] });
   });
 
   it('serves the SPA through CloudFront: private origin, HTTPS, HTTP/2 and 3, SPA fallback, security headers, config.json', () => {
@@ -211,7 +273,7 @@ describe('the Pulumi stack (mocks)', () => {
 
   it('puts the Cognito authorizer on every route but /health, and streams /chat', () => {
     const methods = ofType('aws:apigateway/method:Method').filter((method) => method.inputs.httpMethod !== 'OPTIONS');
-    expect(methods).toHaveLength(12);
+    expect(methods).toHaveLength(15);
     for (const method of methods) {
       const isHealth = method.name.endsWith('-get-health');
       expect(method.inputs.authorization, method.name).toBe(isHealth ? 'NONE' : 'COGNITO_USER_POOLS');
@@ -236,7 +298,7 @@ describe('the Pulumi stack (mocks)', () => {
 describe('the stack and the code agree', () => {
   it('gives every function an environment the composition root accepts, naming the stack tables and bucket', () => {
     const apiFunctions = ofType('aws:lambda/function:Function').filter((fn) => fn.name !== 'chat-history-expiry');
-    expect(apiFunctions).toHaveLength(5);
+    expect(apiFunctions).toHaveLength(6);
     for (const fn of apiFunctions) {
       const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
       const config = loadConfig(variables);
@@ -245,8 +307,12 @@ describe('the stack and the code agree', () => {
         kind: 'aws',
         chatHistoryTable: expect.stringContaining('chat-history'),
         fileMetadataTable: expect.stringContaining('file-metadata'),
+        usageTable: 'chat-usage',
         uploadBucket: expect.stringContaining('uploads'),
       });
+      // Spending is counted at the prices the site shows; no limit unless the stack sets one.
+      expect(config.pricing, fn.name).toMatchObject({ inputPerMTok: 3, outputPerMTok: 15 });
+      expect(config.limits, fn.name).toEqual({});
     }
   });
 

@@ -32,6 +32,7 @@ describe('faults', () => {
     await ensureTables(createDynamoDbClient({ region: 'eu-west-1', dynamoDbEndpoint: stores.dynamoDbEndpoint, credentials: EMBEDDED_CREDENTIALS }), {
       chatHistory: 'fault-history',
       fileMetadata: 'fault-files',
+      usage: 'fault-usage',
     });
     // STORE=aws reads credentials the SDK's way, from the environment.
     vi.stubEnv('AWS_ACCESS_KEY_ID', EMBEDDED_CREDENTIALS.accessKeyId);
@@ -43,6 +44,7 @@ describe('faults', () => {
         AWS_ENDPOINT_URL_S3: s3Url,
         CHAT_HISTORY_TABLE: 'fault-history',
         FILE_METADATA_TABLE: 'fault-files',
+        USAGE_TABLE: 'fault-usage',
         UPLOAD_BUCKET: 'fault-uploads',
         MODEL_IDLE_TIMEOUT_MS: '1500',
       },

@@ -15,27 +15,31 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 describe('fuzzing the HTTP edge', () => {
   let server: TestServer;
   let token: string;
+  /** An admin's token too: the admins' routes read their queries and bodies only for admins. */
+  let adminToken: string;
   beforeAll(async () => {
     // A built SPA of its own: the suite must not depend on whether web/dist was built first.
     const webDist = mkdtempSync(join(tmpdir(), 'fuzz-web-'));
     writeFileSync(join(webDist, 'index.html'), '<!doctype html><title>app</title>');
-    server = await startTestServer({ webDist });
+    server = await startTestServer({ webDist, env: { LOCAL_ADMINS: 'fuzz-admin' } });
     token = await server.signIn('fuzzer');
+    adminToken = await server.signIn('fuzz-admin');
   });
   afterAll(() => server.close());
 
   const segment = fc.oneof(
-    fc.constantFrom('chat', 'conversations', 'files', 'uploads', 'process', 'health', 'config.json', 'local-auth', 'token', 'local-uploads'),
+    fc.constantFrom('chat', 'conversations', 'files', 'uploads', 'process', 'health', 'config.json', 'local-auth', 'token', 'local-uploads', 'usage', 'admin', 'users', 'limit'),
     fc.string({ maxLength: 40 }).map(encodeURIComponent),
     fc.uuid(),
   );
   const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`);
-  const query = fc.option(fc.dictionary(fc.constantFrom('limit', 'cursor', 'x', ''), fc.string({ maxLength: 30 }), { maxKeys: 3 }), { nil: undefined });
+  const query = fc.option(fc.dictionary(fc.constantFrom('limit', 'cursor', 'month', 'x', ''), fc.string({ maxLength: 30 }), { maxKeys: 3 }), { nil: undefined });
   const json = fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
     fc.record({ message: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), conversationId: fc.option(fc.string()), fileIds: fc.option(fc.array(fc.string())) }),
     fc.record({ fileName: fc.string(), contentType: fc.string(), data: fc.oneof(fc.base64String(), fc.string()), size: fc.oneof(fc.integer(), fc.double()) }),
     fc.record({ title: fc.oneof(fc.string(), fc.integer()) }),
+    fc.record({ limitUsd: fc.oneof(fc.double(), fc.integer(), fc.constant(null), fc.string()) }),
   );
   const body = fc.option(fc.oneof(json.map((value) => JSON.stringify(value)), fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 })), { nil: undefined });
 
@@ -46,13 +50,14 @@ describe('fuzzing the HTTP edge', () => {
         path,
         query,
         body,
-        fc.constantFrom('valid', 'garbage', 'none'),
+        fc.constantFrom('valid', 'admin', 'garbage', 'none'),
         fc.constantFrom('application/json', 'text/plain', 'text/event-stream', ''),
         async (method, target, params, payload, auth, accept) => {
           const url = params ? `${target}?${new URLSearchParams(params).toString()}` : target;
           const headers: Record<string, string> = { 'Content-Type': 'application/json' };
           if (accept) headers.Accept = accept;
           if (auth === 'valid') headers.Authorization = `Bearer ${token}`;
+          if (auth === 'admin') headers.Authorization = `Bearer ${adminToken}`;
           if (auth === 'garbage') headers.Authorization = 'Bearer x.y.z';
           const sendsBody = payload !== undefined && method !== 'GET' && method !== 'HEAD';
           const response = await server.api(url, { method, headers, ...(sendsBody && { body: payload }) });

@@ -11,7 +11,7 @@ export interface EmbeddedAws {
   s3: S3Client;
   stores: EmbeddedStores;
   /** Fresh, empty tables for one test. */
-  newTables(): Promise<{ chatHistory: string; fileMetadata: string }>;
+  newTables(): Promise<{ chatHistory: string; fileMetadata: string; usage: string }>;
   /** A fresh, empty bucket for one test. */
   newBucket(): Promise<string>;
   close(): Promise<void>;
@@ -36,7 +36,7 @@ export async function startEmbeddedAws(): Promise<EmbeddedAws> {
     stores,
     async newTables() {
       const id = ++counter;
-      const names = { chatHistory: `chat-history-${id}`, fileMetadata: `file-metadata-${id}` };
+      const names = { chatHistory: `chat-history-${id}`, fileMetadata: `file-metadata-${id}`, usage: `usage-${id}` };
       await ensureTables(db, names);
       return names;
     },

@@ -73,8 +73,18 @@ export class JwtTokenVerifier implements TokenVerifier {
     const email = payload.email;
     // aws-jwt-verify checks `exp` only when present: a token that never expires is refused here.
     if (typeof payload.sub !== 'string' || payload.sub === '' || typeof payload.exp !== 'number') throw unauthenticated();
-    const identity: UserIdentity = { userId: payload.sub, username: typeof username === 'string' ? username : payload.sub };
+    const identity: UserIdentity = {
+      userId: payload.sub,
+      username: typeof username === 'string' ? username : payload.sub,
+      groups: groupsOf(payload['cognito:groups']),
+    };
     if (typeof email === 'string') identity.email = email;
     return identity;
   }
+}
+
+/** Cognito puts the user's groups in an array of names, and leaves the claim out when there are none. */
+function groupsOf(claim: unknown): string[] {
+  if (!Array.isArray(claim)) return [];
+  return claim.filter((group): group is string => typeof group === 'string');
 }

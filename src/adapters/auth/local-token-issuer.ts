@@ -11,6 +11,8 @@ export interface LocalIssuerOptions {
   issuer: string;
   clientId: string;
   lifetimeSeconds: number;
+  /** Usernames whose tokens carry `cognito:groups: ["admins"]`, as members of the Cognito group do on AWS. */
+  admins?: readonly string[];
 }
 
 const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -23,9 +25,12 @@ const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).
 export class LocalTokenIssuer {
   private readonly privateKey: KeyObject;
   private readonly kid: string;
+  /** Lower-cased: usernames name the same user whatever their case (see stableUserId). */
+  private readonly admins: ReadonlySet<string>;
   readonly jwks: Jwks;
 
   constructor(private readonly options: LocalIssuerOptions) {
+    this.admins = new Set((options.admins ?? []).map((name) => name.toLowerCase()));
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     this.privateKey = privateKey;
     this.kid = randomUUID();
@@ -53,6 +58,8 @@ export class LocalTokenIssuer {
       'cognito:username': username,
       email: username.includes('@') ? username : `${username}@local.invalid`,
       email_verified: true,
+      // Cognito leaves the claim out for a user in no group.
+      ...(this.admins.has(username.toLowerCase()) && { 'cognito:groups': ['admins'] }),
     });
     const accessToken = this.sign({
       ...common,

@@ -22,7 +22,7 @@ export class VerifiedTokenCache implements TokenVerifier {
 
   async verify(token: string): Promise<UserIdentity> {
     const cached = this.entries.get(token);
-    if (cached && this.options.now() < cached.expiresAtMs) return { ...cached.identity };
+    if (cached && this.options.now() < cached.expiresAtMs) return copyOf(cached.identity);
     if (cached) this.entries.delete(token);
 
     const identity = await this.inner.verify(token);
@@ -32,10 +32,13 @@ export class VerifiedTokenCache implements TokenVerifier {
       // Maps iterate in insertion order: the first key is the oldest entry.
       this.entries.delete(this.entries.keys().next().value!);
     }
-    this.entries.set(token, { identity: { ...identity }, expiresAtMs });
+    this.entries.set(token, { identity: copyOf(identity), expiresAtMs });
     return identity;
   }
 }
+
+/** A caller that changes its identity (or its groups) changes no one else's. */
+const copyOf = (identity: UserIdentity): UserIdentity => ({ ...identity, groups: [...identity.groups] });
 
 /** `exp` of a token the inner verifier has just accepted (so its payload is well-formed), in ms. */
 function expiryOf(token: string): number | undefined {

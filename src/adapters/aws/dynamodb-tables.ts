@@ -55,3 +55,37 @@ export function fileMetadataTable(tableName: string): CreateTableCommandInput {
     ],
   };
 }
+
+export const USAGE_MONTH_INDEX = 'month-index';
+
+/**
+ * The usage ledger: per user (`user_id`), one item per calendar month (`sk` `MONTH#2026-11`, with
+ * its `month` for the admins' index), the user's own limit (`LIMIT`) and message counts per
+ * minute (`RATE#2026-11-29T23:59`, expiring by TTL). Only month items carry `month`, so the index
+ * holds them alone: a month's users, in user id order.
+ */
+export function usageTable(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'user_id', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'month', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'user_id', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: USAGE_MONTH_INDEX,
+        KeySchema: [
+          { AttributeName: 'month', KeyType: 'HASH' },
+          { AttributeName: 'user_id', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}

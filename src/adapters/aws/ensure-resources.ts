@@ -1,14 +1,17 @@
 import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { BucketAlreadyExists, BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { chatHistoryTable, fileMetadataTable } from './dynamodb-tables.js';
+import { chatHistoryTable, fileMetadataTable, usageTable } from './dynamodb-tables.js';
 
 /**
  * Creates the tables and the bucket where they are missing: for local servers and tests only.
  * On AWS the Pulumi program owns them.
  */
-export async function ensureTables(db: DynamoDBDocumentClient, names: { chatHistory: string; fileMetadata: string }): Promise<void> {
-  for (const definition of [chatHistoryTable(names.chatHistory), fileMetadataTable(names.fileMetadata)]) {
+export async function ensureTables(
+  db: DynamoDBDocumentClient,
+  names: { chatHistory: string; fileMetadata: string; usage: string },
+): Promise<void> {
+  for (const definition of [chatHistoryTable(names.chatHistory), fileMetadataTable(names.fileMetadata), usageTable(names.usage)]) {
     try {
       await db.send(new CreateTableCommand(definition));
     } catch (error) {

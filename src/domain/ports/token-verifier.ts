@@ -4,6 +4,8 @@ export interface UserIdentity {
   userId: string;
   username: string;
   email?: string;
+  /** The user's groups (Cognito's `cognito:groups`); `admins` may see and limit everyone's usage. */
+  groups: string[];
 }
 
 /** Checks an ID token; anything wrong with it throws DomainError `unauthenticated`. */

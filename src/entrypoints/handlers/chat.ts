@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { DomainError } from '../../domain/errors.js';
 import type { ChatEvent, CompletedChat, SendMessage } from '../../domain/chat-service.js';
+import type { UserIdentity } from '../../domain/ports/token-verifier.js';
 import type { AppServices } from '../container.js';
 import { createApiHandler, failure, requestIdOf, type ApiRequest } from '../http/api-handler.js';
 import type { ApiEvent, ApiHandler, ApiResult, LambdaContext } from '../http/api-types.js';
@@ -28,9 +29,12 @@ const MODEL_ERROR_KINDS = new Set<DomainError['kind']>(['throttled', 'model_fail
 /** Silence after which the stream carries a keep-alive comment (see answer-limits.ts). */
 export const KEEP_ALIVE_MS = 15_000;
 
-/** The body, and the client's `Idempotency-Key` when it sent one (a retry then stores and bills nothing twice). */
-function chatRequest(event: ApiEvent): SendMessage {
-  const body: SendMessage = parseBody(event, chatBody);
+/**
+ * The body, the client's `Idempotency-Key` when it sent one (a retry then stores and bills nothing
+ * twice), and the sender's name as the admins' usage table shows it.
+ */
+function chatRequest(event: ApiEvent, identity: UserIdentity): SendMessage {
+  const body: SendMessage = { ...parseBody(event, chatBody), senderName: identity.email ?? identity.username };
   const key = header(event, 'idempotency-key');
   if (key === undefined) return body;
   if (!IDEMPOTENCY_KEY.test(key)) {
@@ -54,7 +58,7 @@ const toJson = (chat: CompletedChat) => ({
 export function createChatHandler(services: AppServices): ApiHandler {
   return createApiHandler(services, {
     'POST /chat': async ({ event, identity }: ApiRequest) => {
-      const body = chatRequest(event);
+      const body = chatRequest(event, identity);
       const signal = new AbortController().signal;
       if (!wantsEventStream(event)) return jsonResponse(200, toJson(await services.chat.complete(identity.userId, body, signal)));
       let frames = '';
@@ -95,7 +99,7 @@ export function createChatStreamHandler(
     try {
       verifyOrigin(event, services.config.originVerifySecret);
       const identity = await authenticate(event, services.verifier);
-      const body = chatRequest(event);
+      const body = chatRequest(event, identity);
       if (!wantsEventStream(event)) {
         // Without events to watch, the idle limit bounds the whole answer.
         limits.modelActive();

@@ -8,7 +8,8 @@ export function corsHeaders(event: ApiEvent, allowedOrigins: readonly string[]):
   if (!origin || !allowedOrigins.includes(origin)) return {};
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-Id, Idempotent-Replayed',
+    // Retry-After is not one of the headers a browser shows a cross-origin page by default.
+    'Access-Control-Expose-Headers': 'X-Request-Id, Idempotent-Replayed, Retry-After',
     Vary: 'Origin',
   };
 }

@@ -16,6 +16,7 @@ export class HttpError extends Error {
 const STATUS_BY_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,
@@ -35,6 +36,8 @@ export interface ErrorReply {
   message: string;
   /** False for a bug or an outage: worth logging with its stack. */
   expected: boolean;
+  /** When trying again can succeed (a budget or a rate limit): the response's Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -57,7 +60,9 @@ function isOutage(error: unknown): boolean {
 /** The one place where errors become HTTP statuses. Anything unknown is a 500 that says nothing inside. */
 export function toErrorReply(error: unknown): ErrorReply {
   if (error instanceof DomainError) {
-    return { status: STATUS_BY_KIND[error.kind], code: error.code, message: error.message, expected: true };
+    const reply: ErrorReply = { status: STATUS_BY_KIND[error.kind], code: error.code, message: error.message, expected: true };
+    if (error.retryAfterSeconds !== undefined) reply.retryAfterSeconds = error.retryAfterSeconds;
+    return reply;
   }
   if (error instanceof HttpError) {
     return { status: error.status, code: error.code, message: error.message, expected: true };

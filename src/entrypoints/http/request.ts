@@ -32,8 +32,11 @@ export function wantsEventStream(event: ApiEvent): boolean {
     });
 }
 
-/** Parses and checks a JSON body; every problem is a 400 that names the field. */
-export function parseBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
+/**
+ * Parses and checks a JSON body; every problem is a 400 that names the field. `code` is the
+ * error's code when the body is JSON but not what the schema wants (a body of one value names it).
+ */
+export function parseBody<T extends z.ZodType>(event: ApiEvent, schema: T, code = 'VALIDATION_FAILED'): z.output<T> {
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw === null || raw === undefined || raw.trim() === '') {
     throw new HttpError(400, 'MISSING_BODY', 'The request needs a JSON body.');
@@ -44,11 +47,11 @@ export function parseBody<T extends z.ZodType>(event: ApiEvent, schema: T): z.ou
   } catch {
     throw new HttpError(400, 'INVALID_JSON', 'The request body is not valid JSON.');
   }
-  return check(schema, json, 'body');
+  return check(schema, json, 'body', code);
 }
 
 export function parseQuery<T extends z.ZodType>(event: ApiEvent, schema: T): z.output<T> {
-  return check(schema, event.queryStringParameters ?? {}, 'query');
+  return check(schema, event.queryStringParameters ?? {}, 'query', 'VALIDATION_FAILED');
 }
 
 /** A path id: anything but a plausible id is "not found", exactly as an id that does not exist. */
@@ -58,12 +61,12 @@ export function pathId(event: ApiEvent, notFound: () => Error): string {
   return id;
 }
 
-function check<T extends z.ZodType>(schema: T, value: unknown, where: string): z.output<T> {
+function check<T extends z.ZodType>(schema: T, value: unknown, where: string, code: string): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = result.error.issues
     .slice(0, 5)
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : where}: ${issue.message}`)
     .join('; ');
-  throw new HttpError(400, 'VALIDATION_FAILED', `The request ${where} is not valid. ${details}.`);
+  throw new HttpError(400, code, `The request ${where} is not valid. ${details}.`);
 }

@@ -20,5 +20,6 @@ export const errorBody = (reply: ErrorReply, requestId: string) => ({
 });
 
 export function errorResponse(reply: ErrorReply, requestId: string, headers: Headers = {}): ApiResult {
-  return jsonResponse(reply.status, errorBody(reply, requestId), headers);
+  const retryAfter: Headers = reply.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(Math.max(0, Math.ceil(reply.retryAfterSeconds))) };
+  return jsonResponse(reply.status, errorBody(reply, requestId), { ...headers, ...retryAfter });
 }

@@ -2,10 +2,10 @@
  * The HTTP API of DESIGN.md section 3, and which Lambda serves each route. The local server routes
  * with this table and the Pulumi program builds API Gateway from it, so the two cannot drift.
  */
-export type FunctionName = 'health' | 'chat' | 'conversations' | 'files' | 'fileProcessor';
+export type FunctionName = 'health' | 'chat' | 'conversations' | 'files' | 'fileProcessor' | 'usage';
 
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway resource path, `{id}` for a path parameter. */
   resource: string;
   function: FunctionName;
@@ -26,6 +26,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', resource: '/files/{id}', function: 'files' },
   { method: 'DELETE', resource: '/files/{id}', function: 'files' },
   { method: 'POST', resource: '/files/{id}/process', function: 'fileProcessor' },
+  { method: 'GET', resource: '/usage', function: 'usage' },
+  { method: 'GET', resource: '/admin/usage', function: 'usage' },
+  { method: 'PUT', resource: '/admin/users/{userId}/limit', function: 'usage' },
 ];
 
 export const routeKey = (method: string, resource: string): string => `${method} ${resource}`;

@@ -50,3 +50,18 @@ export const uploadRequestBody = z
   .strict();
 
 export const noQuery = z.object({}).strict();
+
+/**
+ * `GET /admin/usage`: every value is checked by the handler and the domain, which answer each
+ * mistake with its own code (INVALID_MONTH, INVALID_LIMIT_PARAMETER, INVALID_CURSOR).
+ */
+export const monthReportQuery = z
+  .object({
+    month: z.string().optional(),
+    limit: z.string().optional(),
+    cursor: z.string().optional(),
+  })
+  .strict();
+
+/** `PUT /admin/users/{userId}/limit`: dollars a month, or null to clear the user's own limit (the default applies again). */
+export const limitBody = z.object({ limitUsd: z.number('must be a number of dollars, or null').nullable() }).strict();

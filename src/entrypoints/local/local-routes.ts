@@ -16,7 +16,10 @@ export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: 
       ? { mode: 'local' }
       : { mode: 'cognito', region: auth.region, userPoolId: auth.userPoolId, clientId: auth.clientId, ...(auth.endpoint && { endpoint: auth.endpoint }) };
   // As the stack writes it on AWS: what the SPA needs to show each answer's cost and context use.
-  const { model, pricing } = services.config;
+  const { model } = services.config;
+  // The prices the stack publishes (input and output): cache prices stay server-side, for budgets.
+  const { inputPerMTok, outputPerMTok, currency } = services.config.pricing;
+  const pricing = { inputPerMTok, outputPerMTok, currency };
   const modelInfo =
     model.provider === 'offline'
       ? { id: 'offline', contextWindowTokens: 200_000, pricing }

@@ -13,6 +13,7 @@ import { createConversationsHandler } from '../handlers/conversations.js';
 import { createFileProcessorHandler } from '../handlers/file-processor.js';
 import { createFilesHandler } from '../handlers/files.js';
 import { createHealthHandler } from '../handlers/health.js';
+import { createUsageHandler } from '../handlers/usage.js';
 import type { ApiHandler } from '../http/api-types.js';
 import { HttpError, toErrorReply } from '../http/http-error.js';
 import { errorBody } from '../http/responses.js';
@@ -26,8 +27,12 @@ import { serveStaticSite } from './static-site.js';
 
 /** The built SPA, served on the API's port as CloudFront serves it on AWS. */
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../../web/dist', import.meta.url));
-/** First path segments that belong to the API (or to the local stand-ins): never the SPA's. */
-const API_ROOTS = new Set(['chat', 'conversations', 'files', 'health', 'local-auth', 'local-uploads']);
+/**
+ * First path segments that belong to the API (or to the local stand-ins): never the SPA's. Not
+ * `admin`: the SPA's admin page is `/admin`, beside the API's `/admin/...` routes (a path that
+ * matches no route there is the SPA's, as on AWS, where the API lives under `/api`).
+ */
+const API_ROOTS = new Set(['chat', 'conversations', 'files', 'health', 'usage', 'local-auth', 'local-uploads']);
 
 export interface LocalServerOptions {
   /** Environment to read the configuration from (default: process.env). `STORE` defaults to `memory` here. */
@@ -109,6 +114,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       await ensureTables(createDynamoDbClient({ ...config.store, credentials: EMBEDDED_CREDENTIALS }), {
         chatHistory: config.store.chatHistoryTable,
         fileMetadata: config.store.fileMetadataTable,
+        usage: config.store.usageTable,
       });
     }
     services = buildServices(config, options.overrides, ALL_ADAPTERS);
@@ -122,6 +128,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     conversations: createConversationsHandler(services),
     files: createFilesHandler(services),
     fileProcessor: createFileProcessorHandler(services),
+    usage: createUsageHandler(services),
   };
   const chat = createChatStreamHandler(services, localHttpResponseStream);
 

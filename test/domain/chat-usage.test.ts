@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
+import { ChatService } from '../../src/domain/chat-service.js';
+import type { SendMessage } from '../../src/domain/chat-types.js';
+import { UsageService } from '../../src/domain/usage-service.js';
+import { monthOf } from '../../src/domain/usage.js';
+import { SYSTEM_PROMPT, USER, collect, liveSignal, makeDomain, ofType } from '../support/domain-builder.js';
+import { expectDomainError } from '../support/domain-error.js';
+import { failAfter, replyWith } from '../support/fakes.js';
+
+const PRICES = { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 };
+
+/** The domain of makeDomain, with a ChatService that has a UsageService ($1 a month by default). */
+function makeChatWithUsage() {
+  const domain = makeDomain();
+  const ledger = new MemoryUsageLedger(domain.clock);
+  const usage = new UsageService({ ledger, rates: ledger, clock: domain.clock }, { prices: PRICES, defaultLimitUsd: 1 });
+  const chat = new ChatService(
+    { conversations: domain.conversations, files: domain.files, model: domain.model, clock: domain.clock, ids: domain.ids, usage },
+    { systemPrompt: SYSTEM_PROMPT, maxMessageChars: 1000, maxFilesPerMessage: 3 },
+  );
+  const month = monthOf(domain.clock.now());
+  const send = (input: SendMessage) => collect(chat.send(USER, input, liveSignal()));
+  return { ...domain, ledger, usage, chat, month, send };
+}
+
+describe('ChatService with spending control', () => {
+  it('refuses a user over budget before storing anything or calling the model', async () => {
+    const d = makeChatWithUsage();
+    await d.ledger.add(USER, d.month, { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costMicroUsd: 1_000_000 }, 'Alice');
+    await expectDomainError(d.send({ message: 'One more question', idempotencyKey: 'k-1' }), { kind: 'throttled', code: 'USAGE_LIMIT_REACHED' });
+    expect(d.model.requests).toEqual([]);
+    expect((await d.conversations.list(USER, { limit: 10 })).items).toEqual([]);
+    // Not even the idempotency claim: the same key works once the budget allows.
+    expect(await d.conversations.claimRequest(USER, { key: 'k-1', fingerprint: 'f', conversationId: 'c', userMessageId: 'u', answerMessageId: 'a', createdAt: d.clock.now().toISOString() })).toBeUndefined();
+  });
+
+  it('records a completed answer’s usage under the sender’s name', async () => {
+    const d = makeChatWithUsage();
+    d.model.play(replyWith('Hello', ' there', '!'));
+    const events = await d.send({ message: 'Hi', senderName: 'alice@example.com' });
+    expect(ofType(events, 'done')).toHaveLength(1);
+    // replyWith reports 10 input tokens and one output token a piece: 10 × $3 + 3 × $15 per million.
+    expect(await d.ledger.get(USER, d.month)).toEqual({
+      userId: USER,
+      month: d.month,
+      inputTokens: 10,
+      outputTokens: 3,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costMicroUsd: 75,
+      displayName: 'alice@example.com',
+    });
+  });
+
+  it('names the user by id when the edge gave no name', async () => {
+    const d = makeChatWithUsage();
+    await d.send({ message: 'Hi' });
+    expect((await d.ledger.get(USER, d.month)).displayName).toBe(USER);
+  });
+
+  it('counts nothing for an answer the model did not finish', async () => {
+    const d = makeChatWithUsage();
+    d.model.play(failAfter(new Error('connection reset'), 'Half an'));
+    const events = await d.send({ message: 'Hi' });
+    expect(ofType(events, 'error')).toHaveLength(1);
+    expect((await d.ledger.get(USER, d.month)).costMicroUsd).toBe(0);
+  });
+
+  it('keeps the answer when the ledger fails to record it', async () => {
+    const d = makeChatWithUsage();
+    d.ledger.add = () => Promise.reject(new Error('ledger down'));
+    const events = await d.send({ message: 'Hi' });
+    expect(ofType(events, 'done')).toHaveLength(1);
+  });
+});
