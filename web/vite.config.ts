@@ -8,7 +8,8 @@ import { defineConfig } from 'vite';
  * with hot reload and sends API calls to the local server on port 3000.
  */
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
-const apiPaths = ['/chat', '/conversations', '/files', '/health', '/config.json', '/local-auth', '/local-uploads'];
+// `^/admin/`: the API's admin routes, not the SPA's own /admin page.
+const apiPaths = ['/chat', '/conversations', '/files', '/health', '/usage', '^/admin/', '/config.json', '/local-auth', '/local-uploads'];
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError, createApiClient } from './client';
+import { ApiError, createApiClient, retryAfterSeconds } from './client';
 
 function fakeFetch(respond: (url: string, init: RequestInit) => Response | Promise<Response>) {
   const calls: Array<{ url: string; init: RequestInit }> = [];
@@ -45,5 +45,37 @@ describe('the API client', () => {
     expect(events).toEqual([{ type: 'delta', text: 'Hi' }]);
     expect(new Headers(calls[0]?.init.headers).get('Accept')).toBe('text/event-stream');
     expect(JSON.parse(calls[0]?.init.body as string)).toEqual({ message: 'Hello', fileIds: ['f1'] });
+  });
+
+  it('reads Retry-After into the error of a refusal', async () => {
+    const { fetchFn } = fakeFetch(() => new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Slow down.' } }), { status: 429, headers: { 'Retry-After': '17' } }));
+    const api = createApiClient({ fetch: fetchFn, baseUrl: '', getToken: async () => 't' });
+    await expect(api.getUsage()).rejects.toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 17, retryable: true });
+    expect(retryAfterSeconds('Wed, 21 Oct 2015 07:28:30 GMT', Date.parse('2015-10-21T07:28:00Z'))).toBe(30);
+    expect(retryAfterSeconds(null)).toBeUndefined();
+    expect(retryAfterSeconds('soon')).toBeUndefined();
+    const limit = new ApiError(429, 'USAGE_LIMIT_REACHED', 'Spent.', undefined, 86_400);
+    expect(limit.retryable).toBe(false);
+  });
+
+  it('asks for usage, a month’s report and a limit change on the contract’s paths', async () => {
+    const { fetchFn, calls } = fakeFetch((url, init) => {
+      if (url.startsWith('/admin/users/')) return json(200, { userId: 'u/1', limitUsd: JSON.parse(init.body as string).limitUsd ?? 5, ownLimit: true });
+      return json(200, { month: '2026-11', items: [] });
+    });
+    const api = createApiClient({ fetch: fetchFn, baseUrl: '', getToken: async () => 't' });
+    await api.getUsage();
+    await api.getAdminUsage();
+    await api.getAdminUsage({ month: '2026-10', cursor: 'a/b', limit: 20 });
+    expect(await api.setUserLimit('u/1', 12.5)).toEqual({ userId: 'u/1', limitUsd: 12.5, ownLimit: true });
+    await api.setUserLimit('u/1', null);
+    expect(calls.map((call) => `${call.init.method ?? 'GET'} ${call.url}`)).toEqual([
+      'GET /usage',
+      'GET /admin/usage',
+      'GET /admin/usage?month=2026-10&limit=20&cursor=a%2Fb',
+      'PUT /admin/users/u%2F1/limit',
+      'PUT /admin/users/u%2F1/limit',
+    ]);
+    expect(calls.slice(3).map((call) => JSON.parse(call.init.body as string))).toEqual([{ limitUsd: 12.5 }, { limitUsd: null }]);
   });
 });

@@ -1,5 +1,5 @@
 import { readEvents } from './sse';
-import type { ChatEvent, Conversation, ConversationSummary, FileContext, Page, SiteConfig, UploadSlot } from './types';
+import type { ChatEvent, Conversation, ConversationSummary, FileContext, LimitChange, MonthReport, Page, SiteConfig, UploadSlot, UsageSummary } from './types';
 
 /** An error the API answered with (`{"error": {"code", "message", "requestId"}}`), or a network failure. */
 export class ApiError extends Error {
@@ -8,13 +8,16 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId?: string,
+    /** From `Retry-After` (429): seconds until trying again can succeed. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
   }
 
-  /** Worth trying again as is: the network, a busy model, a server hiccup. */
+  /** Worth trying again as is: the network, a busy model, a server hiccup (not a month's spent budget). */
   get retryable(): boolean {
+    if (this.code === 'USAGE_LIMIT_REACHED') return false;
     return this.status === 0 || this.status === 429 || this.status >= 500;
   }
 }
@@ -97,6 +100,21 @@ export function createApiClient(options: ApiClientOptions) {
     deleteFile: async (fileId: string) => {
       await request(`/files/${encodeURIComponent(fileId)}`, { method: 'DELETE' });
     },
+
+    /** The signed-in user's month: spent, limit, when it resets, and whether they are an admin. */
+    getUsage: () => json<UsageSummary>('/usage'),
+    /** Admins only (403 FORBIDDEN otherwise): every user's usage in `month` (default: this one), a page at a time. */
+    getAdminUsage: ({ month, cursor, limit }: { month?: string; cursor?: string; limit?: number } = {}) => {
+      const query = new URLSearchParams();
+      if (month) query.set('month', month);
+      if (limit !== undefined) query.set('limit', String(limit));
+      if (cursor) query.set('cursor', cursor);
+      const search = query.toString();
+      return json<MonthReport>(`/admin/usage${search ? `?${search}` : ''}`);
+    },
+    /** Admins only: a user's own monthly limit in USD, or null to clear it (the default applies again). */
+    setUserLimit: (userId: string, limitUsd: number | null) =>
+      json<LimitChange>(`/admin/users/${encodeURIComponent(userId)}/limit`, { method: 'PUT', body: body({ limitUsd }) }),
   };
 }
 
@@ -124,11 +142,20 @@ export async function localSignIn(fetchFn: typeof fetch, apiUrl: string, usernam
 }
 
 export async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
   try {
     const { error } = (await response.json()) as { error?: { code?: string; message?: string; requestId?: string } };
-    if (error?.code && error.message) return new ApiError(response.status, error.code, error.message, error.requestId);
+    if (error?.code && error.message) return new ApiError(response.status, error.code, error.message, error.requestId, retryAfter);
   } catch {
     // not our JSON: fall through
   }
-  return new ApiError(response.status, 'HTTP_ERROR', `The server answered ${response.status}. Try again.`);
+  return new ApiError(response.status, 'HTTP_ERROR', `The server answered ${response.status}. Try again.`, undefined, retryAfter);
+}
+
+/** `Retry-After` as seconds from now: a number of seconds, or an HTTP date. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim());
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }

@@ -94,3 +94,48 @@ export interface UploadSlot {
   method: 'PUT';
   headers: Record<string, string>;
 }
+
+/** `GET /usage`: the signed-in user's spending this calendar month (UTC). */
+export interface UsageSummary {
+  /** `2026-11`. */
+  month: string;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** The user's monthly budget in USD; null: unlimited. */
+  limitUsd: number | null;
+  /** When the month's budget starts again (ISO 8601). */
+  resetsAt: string;
+  /** May open the admins' page (`/admin`). */
+  admin: boolean;
+}
+
+/** A row of `GET /admin/usage`: one user's month. */
+export interface UserUsage {
+  userId: string;
+  /** The name or email the user last chatted under. */
+  displayName: string | null;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** The limit that applies to the user; null: unlimited. */
+  limitUsd: number | null;
+  /** The user has a limit of their own, rather than the default. */
+  ownLimit: boolean;
+}
+
+/** `GET /admin/usage`: a page of every user's usage in a month. */
+export interface MonthReport {
+  month: string;
+  items: UserUsage[];
+  nextCursor?: string;
+}
+
+/** `PUT /admin/users/{userId}/limit`: the limit that applies after the change. */
+export interface LimitChange {
+  userId: string;
+  limitUsd: number | null;
+  ownLimit: boolean;
+}

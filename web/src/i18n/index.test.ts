@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import adminEn from '../views/admin/admin.en.json';
+import adminFr from '../views/admin/admin.fr.json';
 import en from './en.json';
 import fr from './fr.json';
 import { initialLocale } from './index';
@@ -17,5 +19,7 @@ describe('languages', () => {
 
   it('has every English text in French too', () => {
     expect(keysOf(fr).sort()).toEqual(keysOf(en).sort());
+    // The admins' page brings its own, with its chunk.
+    expect(keysOf(adminFr).sort()).toEqual(keysOf(adminEn).sort());
   });
 });

@@ -32,3 +32,26 @@ export function formatCost(amount: number, currency: string, locale: string): st
 export function formatTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 }
+
+/**
+ * The browser's own regional variant of the app's language when it has one (`en-GB` for `en`), so
+ * that dates read as the user expects; else the language itself.
+ */
+export function regionalLocale(language: string, preferred: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages): string {
+  return preferred.find((tag) => tag.toLowerCase().split('-')[0] === language.toLowerCase()) ?? language;
+}
+
+/** Dollars: "$0.42", "$5.00"; amounts under a cent keep two significant digits ("$0.0013"). */
+export function formatUsd(amount: number, locale: string): string {
+  const tiny = amount > 0 && amount < 0.01;
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: 'USD',
+    ...(tiny ? { maximumSignificantDigits: 2 } : { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+  }).format(amount);
+}
+
+/** A moment in the user's time zone and words: "1 December 2026 at 01:00". */
+export function formatDateTime(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso));
+}

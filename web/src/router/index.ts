@@ -7,7 +7,8 @@ import SignInView from '../views/SignInView.vue';
 
 /**
  * The SPA's routes stay clear of the API's (/chat, /conversations, /files, /health): a new chat is
- * `/`, a conversation `/c/:id`, sign-in `/sign-in`.
+ * `/`, a conversation `/c/:id`, sign-in `/sign-in`, the admins' usage page `/admin` (the API's
+ * admin routes are below it: `/admin/usage`, `/admin/users/...`).
  */
 export function createAppRouter(): Router {
   const router = createRouter({
@@ -16,6 +17,8 @@ export function createAppRouter(): Router {
       { path: '/', name: 'new-chat', component: ChatView },
       { path: '/c/:id', name: 'conversation', component: ChatView, props: true },
       { path: '/sign-in', name: 'sign-in', component: SignInView },
+      // Admins only, and rarely: its own chunk, loaded when opened, so the first load stays small.
+      { path: '/admin', name: 'admin', component: () => import('../views/AdminView.vue') },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   });

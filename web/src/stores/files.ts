@@ -18,6 +18,8 @@ export interface Attachment {
   progress: number;
   file?: FileContext;
   error?: string;
+  /** The API's code for `error` (STORAGE_LIMIT_REACHED, ...), for words of our own. */
+  errorCode?: string;
 }
 
 let counter = 0;
@@ -67,7 +69,9 @@ export const useFilesStore = defineStore('files', () => {
     } catch (error) {
       if ((error as Error).name === 'AbortError') return;
       const entry = item();
-      if (entry) Object.assign(entry, { status: 'failed', error: error instanceof ApiError ? error.message : 'The upload failed. Try again.' });
+      if (entry) {
+        Object.assign(entry, error instanceof ApiError ? { status: 'failed', error: error.message, errorCode: error.code } : { status: 'failed', error: 'The upload failed. Try again.' });
+      }
     } finally {
       controllers.delete(key);
     }
@@ -85,6 +89,15 @@ export const useFilesStore = defineStore('files', () => {
     return taken;
   }
 
+  /** Files taken for a message that was refused go back to the composer, ready as they were. */
+  function restore(files: readonly FileContext[]): void {
+    const present = new Set(attachments.value.map((item) => item.file?.fileId).filter(Boolean));
+    for (const file of files) {
+      if (present.has(file.fileId)) continue;
+      attachments.value.push({ key: `a${++counter}`, name: file.fileName, size: file.size, status: 'ready', progress: 1, file });
+    }
+  }
+
   async function loadLibrary(): Promise<void> {
     const { items } = await useSessionStore().client().listFiles();
     library.value = Object.fromEntries(items.map((file) => [file.fileId, file]));
@@ -96,7 +109,7 @@ export const useFilesStore = defineStore('files', () => {
     library.value = {};
   }
 
-  return { attachments, library, ready, busy, add, remove, takeReady, loadLibrary, reset };
+  return { attachments, library, ready, busy, add, remove, takeReady, restore, loadLibrary, reset };
 });
 
 function setStatus(item: Attachment | undefined, status: Attachment['status']): void {

@@ -129,4 +129,18 @@ describe('the thread store', () => {
     expect(thread.loadingEarlier).toBe(false);
     expect(await thread.loadAll()).toBe(true);
   });
+
+  it('gives a refused question back (spent budget, too many messages) instead of offering Retry', async () => {
+    let calls = 0;
+    useClient(fakeClient(async function* () {
+      if (++calls > 0) throw new ApiError(429, 'USAGE_LIMIT_REACHED', 'You have used your $5.00 for this month. It starts again on 2026-12-01 (2026-12-01T00:00:00.000Z).', undefined, 3600);
+      yield meta;
+    }));
+    const thread = useThreadStore();
+    await thread.send('One more, please', ['f2']);
+    expect(thread.messages).toEqual([]);
+    expect(thread.failure).toMatchObject({ code: 'USAGE_LIMIT_REACHED', retryAfterSeconds: 3600, unsent: { text: 'One more, please', fileIds: ['f2'] } });
+    expect(thread.failure?.retry).toBeUndefined();
+    expect(calls).toBe(1);
+  });
 });

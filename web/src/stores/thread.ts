@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../api/client';
 import type { ContextReport, Conversation, Message } from '../api/types';
+import { REFUSAL_CODES } from '../lib/errors';
 import { useConversationsStore } from './conversations';
 import { useSessionStore } from './session';
 
@@ -11,11 +12,19 @@ export interface ThreadMessage extends Message {
   context?: ContextReport;
 }
 
-interface Failure {
+export interface Failure {
   code: string;
   message: string;
+  /** From `Retry-After`, and when it arrived (ms). */
+  retryAfterSeconds?: number;
+  receivedAt?: number;
   /** What to send again on Retry, under the same idempotency key: never answered twice. */
   retry?: { text: string; fileIds: string[]; key: string };
+  /**
+   * A refusal (spent budget, too many messages): nothing was sent and Retry at once would be
+   * refused again, so the words and files go back to the composer instead.
+   */
+  unsent?: { text: string; fileIds: string[] };
 }
 
 /**
@@ -169,7 +178,15 @@ export const useThreadStore = defineStore('thread', () => {
       if (!aborted && ticket === opened) {
         if (!started) messages.value = messages.value.filter((message) => message.id !== questionId && message.id !== answer.id);
         const apiError = error instanceof ApiError ? error : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
-        failure.value = { code: apiError.code, message: apiError.message, ...(!started && { retry: { text, fileIds: attachFileIds, key: idempotencyKey } }) };
+        const refused = !started && REFUSAL_CODES.has(apiError.code);
+        failure.value = {
+          code: apiError.code,
+          message: apiError.message,
+          receivedAt: Date.now(),
+          ...(apiError.retryAfterSeconds !== undefined && { retryAfterSeconds: apiError.retryAfterSeconds }),
+          ...(refused && { unsent: { text, fileIds: attachFileIds } }),
+          ...(!started && !refused && { retry: { text, fileIds: attachFileIds, key: idempotencyKey } }),
+        };
         const message = live();
         if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
       }
