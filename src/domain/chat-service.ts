@@ -2,6 +2,7 @@ import { replayAnswer } from './chat-replay.js';
 import { titleFromMessage, type ContextReport, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
 import { buildPrompt } from './prompt/build-prompt.js';
+import { estimateTokens } from './prompt/token-estimate.js';
 import type { ChatDeps, ChatEvent, ChatOptions, CompletedChat, SendMessage } from './chat-types.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
 
@@ -30,6 +31,15 @@ export class ChatService {
     }
     await this.deps.files.requireReady(userId, newFileIds);
     const existing = input.conversationId === undefined ? undefined : await this.requireConversation(userId, input.conversationId);
+    if (input.idempotencyKey !== undefined) {
+      // A retry of a request already made replays it, whatever the budget or rate say now: the
+      // answer was paid for, and a replay calls no model.
+      const earlier = await this.deps.conversations.findClaim(userId, input.idempotencyKey);
+      if (earlier) {
+        yield* replayAnswer(this.deps, userId, earlier, requestFingerprint(input));
+        return;
+      }
+    }
     // Over budget or over the rate: refused before anything is stored or the model is called.
     await this.deps.usage?.admit(userId);
 
@@ -113,6 +123,11 @@ export class ChatService {
     };
 
     let preparing = true;
+    /** Counts what the model used when it did not say (stopped, cut off or failed part way). */
+    const countUnfinished = async () => {
+      if (preparing || !report) return;
+      await this.count(sender, { inputTokens: report.estimatedInputTokens, outputTokens: estimateTokens(content) });
+    };
     try {
       const [messages, documents] = await Promise.all([
         this.deps.conversations.listMessages(userId, conversation.conversationId),
@@ -147,22 +162,27 @@ export class ChatService {
       if (signal.aborted) return;
       const failure = describeFailure(error, preparing);
       await store('error', NO_USAGE, failure);
+      await countUnfinished();
       yield { type: 'error', ...failure, messageId, cause: error };
     } finally {
       // Reached without storing when the client went away or the consumer stopped reading.
-      if (!stored) await store('aborted');
+      if (!stored) {
+        await store('aborted');
+        await countUnfinished();
+      }
     }
   }
 
   /**
    * Adds the answer's cost to the sender's month. The answer is stored and was shown by now: a
-   * ledger that still fails after its client's retries loses this one count, not the answer.
+   * ledger that still fails after its client's retries loses this one count, not the answer, and
+   * is reported (`onUsageNotRecorded`) so that budgets do not silently stop being kept.
    */
   private async count(sender: { userId: string; name: string }, usage: TokenUsage): Promise<void> {
     try {
       await this.deps.usage?.record(sender.userId, sender.name, usage);
-    } catch {
-      // Nothing to tell the user: their answer is whole.
+    } catch (error) {
+      this.deps.onUsageNotRecorded?.(error, sender.userId);
     }
   }
 

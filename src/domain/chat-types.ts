@@ -23,6 +23,8 @@ export interface ChatDeps {
   ids: IdGenerator;
   /** Budgets and rate limits; without it every user may send anything, and nothing is counted. */
   usage?: UsageService;
+  /** Told when an answer's usage could not be added to the ledger (the answer itself is kept). */
+  onUsageNotRecorded?: (error: unknown, userId: string) => void;
 }
 
 export interface SendMessage {

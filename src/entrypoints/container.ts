@@ -111,9 +111,21 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}, load
   container
     .bind<ChatService>(TOKENS.ChatService)
     .toResolvedValue(
-      (conversations: ConversationStore, files: FileService, model: ChatModel, clock: Clock, ids: IdGenerator, usage: UsageService) =>
-        new ChatService({ conversations, files, model, clock, ids, usage }, config.chat),
-      [TOKENS.ConversationStore, TOKENS.FileService, TOKENS.ChatModel, TOKENS.Clock, TOKENS.Ids, TOKENS.UsageService],
+      (conversations: ConversationStore, files: FileService, model: ChatModel, clock: Clock, ids: IdGenerator, usage: UsageService, logger: Logger) =>
+        new ChatService(
+          {
+            conversations,
+            files,
+            model,
+            clock,
+            ids,
+            usage,
+            // An error, not a warning: budgets are not being kept while this happens.
+            onUsageNotRecorded: (error, userId) => logger.error('usage not recorded', { userId, error: error as Error }),
+          },
+          config.chat,
+        ),
+      [TOKENS.ConversationStore, TOKENS.FileService, TOKENS.ChatModel, TOKENS.Clock, TOKENS.Ids, TOKENS.UsageService, TOKENS.Logger],
     );
 
   const services: AppServices = {

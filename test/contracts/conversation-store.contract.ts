@@ -141,7 +141,10 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
         answerMessageId,
         createdAt: at(0),
       });
+      expect(await store.findClaim(alice, 'retry-1')).toBeUndefined();
       expect(await store.claimRequest(alice, claim('retry-1', 'a1'))).toBeUndefined();
+      expect(await store.findClaim(alice, 'retry-1')).toEqual(claim('retry-1', 'a1'));
+      expect(await store.findClaim(bob, 'retry-1')).toBeUndefined();
       expect(await store.claimRequest(alice, claim('retry-1', 'a2'))).toEqual(claim('retry-1', 'a1'));
       expect(await store.claimRequest(bob, claim('retry-1', 'b1'))).toBeUndefined(); // bob's key is his own
       const racing = await Promise.all(Array.from({ length: 10 }, (_, n) => store.claimRequest(alice, claim('race', `r${n}`))));

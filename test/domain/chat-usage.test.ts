@@ -59,18 +59,63 @@ describe('ChatService with spending control', () => {
     expect((await d.ledger.get(USER, d.month)).displayName).toBe(USER);
   });
 
-  it('counts nothing for an answer the model did not finish', async () => {
+  it('counts an answer the model did not finish at its estimate: the model was paid for all the same', async () => {
     const d = makeChatWithUsage();
     d.model.play(failAfter(new Error('connection reset'), 'Half an'));
     const events = await d.send({ message: 'Hi' });
     expect(ofType(events, 'error')).toHaveLength(1);
-    expect((await d.ledger.get(USER, d.month)).costMicroUsd).toBe(0);
+    const counted = await d.ledger.get(USER, d.month);
+    // The prompt's estimate (system prompt and question) and the two output tokens of 'Half an'.
+    expect(counted.inputTokens).toBeGreaterThan(0);
+    expect(counted.outputTokens).toBe(2);
+    expect(counted.costMicroUsd).toBeGreaterThan(0);
   });
 
-  it('keeps the answer when the ledger fails to record it', async () => {
+  it('counts an answer the user stopped, so Stop is no way around the budget', async () => {
     const d = makeChatWithUsage();
+    d.model.play(replyWith('A long', ' answer', ' that goes on'));
+    const controller = new AbortController();
+    const events = [];
+    for await (const event of d.chat.send(USER, { message: 'Tell me everything' }, controller.signal)) {
+      events.push(event);
+      if (event.type === 'delta') controller.abort();
+    }
+    expect(ofType(events, 'done')).toEqual([]);
+    expect((await d.ledger.get(USER, d.month)).costMicroUsd).toBeGreaterThan(0);
+  });
+
+  it('replays a request already answered even once the budget is spent, and counts it once', async () => {
+    const d = makeChatWithUsage();
+    d.model.play(replyWith('The answer'));
+    await d.send({ message: 'Hi', idempotencyKey: 'k-1' });
+    const once = await d.ledger.get(USER, d.month);
+    await d.ledger.add(USER, d.month, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicroUsd: 1_000_000 }, 'Alice');
+    const replay = await d.send({ message: 'Hi', idempotencyKey: 'k-1' });
+    expect(ofType(replay, 'done')).toEqual([expect.objectContaining({ replayed: true })]);
+    expect(d.model.requests).toHaveLength(1);
+    expect((await d.ledger.get(USER, d.month)).costMicroUsd).toBe(once.costMicroUsd + 1_000_000);
+    // A new request is refused as before.
+    await expectDomainError(d.send({ message: 'Another', idempotencyKey: 'k-2' }), { code: 'USAGE_LIMIT_REACHED' });
+  });
+
+  it('keeps the answer when the ledger fails to record it, and reports the failure', async () => {
+    const d = makeChatWithUsage();
+    const reported: string[] = [];
+    const chat = new ChatService(
+      {
+        conversations: d.conversations,
+        files: d.files,
+        model: d.model,
+        clock: d.clock,
+        ids: d.ids,
+        usage: d.usage,
+        onUsageNotRecorded: (error, userId) => reported.push(`${userId}: ${(error as Error).message}`),
+      },
+      { systemPrompt: SYSTEM_PROMPT, maxMessageChars: 1000, maxFilesPerMessage: 3 },
+    );
     d.ledger.add = () => Promise.reject(new Error('ledger down'));
-    const events = await d.send({ message: 'Hi' });
+    const events = await collect(chat.send(USER, { message: 'Hi' }, liveSignal()));
     expect(ofType(events, 'done')).toHaveLength(1);
+    expect(reported).toEqual([`${USER}: ledger down`]);
   });
 });

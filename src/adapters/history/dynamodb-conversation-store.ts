@@ -209,8 +209,12 @@ export class DynamoDbConversationStore implements ConversationStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    return this.findClaim(userId, claim.key);
+  }
+
+  async findClaim(userId: string, key: string): Promise<RequestClaim | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { user_id: userId, sk: claimKey(claim.key) }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { user_id: userId, sk: claimKey(key) }, ConsistentRead: true }),
     );
     return (Item as { claim: RequestClaim } | undefined)?.claim;
   }

@@ -25,17 +25,24 @@ const newestFirst = (a: Conversation, b: Conversation): number =>
   b.updatedAt.localeCompare(a.updatedAt) || b.conversationId.localeCompare(a.conversationId);
 
 /** Map-backed history for tests and `STORE=memory`. Returns copies: callers cannot change what is stored. */
+/** JSON keeps the two parts apart whatever characters they hold. */
+const claimKey = (userId: string, key: string): string => JSON.stringify([userId, key]);
+
 export class MemoryConversationStore implements ConversationStore {
   private readonly users = new Map<string, Map<string, Stored>>();
   private readonly claims = new Map<string, RequestClaim>();
 
   async claimRequest(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined> {
-    // JSON keeps the two parts apart whatever characters they hold.
-    const key = JSON.stringify([userId, claim.key]);
+    const key = claimKey(userId, claim.key);
     const earlier = this.claims.get(key);
     if (earlier) return copyData(earlier);
     this.claims.set(key, copyData(claim));
     return undefined;
+  }
+
+  async findClaim(userId: string, key: string): Promise<RequestClaim | undefined> {
+    const claim = this.claims.get(claimKey(userId, key));
+    return claim && copyData(claim);
   }
 
   async create(userId: string, conversation: Conversation): Promise<void> {

@@ -41,4 +41,6 @@ export interface ConversationStore {
    * never meet. Claims are kept for at least a day.
    */
   claimRequest(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined>;
+  /** The user's claim of this key, if one was made (a read: it claims nothing). */
+  findClaim(userId: string, key: string): Promise<RequestClaim | undefined>;
 }
