@@ -95,7 +95,7 @@ describe('ChatService with spending control', () => {
     expect(d.model.requests).toHaveLength(1);
     expect((await d.ledger.get(USER, d.month)).costMicroUsd).toBe(once.costMicroUsd + 1_000_000);
     // A new request is refused as before.
-    await expectDomainError(d.send({ message: 'Another', idempotencyKey: 'k-2' }), { code: 'USAGE_LIMIT_REACHED' });
+    await expectDomainError(d.send({ message: 'Another', idempotencyKey: 'k-2' }), { kind: 'throttled', code: 'USAGE_LIMIT_REACHED' });
   });
 
   it('keeps the answer when the ledger fails to record it, and reports the failure', async () => {
