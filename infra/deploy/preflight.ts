@@ -1,6 +1,7 @@
 import { checkAwsCredentials, checkRegion } from './checks/aws.js';
 import { checkBedrockAccess, converseOnce, preflightBedrockClient } from './checks/bedrock.js';
 import { missing, type CheckResult } from './checks/check-result.js';
+import { accountConcurrency, checkLambdaConcurrency, preflightLambdaClient } from './checks/lambda.js';
 import { checkPassphrase, checkPulumiCli, checkPulumiLogin, checkPulumiStack } from './checks/pulumi.js';
 import { commandRunner } from './checks/run-command.js';
 import { readStackConfig, requestedStack, type StackConfig } from './checks/stack-config.js';
@@ -9,10 +10,11 @@ import { exitCode, formatReport } from './report.js';
 /**
  * `npm run deploy:check -- [--stack NAME] [--cwd DIR]`: says what is missing before
  * `pulumi up` creates anything: the Pulumi CLI, a backend login (and its passphrase), the stack
- * (the selected one unless another is named), AWS credentials and region, and access to the
- * configured Bedrock model. Exits 1 when something is.
+ * (the selected one unless another is named), AWS credentials and region, access to the
+ * configured Bedrock model, and room in the account's Lambda concurrency for the chat function's
+ * reservation. Exits 1 when something is.
  */
-const TIMEOUT_MS = { command: 20_000, credentials: 10_000, bedrock: 30_000 };
+const TIMEOUT_MS = { command: 20_000, credentials: 10_000, bedrock: 30_000, lambda: 15_000 };
 
 // The SDK's notice about future Node versions says nothing about this deploy; it would only bury the checklist.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -42,6 +44,18 @@ results.push(
   await checkBedrockAccess({ config, region: region.region, credentialsFound: credentials.found, env, converse: converseOnce(client, TIMEOUT_MS.bedrock) }),
 );
 client.destroy();
+const lambda = preflightLambdaClient(region.region);
+results.push(
+  await checkLambdaConcurrency({
+    config,
+    region: region.region,
+    credentialsFound: credentials.found,
+    stackDeployed: selected.deployed ?? false,
+    env,
+    read: accountConcurrency(lambda, TIMEOUT_MS.lambda),
+  }),
+);
+lambda.destroy();
 
 console.log(`Deploy preflight for stack ${stack} (${projectDir})\n`);
 console.log(formatReport(results, stack));

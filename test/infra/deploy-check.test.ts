@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { explainBedrockError } from '../../infra/deploy/checks/bedrock-errors.js';
+import { checkLambdaConcurrency, type AccountConcurrency } from '../../infra/deploy/checks/lambda.js';
 import { checkPassphrase, checkPulumiStack } from '../../infra/deploy/checks/pulumi.js';
 import type { CommandResult } from '../../infra/deploy/checks/run-command.js';
 import { readStackConfig, requestedStack } from '../../infra/deploy/checks/stack-config.js';
@@ -50,13 +51,13 @@ function fakePulumiBin(backendUrl: string): string {
 }
 
 /** A Pulumi project of its own, so the tests do not depend on the repository's stack settings. */
-function projectDir(): string {
+function projectDir(stackLines: string[] = []): string {
   const dir = tempDir('preflight-project-');
   writeFileSync(
     join(dir, 'Pulumi.yaml'),
     ['name: preflight-test', 'runtime: nodejs', 'config:', '  aws:region: eu-west-1', `  chat:modelId: ${PROFILE_ID}`, '  chat:modelProvider: bedrock', ''].join('\n'),
   );
-  writeFileSync(join(dir, 'Pulumi.dev.yaml'), ['config:', `  chat:modelId: ${STACK_PROFILE_ID}`, ''].join('\n'));
+  writeFileSync(join(dir, 'Pulumi.dev.yaml'), ['config:', `  chat:modelId: ${STACK_PROFILE_ID}`, ...stackLines, ''].join('\n'));
   return dir;
 }
 
@@ -141,6 +142,49 @@ async function startConverseStandIn() {
   };
 }
 
+/**
+ * Lambda's GetAccountSettings (REST-JSON, GET /2016-08-19/account-settings) on 127.0.0.1, with
+ * the account's concurrency quota and what is left unreserved.
+ */
+async function startLambdaStandIn() {
+  const requests: { method?: string; url?: string; signed: boolean }[] = [];
+  let account: AccountConcurrency = { limit: 1000, unreserved: 1000 };
+  const server: Server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests.push({ method: req.method, url: req.url, signed: /^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? '') });
+      if (req.method !== 'GET' || !/^\/2016-08-19\/account-settings\/?(\?|$)/.test(req.url ?? '')) {
+        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-ErrorType': 'ResourceNotFoundException' }).end('{"Message":"not stood in for"}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          AccountLimit: {
+            TotalCodeSize: 80530636800,
+            CodeSizeUnzipped: 262144000,
+            CodeSizeZipped: 52428800,
+            ConcurrentExecutions: account.limit,
+            UnreservedConcurrentExecutions: account.unreserved,
+          },
+          AccountUsage: { TotalCodeSize: 0, FunctionCount: 0 },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    account: (next: AccountConcurrency) => (account = next),
+    close: () =>
+      new Promise<void>((closed) => {
+        server.close(() => closed());
+        server.closeAllConnections();
+      }),
+  };
+}
+
 describe('npm run deploy:check', () => {
   it('on a bare machine, names the Pulumi CLI and AWS credentials as missing and fails', async () => {
     const bin = binWithNodeOnly();
@@ -170,16 +214,22 @@ describe('npm run deploy:check', () => {
     expect(output).toMatch(/^Missing: .*PULUMI_CONFIG_PASSPHRASE/m);
   });
 
-  describe('with Bedrock stood in for on 127.0.0.1', () => {
+  describe('with Bedrock and Lambda stood in for on 127.0.0.1', () => {
     let standIn: Awaited<ReturnType<typeof startConverseStandIn>>;
+    let lambda: Awaited<ReturnType<typeof startLambdaStandIn>>;
     beforeAll(async () => {
       standIn = await startConverseStandIn();
+      lambda = await startLambdaStandIn();
     });
     afterEach(() => {
       standIn.requests.length = 0;
       standIn.replyWith('answer');
+      lambda.requests.length = 0;
     });
-    afterAll(() => standIn.close());
+    afterAll(async () => {
+      await standIn.close();
+      await lambda.close();
+    });
 
     const readyEnv = () =>
       cleanEnv(`${fakePulumiBin('file:///srv/pulumi-state')}:${binWithNodeOnly()}`, {
@@ -188,6 +238,7 @@ describe('npm run deploy:check', () => {
         AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
         AWS_REGION: 'eu-west-1',
         AWS_ENDPOINT_URL_BEDROCK_RUNTIME: standIn.url,
+        AWS_ENDPOINT_URL_LAMBDA: lambda.url,
       });
 
     it('when everything is in place, makes one one-token Converse call and succeeds', async () => {
@@ -197,6 +248,8 @@ describe('npm run deploy:check', () => {
       expect(output).toMatch(/✔ AWS credentials: access key AKIA…MPLE/);
       expect(output).toMatch(/✔ AWS region: eu-west-1/);
       expect(output).toMatch(new RegExp(`✔ Bedrock model access: ${STACK_PROFILE_ID.replaceAll('.', '\\.')} answered in eu-west-1`));
+      expect(output).toMatch(/– Lambda concurrency: not needed: chat:chatReservedConcurrency is not set/);
+      expect(lambda.requests).toHaveLength(0);
       expect(output).toMatch(/^Ready: stack dev can be deployed/m);
       expect(code).toBe(0);
       expect(standIn.requests).toHaveLength(1);
@@ -214,6 +267,30 @@ describe('npm run deploy:check', () => {
       expect(output).toContain('one-time use case form in the Bedrock console');
       expect(output).toContain('aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions');
       expect(output).toMatch(new RegExp(`^Missing: Bedrock access to ${STACK_PROFILE_ID.replaceAll('.', '\\.')}$`, 'm'));
+    });
+
+    it('with chat:chatReservedConcurrency set and room in the quota, reads the account settings once and succeeds', async () => {
+      lambda.account({ limit: 1000, unreserved: 1000 });
+
+      const { code, output } = await runPreflight(readyEnv(), projectDir(['  chat:chatReservedConcurrency: 10']));
+
+      expect(output).toMatch(/✔ Lambda concurrency: reserving 10 leaves 990 of the account's 1000 concurrent executions unreserved in eu-west-1/);
+      expect(output).toMatch(/^Ready: stack dev can be deployed/m);
+      expect(code).toBe(0);
+      expect(lambda.requests).toEqual([{ method: 'GET', url: expect.stringMatching(/^\/2016-08-19\/account-settings/), signed: true }]);
+    });
+
+    it("with a new account's quota of 10, names the Service Quotas raise and `pulumi config rm` and fails", async () => {
+      lambda.account({ limit: 10, unreserved: 10 });
+
+      const { code, output } = await runPreflight(readyEnv(), projectDir(['  chat:chatReservedConcurrency: 10']));
+
+      expect(code).toBe(1);
+      expect(output).toMatch(/✘ Lambda concurrency: the account's Lambda quota in eu-west-1 .* is 10 concurrent executions; reserving 10 for the chat would leave 0 unreserved/);
+      expect(output).toMatch(/fix: ask for a higher "Concurrent executions" quota \(at least 110\) .*quota code L-B99A9384/);
+      expect(output).toContain('or deploy without a reservation: `pulumi config rm chat:chatReservedConcurrency --stack dev`');
+      expect(output).toMatch(/^Missing: Lambda concurrency for chat:chatReservedConcurrency$/m);
+      expect(lambda.requests).toHaveLength(1);
     });
   });
 });
@@ -246,12 +323,35 @@ describe('deploy check pieces', () => {
     expect(await checkPulumiStack(listing([]), true, undefined)).toMatchObject({ result: { status: 'missing', detail: 'no stack yet' } });
     expect((await checkPulumiStack(listing([{ name: 'dev' }]), true, undefined)).result).toMatchObject({ status: 'missing', fix: 'run `pulumi stack select <name>`' });
     expect((await checkPulumiStack(two, false, undefined)).result.status).toBe('skipped');
+    expect(await checkPulumiStack(two, true, undefined)).toMatchObject({ deployed: false });
+    expect(await checkPulumiStack(listing([{ name: 'dev', current: true, resourceCount: 42 }]), true, 'dev')).toMatchObject({ deployed: true });
   });
 
   it('knows a file:// PULUMI_BACKEND_URL needs the passphrase even without the CLI', () => {
     const result = checkPassphrase({ env: { PULUMI_BACKEND_URL: 'file:///state' }, backendUrl: undefined, cliFound: false, stackUsesPassphrase: false });
     expect(result.status).toBe('missing');
     expect(checkPassphrase({ env: {}, backendUrl: 'https://app.pulumi.com/someone', cliFound: true, stackUsesPassphrase: false }).status).toBe('skipped');
+  });
+
+  it('does not count a deployed stack\'s own reservation twice, and skips what it need not check', async () => {
+    const config = (reserved?: number) => ({ stack: 'dev', values: reserved === undefined ? {} : { 'chat:chatReservedConcurrency': reserved }, usesPassphraseSecrets: false });
+    const check = (reserved: number | undefined, account: AccountConcurrency, more: { stackDeployed?: boolean; credentialsFound?: boolean } = {}) =>
+      checkLambdaConcurrency({
+        config: config(reserved),
+        region: 'eu-west-1',
+        credentialsFound: more.credentialsFound ?? true,
+        stackDeployed: more.stackDeployed ?? false,
+        env: {},
+        read: async () => account,
+      });
+    // A quota of 110 once the chat function holds its 10: 100 left unreserved.
+    const afterFirstDeploy = { limit: 110, unreserved: 100 };
+
+    expect((await check(10, afterFirstDeploy, { stackDeployed: true })).status).toBe('ok');
+    expect(await check(10, afterFirstDeploy)).toMatchObject({ status: 'missing', detail: expect.stringContaining('counted as a first deploy') });
+    expect((await check(10, { limit: 110, unreserved: 110 })).status).toBe('ok');
+    expect(await check(undefined, { limit: 10, unreserved: 10 })).toMatchObject({ status: 'skipped', detail: expect.stringMatching(/^not needed/) });
+    expect(await check(10, { limit: 10, unreserved: 10 }, { credentialsFound: false })).toMatchObject({ status: 'skipped', detail: 'not checked: needs AWS credentials' });
   });
 
   it('words the other Bedrock failures for a newcomer', () => {

@@ -74,6 +74,8 @@ export interface StackCheck {
   result: CheckResult;
   /** The stack whose config the other checks read: the one asked for, else the selected one. */
   stack?: string;
+  /** It holds resources from an earlier `pulumi up` (its `resourceCount`): a redeploy, not a first deploy. */
+  deployed?: boolean;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function checkPulumiStack(run: RunCommand, loggedIn: boolean, reque
   if (!loggedIn) return { result: skipped(PULUMI_STACK, 'not checked: needs a backend login'), ...(requested && { stack: requested }) };
   const listed = await run('pulumi', ['stack', 'ls', '--json', '--non-interactive']);
   if (listed.exitCode !== 0) return { result: missing(PULUMI_STACK, firstLine(listed.stderr) || '`pulumi stack ls` failed', 'run it yourself to see why') };
-  let stacks: Array<{ name: string; current?: boolean }>;
+  let stacks: Array<{ name: string; current?: boolean; resourceCount?: number }>;
   try {
     stacks = JSON.parse(listed.stdout) as typeof stacks;
   } catch {
@@ -92,14 +94,15 @@ export async function checkPulumiStack(run: RunCommand, loggedIn: boolean, reque
   }
   // A Pulumi Cloud stack is listed as org/project/stack; its config file is Pulumi.<stack>.yaml all the same.
   const shortName = (name: string) => name.split('/').pop() ?? name;
+  const deployed = (stack: (typeof stacks)[number]) => (stack.resourceCount ?? 0) > 0;
   if (requested) {
-    const found = stacks.some((stack) => shortName(stack.name) === requested);
+    const found = stacks.find((stack) => shortName(stack.name) === requested);
     return found
-      ? { result: ok(PULUMI_STACK, `${requested} exists`), stack: requested }
+      ? { result: ok(PULUMI_STACK, `${requested} exists`), stack: requested, deployed: deployed(found) }
       : { result: missing(PULUMI_STACK, `no stack named ${requested}`, `run \`pulumi stack init ${requested}\``), stack: requested };
   }
   const current = stacks.find((stack) => stack.current);
-  if (current) return { result: ok(PULUMI_STACK, `${shortName(current.name)} is selected`), stack: shortName(current.name) };
+  if (current) return { result: ok(PULUMI_STACK, `${shortName(current.name)} is selected`), stack: shortName(current.name), deployed: deployed(current) };
   if (stacks.length === 0) return { result: missing(PULUMI_STACK, 'no stack yet', 'run `pulumi stack init dev` (its settings are in Pulumi.dev.yaml)') };
   const names = stacks.map((stack) => shortName(stack.name)).join(', ');
   return { result: missing(PULUMI_STACK, `none selected (there are: ${names})`, 'run `pulumi stack select <name>`') };
