@@ -224,7 +224,8 @@ describe('the Pulumi stack (mocks)', () => {
     const config = JSON.parse(one('aws:s3/bucketObjectv2:BucketObjectv2', 'config-json').content as string);
     expect(config).toEqual({
       apiUrl: '/api',
-      auth: { mode: 'cognito', region: 'eu-west-1', userPoolId: expect.any(String), clientId: expect.any(String) },
+      // Invitation only by default: the SPA offers no sign-up.
+      auth: { mode: 'cognito', region: 'eu-west-1', userPoolId: expect.any(String), clientId: expect.any(String), selfSignUp: false },
       model: {
         id: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
         contextWindowTokens: 200_000,

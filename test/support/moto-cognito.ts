@@ -26,21 +26,7 @@ export async function startMotoCognito(): Promise<MotoCognito> {
   };
   try {
     await waitUntilUp(endpoint, child);
-    const call = async <T>(target: string, body: object): Promise<T> => {
-      const response = await fetch(`${endpoint}/`, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/x-amz-json-1.1',
-          'X-Amz-Target': `AWSCognitoIdentityProviderService.${target}`,
-          // moto reads the region from the credential scope and checks nothing else.
-          Authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=test',
-        },
-        body: JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`moto ${target}: ${response.status} ${text}`);
-      return JSON.parse(text || '{}') as T;
-    };
+    const call = <T>(target: string, body: object): Promise<T> => cognitoAdminCall<T>(endpoint, target, body);
     const { UserPool } = await call<{ UserPool: { Id: string } }>('CreateUserPool', {
       PoolName: 'chat-users',
       UsernameAttributes: ['email'],
@@ -78,4 +64,21 @@ async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<void>
     }
   }
   throw new Error('moto_server did not start in 10 s');
+}
+
+/** A call to the pool's API as `aws cognito-idp` makes it, for the admin's side of a test. */
+export async function cognitoAdminCall<T>(endpoint: string, target: string, body: object): Promise<T> {
+  const response = await fetch(`${endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `AWSCognitoIdentityProviderService.${target}`,
+      // moto reads the region from the credential scope and checks nothing else.
+      Authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/eu-west-1/cognito-idp/aws4_request, SignedHeaders=host, Signature=test',
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`moto ${target}: ${response.status} ${text}`);
+  return JSON.parse(text || '{}') as T;
 }

@@ -79,7 +79,18 @@ export interface ModelInfo {
 
 export type AuthConfig =
   | { mode: 'local' }
-  | { mode: 'cognito'; region: string; userPoolId: string; clientId: string; endpoint?: string };
+  | {
+      mode: 'cognito';
+      region: string;
+      userPoolId: string;
+      clientId: string;
+      endpoint?: string;
+      /**
+       * Anyone (or anyone at an allowed domain) may create an account; false: invitation only.
+       * Stacks from before this field offered sign-up: missing means true.
+       */
+      selfSignUp?: boolean;
+    };
 
 /** `/config.json`: written by the stack on AWS, served by `npm start` locally. */
 export interface SiteConfig {

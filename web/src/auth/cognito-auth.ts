@@ -6,17 +6,20 @@ import {
   type CognitoUserSession,
 } from 'amazon-cognito-identity-js';
 import type { AuthConfig } from '../api/types';
-import type { AuthProvider, SignedInUser } from './types';
+import type { AuthError, AuthFailureReason, AuthProvider, SignedInUser, SignInOutcome } from './types';
 
 type CognitoConfig = Extract<AuthConfig, { mode: 'cognito' }>;
 
 /**
- * Cognito sign-in with SRP (the password never leaves the browser), sign-up with an emailed code,
- * forgotten passwords, and silent refresh: `getSession` renews the ID token with the refresh token
- * when it has expired. Loaded only in Cognito mode, so local mode never downloads it.
+ * Cognito sign-in with SRP (the password never leaves the browser), an invited user's first
+ * sign-in (the temporary password from the invitation, then one of their own), sign-up with an
+ * emailed code, forgotten passwords, and silent refresh: `getSession` renews the ID token with the
+ * refresh token when it has expired. Loaded only in Cognito mode, so local mode never downloads it.
  */
 export class CognitoAuth implements AuthProvider {
   private readonly pool: CognitoUserPool;
+  /** The user between a sign-in answered with NEW_PASSWORD_REQUIRED and their new password: it holds the challenge's session. */
+  private challenged?: { user: CognitoUser; email: string };
 
   constructor(config: CognitoConfig) {
     this.pool = new CognitoUserPool({
@@ -26,13 +29,43 @@ export class CognitoAuth implements AuthProvider {
     });
   }
 
-  signIn(email: string, password: string): Promise<SignedInUser> {
+  signIn(email: string, password: string): Promise<SignInOutcome> {
     const user = this.user(email);
+    this.challenged = undefined;
     return new Promise((resolve, reject) => {
       user.authenticateUser(new AuthenticationDetails({ Username: email, Password: password }), {
-        onSuccess: (session) => resolve(userOf(session, email)),
-        onFailure: (error: Error) => reject(friendly(error)),
-        newPasswordRequired: () => reject(new Error('This account needs a new password: use “Forgot password?”.')),
+        onSuccess: (session) => resolve({ status: 'signedIn', user: userOf(session, email) }),
+        onFailure: (error: Error) => reject(friendly(error, 'signIn')),
+        // An invited user (AdminCreateUser) signing in with the emailed temporary password: the
+        // account stays in FORCE_CHANGE_PASSWORD, and "Forgot password?" refused, until they choose one.
+        newPasswordRequired: () => {
+          this.challenged = { user, email };
+          resolve({ status: 'newPasswordRequired' });
+        },
+      });
+    });
+  }
+
+  /**
+   * Answers the NEW_PASSWORD_REQUIRED challenge of the last sign-in with the password the user
+   * chose, and signs them in. No attributes go back: the challenge lists the user's own (email,
+   * email_verified), which Cognito refuses to have written, and the pool requires no others.
+   */
+  completeNewPassword(newPassword: string): Promise<SignedInUser> {
+    const challenged = this.challenged;
+    if (!challenged) return Promise.reject(authError('Sign in again with the temporary password.', 'challengeExpired'));
+    return new Promise((resolve, reject) => {
+      challenged.user.completeNewPasswordChallenge(newPassword, {}, {
+        onSuccess: (session) => {
+          this.challenged = undefined;
+          resolve(userOf(session, challenged.email));
+        },
+        onFailure: (error: Error) => {
+          const failure = friendly(error, 'newPassword');
+          // The challenge's session is spent or expired (3 minutes): only a new sign-in gets another.
+          if (failure.reason === 'challengeExpired') this.challenged = undefined;
+          reject(failure);
+        },
       });
     });
   }
@@ -40,26 +73,26 @@ export class CognitoAuth implements AuthProvider {
   signUp(email: string, password: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pool.signUp(email, password, [new CognitoUserAttribute({ Name: 'email', Value: email })], [], (error) =>
-        error ? reject(friendly(error)) : resolve(),
+        error ? reject(friendly(error, 'signUp')) : resolve(),
       );
     });
   }
 
   confirmSignUp(email: string, code: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.user(email).confirmRegistration(code.trim(), true, (error) => (error ? reject(friendly(error as Error)) : resolve()));
+      this.user(email).confirmRegistration(code.trim(), true, (error) => (error ? reject(friendly(error as Error, 'confirm')) : resolve()));
     });
   }
 
   forgotPassword(email: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.user(email).forgotPassword({ onSuccess: () => resolve(), onFailure: (error) => reject(friendly(error)), inputVerificationCode: () => resolve() });
+      this.user(email).forgotPassword({ onSuccess: () => resolve(), onFailure: (error) => reject(friendly(error, 'forgot')), inputVerificationCode: () => resolve() });
     });
   }
 
   confirmPassword(email: string, code: string, password: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.user(email).confirmPassword(code.trim(), password, { onSuccess: () => resolve(), onFailure: (error) => reject(friendly(error)) });
+      this.user(email).confirmPassword(code.trim(), password, { onSuccess: () => resolve(), onFailure: (error) => reject(friendly(error, 'reset')) });
     });
   }
 
@@ -73,6 +106,7 @@ export class CognitoAuth implements AuthProvider {
   }
 
   signOut(): void {
+    this.challenged = undefined;
     this.pool.getCurrentUser()?.signOut();
   }
 
@@ -95,18 +129,44 @@ function userOf(session: CognitoUserSession, fallbackEmail?: string): SignedInUs
   return { name: email ?? claims['cognito:username'] ?? 'user', ...(email && { email }) };
 }
 
-/** Cognito's messages are mostly readable; a few codes get plainer words. */
-function friendly(error: Error & { code?: string }): Error {
-  switch (error.code) {
+function authError(message: string, reason?: AuthFailureReason, code?: string): AuthError {
+  return Object.assign(new Error(message), { name: 'AuthError', ...(reason && { reason }), ...(code && { code }) });
+}
+
+type Operation = 'signIn' | 'newPassword' | 'signUp' | 'confirm' | 'forgot' | 'reset';
+
+/**
+ * Cognito's refusals, with the reason the sign-in page words in the user's language; the English
+ * here is for the rest. Cognito says NotAuthorizedException for several things: which one it
+ * means depends on what was asked, and for sign-in on the message.
+ */
+export function friendly(error: Error & { code?: string }, operation: Operation): AuthError {
+  const code = error.code ?? error.name;
+  switch (code) {
     case 'NotAuthorizedException':
-      return new Error('Wrong email or password.');
+      // An invite-only pool (AllowAdminCreateUserOnly): "SignUp is not permitted for this user pool".
+      if (operation === 'signUp') return authError('Sign-up is by invitation only. Ask an admin for an invitation.', 'signUpClosed', code);
+      // "Temporary password has expired and must be reset by an administrator."
+      if (/temporary password has expired/i.test(error.message)) return authError('Your invitation has expired. Ask an admin for a new one.', 'invitationExpired', code);
+      // "Invalid session for the user, session is expired.": the challenge lasts 3 minutes.
+      if (operation === 'newPassword') return authError('This took too long. Sign in again with the temporary password.', 'challengeExpired', code);
+      // "User password cannot be reset in the current state.": invited, still on the temporary password.
+      if (operation === 'forgot' || operation === 'reset') return authError('Sign in with the temporary password from your invitation email first.', 'notActivated', code);
+      if (operation === 'signIn') return authError('Wrong email or password.', 'wrongPassword', code);
+      return authError(error.message || 'Sign-in failed. Try again.', undefined, code);
+    case 'UserLambdaValidationException':
+      // The pre-sign-up trigger of a pool open to some email domains only: "PreSignUp failed with error Sign-up is by invitation only for this address's domain."
+      if (operation === 'signUp' && /PreSignUp failed/i.test(error.message)) return authError('Sign-up is open to some email domains only, not this one. Ask an admin for an invitation.', 'signUpDomain', code);
+      return authError(error.message || 'Sign-in failed. Try again.', undefined, code);
     case 'UserNotConfirmedException':
-      return Object.assign(new Error('Confirm your account with the code we emailed you.'), { code: error.code });
+      return authError('Confirm your account with the code we emailed you.', 'notConfirmed', code);
     case 'UsernameExistsException':
-      return new Error('An account with this email already exists: sign in instead.');
+      return authError('An account with this email already exists: sign in instead.', 'accountExists', code);
     case 'CodeMismatchException':
-      return new Error('That code is not right. Check the email and try again.');
+      return authError('That code is not right. Check the email and try again.', 'wrongCode', code);
+    case 'InvalidPasswordException':
+      return authError('Use at least 12 characters, with upper and lower case letters and a number.', 'weakPassword', code);
     default:
-      return new Error(error.message || 'Sign-in failed. Try again.');
+      return authError(error.message || 'Sign-in failed. Try again.', undefined, code);
   }
 }

@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type ApiClient } from '../api/client';
 import type { MonthReport, UserUsage } from '../api/types';
+import { currentMonth } from '../lib/usage-table';
 import { useAdminUsageStore } from './admin-usage';
 import { useSessionStore } from './session';
 
@@ -95,5 +96,23 @@ describe('the admins’ usage store', () => {
     await expect(store.setLimit('b', 500)).rejects.toMatchObject({ code: 'INVALID_LIMIT' });
     expect(store.rows[1]).toMatchObject({ limitUsd: 5, ownLimit: false });
     expect(fake.limits).toEqual([['a', 20], ['a', null], ['b', 500]]);
+  });
+
+  it('forgets every user’s usage on sign-out, and drops a page still on its way', async () => {
+    let release: () => void = () => undefined;
+    fakeAdminApi(async ({ cursor }) => {
+      if (cursor) await new Promise<void>((resolve) => (release = resolve));
+      return { month: '2026-10', items: [row(cursor ? 'late' : 'a', 3)], nextCursor: cursor ? undefined : 'next' };
+    });
+    const store = useAdminUsageStore();
+    await store.load('2026-10');
+    store.sortBy('cost');
+    const more = store.loadMore();
+    useSessionStore().signOut();
+    release();
+    await more;
+    expect([store.rows, store.loaded, store.hasMore, store.loadingMore, store.month, store.sort]).toEqual([
+      [], false, false, false, currentMonth(), { key: 'user', direction: 'ascending' },
+    ]);
   });
 });

@@ -92,5 +92,21 @@ export const useAdminUsageStore = defineStore('adminUsage', () => {
     void useUsageStore().refresh();
   }
 
-  return { month, rows, sorted, nextCursor, hasMore, loading, loadingMore, loaded, forbidden, error, sort, locale, totalCostUsd, load, loadMore, sortBy, setLimit };
+  /** Forgets everything (sign-out): the next admin, or user, starts from an empty table. An answer still on its way is dropped. */
+  function reset(): void {
+    ticket++;
+    month.value = currentMonth();
+    rows.value = [];
+    nextCursor.value = undefined;
+    loading.value = false;
+    loadingMore.value = false;
+    loaded.value = false;
+    forbidden.value = false;
+    error.value = undefined;
+    sort.value = { key: 'user', direction: 'ascending' };
+  }
+
+  useSessionStore().onSignOut(reset);
+
+  return { month, rows, sorted, nextCursor, hasMore, loading, loadingMore, loaded, forbidden, error, sort, locale, totalCostUsd, load, loadMore, sortBy, setLimit, reset };
 });

@@ -65,5 +65,7 @@ export const useConversationsStore = defineStore('conversations', () => {
     filter.value = '';
   }
 
+  useSessionStore().onSignOut(reset);
+
   return { items, visible, filter, hasMore, loading, loaded, refresh, loadMore, upsert, rename, remove, reset };
 });

@@ -98,6 +98,14 @@ export const useFilesStore = defineStore('files', () => {
     }
   }
 
+  /**
+   * Files by id back to the composer (a refused message's), as the library knows them; one it
+   * does not know yet goes back under its id, as the conversation's file list shows it then.
+   */
+  function restoreIds(fileIds: readonly string[]): void {
+    restore(fileIds.map((fileId) => library.value[fileId] ?? { fileId, fileName: fileId, fileType: '', size: 0, charCount: 0, status: 'ready', uploadedAt: '' }));
+  }
+
   async function loadLibrary(): Promise<void> {
     const { items } = await useSessionStore().client().listFiles();
     library.value = Object.fromEntries(items.map((file) => [file.fileId, file]));
@@ -109,7 +117,9 @@ export const useFilesStore = defineStore('files', () => {
     library.value = {};
   }
 
-  return { attachments, library, ready, busy, add, remove, takeReady, restore, loadLibrary, reset };
+  useSessionStore().onSignOut(reset);
+
+  return { attachments, library, ready, busy, add, remove, takeReady, restore, restoreIds, loadLibrary, reset };
 });
 
 function setStatus(item: Attachment | undefined, status: Attachment['status']): void {

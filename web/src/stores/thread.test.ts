@@ -1,7 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiError, type ApiClient } from '../api/client';
-import type { ChatEvent } from '../api/types';
+import type { ChatEvent, FileContext } from '../api/types';
+import { useComposerStore } from './composer';
+import { useFilesStore } from './files';
 import { useSessionStore } from './session';
 import { useThreadStore } from './thread';
 
@@ -23,6 +25,10 @@ const done: ChatEvent = {
   usage: { inputTokens: 10, outputTokens: 2 },
   context: { estimatedInputTokens: 10, contextWindowTokens: 200_000, maxOutputTokens: 4000, includedMessages: 1, droppedMessages: 0, truncatedFileIds: [] },
 };
+
+const file = (fileId: string, fileName: string): FileContext => ({
+  fileId, fileName, fileType: 'text/plain', size: 10, charCount: 10, status: 'ready', uploadedAt: '2026-11-02T10:00:00.000Z',
+});
 
 describe('the thread store', () => {
   beforeEach(() => setActivePinia(createPinia()));
@@ -136,11 +142,81 @@ describe('the thread store', () => {
       if (++calls > 0) throw new ApiError(429, 'USAGE_LIMIT_REACHED', 'You have used your $5.00 for this month. It starts again on 2026-12-01 (2026-12-01T00:00:00.000Z).', undefined, 3600);
       yield meta;
     }));
+    const files = useFilesStore();
+    files.library = { f2: file('f2', 'budget.csv') };
+    const composer = useComposerStore();
+    composer.draft = 'typed meanwhile';
     const thread = useThreadStore();
     await thread.send('One more, please', ['f2']);
     expect(thread.messages).toEqual([]);
-    expect(thread.failure).toMatchObject({ code: 'USAGE_LIMIT_REACHED', retryAfterSeconds: 3600, unsent: { text: 'One more, please', fileIds: ['f2'] } });
+    expect(thread.failure).toMatchObject({ code: 'USAGE_LIMIT_REACHED', retryAfterSeconds: 3600, refused: true, unsent: { text: 'One more, please', fileIds: ['f2'] } });
     expect(thread.failure?.retry).toBeUndefined();
     expect(calls).toBe(1);
+    // Back in the composer, above what was typed since, with its file ready to go again.
+    expect(composer.draft).toBe('One more, please\ntyped meanwhile');
+    expect(files.attachments).toMatchObject([{ name: 'budget.csv', status: 'ready', file: { fileId: 'f2' } }]);
+  });
+
+  it('gives the question back when a Retry after a lost connection is refused', async () => {
+    let calls = 0;
+    useClient(fakeClient(async function* () {
+      calls++;
+      if (calls === 1) throw new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
+      if (calls === 2) throw new ApiError(429, 'RATE_LIMITED', 'Too many messages: wait 20 seconds.', undefined, 20);
+      yield meta;
+    }));
+    const files = useFilesStore();
+    files.library = { f3: file('f3', 'notes.md') };
+    const composer = useComposerStore();
+    const thread = useThreadStore();
+    // The composer handed the words and the file over, and cleared itself.
+    await thread.send('Summarise my notes', ['f3']);
+    expect(thread.failure).toMatchObject({ code: 'NETWORK_ERROR', retry: { text: 'Summarise my notes', fileIds: ['f3'] } });
+    expect(composer.draft).toBe('');
+    await thread.retry();
+    expect(calls).toBe(2);
+    expect(thread.failure).toMatchObject({ code: 'RATE_LIMITED', refused: true, unsent: { text: 'Summarise my notes', fileIds: ['f3'] } });
+    expect(thread.failure?.retry).toBeUndefined();
+    expect(composer.draft).toBe('Summarise my notes');
+    expect(files.attachments.map((item) => item.file?.fileId)).toEqual(['f3']);
+  });
+
+  it('leaves the composer alone when a Regenerate is refused: its question is still in the thread', async () => {
+    let calls = 0;
+    useClient(fakeClient(async function* () {
+      calls++;
+      if (calls === 1) {
+        yield meta;
+        yield { type: 'delta', text: 'First answer' };
+        yield done;
+        return;
+      }
+      if (calls === 2) throw new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
+      throw new ApiError(429, 'USAGE_LIMIT_REACHED', 'You have used your $5.00 for this month.');
+    }));
+    const composer = useComposerStore();
+    const thread = useThreadStore();
+    await thread.send('Hello');
+    await thread.regenerate();
+    expect(thread.failure).toMatchObject({ code: 'NETWORK_ERROR', retry: { text: 'Hello', regenerate: true } });
+    // Retry of the Regenerate, refused: no "back in the message box", no Retry, nothing in the box.
+    await thread.retry();
+    expect(thread.failure).toMatchObject({ code: 'USAGE_LIMIT_REACHED', refused: true });
+    expect(thread.failure?.unsent).toBeUndefined();
+    expect(thread.failure?.retry).toBeUndefined();
+    expect(composer.draft).toBe('');
+    expect(thread.messages.map((message) => message.content)).toEqual(['Hello', 'First answer']);
+    expect(thread.canRegenerate).toBe(true);
+  });
+
+  it('forgets the conversation on sign-out', async () => {
+    useClient(fakeClient(async function* () {
+      yield meta;
+      yield done;
+    }));
+    const thread = useThreadStore();
+    await thread.send('Hello');
+    useSessionStore().signOut();
+    expect([thread.conversationId, thread.messages]).toEqual([undefined, []]);
   });
 });

@@ -3,7 +3,9 @@ import { computed, ref } from 'vue';
 import { ApiError } from '../api/client';
 import type { ContextReport, Conversation, Message } from '../api/types';
 import { REFUSAL_CODES } from '../lib/errors';
+import { useComposerStore } from './composer';
 import { useConversationsStore } from './conversations';
+import { useFilesStore } from './files';
 import { useSessionStore } from './session';
 
 /** A message as the thread shows it: while streaming, and with what the answer reported. */
@@ -18,18 +20,27 @@ export interface Failure {
   /** From `Retry-After`, and when it arrived (ms). */
   retryAfterSeconds?: number;
   receivedAt?: number;
-  /** What to send again on Retry, under the same idempotency key: never answered twice. */
-  retry?: { text: string; fileIds: string[]; key: string };
   /**
-   * A refusal (spent budget, too many messages): nothing was sent and Retry at once would be
-   * refused again, so the words and files go back to the composer instead.
+   * What to send again on Retry, under the same idempotency key: never answered twice.
+   * `regenerate`: it asked the last question again, rather than a new one.
+   */
+  retry?: { text: string; fileIds: string[]; key: string; regenerate?: boolean };
+  /** A refusal (spent budget, too many messages): nothing was sent, and Retry at once would be refused again. */
+  refused?: boolean;
+  /**
+   * A refused new question (sent, or retried): its words and files are back in the composer.
+   * Not for a refused Regenerate: its question is still in the thread.
    */
   unsent?: { text: string; fileIds: string[] };
 }
 
+/** How a question goes out: a new one (its words go back to the composer if refused), or the last one again. */
+type Asking = 'new' | 'regenerate';
+
 /**
  * The open conversation: its messages, the answer streaming into it, Stop, Regenerate and Retry.
- * A failed send keeps the user's words for Retry; a stopped or failed answer keeps what arrived.
+ * A failed send keeps the user's words for Retry; a refused one (spending control) puts them and
+ * their files back in the composer; a stopped or failed answer keeps what arrived.
  */
 export const useThreadStore = defineStore('thread', () => {
   const conversationId = ref<string>();
@@ -125,6 +136,16 @@ export const useThreadStore = defineStore('thread', () => {
     onStarted?: (conversationId: string) => void,
     idempotencyKey: string = crypto.randomUUID(),
   ): Promise<string | undefined> {
+    return ask(text, attachFileIds, onStarted, idempotencyKey, 'new');
+  }
+
+  async function ask(
+    text: string,
+    attachFileIds: string[],
+    onStarted: ((conversationId: string) => void) | undefined,
+    idempotencyKey: string,
+    asking: Asking,
+  ): Promise<string | undefined> {
     if (streaming.value || text.trim() === '') return conversationId.value;
     failure.value = undefined;
     const now = new Date().toISOString();
@@ -179,14 +200,22 @@ export const useThreadStore = defineStore('thread', () => {
         if (!started) messages.value = messages.value.filter((message) => message.id !== questionId && message.id !== answer.id);
         const apiError = error instanceof ApiError ? error : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
         const refused = !started && REFUSAL_CODES.has(apiError.code);
+        const givenBack = refused && asking === 'new';
         failure.value = {
           code: apiError.code,
           message: apiError.message,
           receivedAt: Date.now(),
           ...(apiError.retryAfterSeconds !== undefined && { retryAfterSeconds: apiError.retryAfterSeconds }),
-          ...(refused && { unsent: { text, fileIds: attachFileIds } }),
-          ...(!started && !refused && { retry: { text, fileIds: attachFileIds, key: idempotencyKey } }),
+          ...(refused && { refused: true }),
+          ...(givenBack && { unsent: { text, fileIds: attachFileIds } }),
+          ...(!started && !refused && { retry: { text, fileIds: attachFileIds, key: idempotencyKey, ...(asking === 'regenerate' && { regenerate: true }) } }),
         };
+        // Nothing was sent: the words and files go back where they are typed, whoever sent them
+        // (the composer, or Retry after a lost connection), so that the question is never lost.
+        if (givenBack) {
+          useComposerStore().giveBack(text);
+          useFilesStore().restoreIds(attachFileIds);
+        }
         const message = live();
         if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
       }
@@ -206,12 +235,13 @@ export const useThreadStore = defineStore('thread', () => {
   /** Asks the last question again, for a new answer. */
   async function regenerate(): Promise<void> {
     const question = [...messages.value].reverse().find((message) => message.role === 'user');
-    if (question && canRegenerate.value) await send(question.content);
+    if (question && canRegenerate.value) await ask(question.content, [], undefined, crypto.randomUUID(), 'regenerate');
   }
 
+  /** Sends again what failed to go (same idempotency key); refused now, a new question goes back to the composer. */
   async function retry(): Promise<void> {
     const again = failure.value?.retry;
-    if (again) await send(again.text, again.fileIds, undefined, again.key);
+    if (again) await ask(again.text, again.fileIds, undefined, again.key, again.regenerate ? 'regenerate' : 'new');
     else await regenerate();
   }
 
@@ -230,6 +260,8 @@ export const useThreadStore = defineStore('thread', () => {
       messages: messages.value.map(({ streaming: _streaming, ...message }) => message),
     };
   }
+
+  useSessionStore().onSignOut(clear);
 
   return {
     conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, streaming, lastContext, canRegenerate,

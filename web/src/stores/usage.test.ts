@@ -40,7 +40,7 @@ describe('the usage store', () => {
     await usage.refresh();
     await usage.refresh();
     expect(usage.summary?.costUsd).toBe(0.42);
-    usage.reset();
+    useSessionStore().signOut();
     expect(usage.summary).toBeUndefined();
   });
 });

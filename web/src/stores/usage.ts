@@ -41,5 +41,7 @@ export const useUsageStore = defineStore('usage', () => {
     summary.value = undefined;
   }
 
+  useSessionStore().onSignOut(reset);
+
   return { summary, limited, reached, fraction, admin, refresh, reset };
 });

@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CognitoAuth } from './cognito-auth';
+import type { AuthError } from './types';
+
+/** A JWT the library can decode (it checks no signature). */
+const jwt = (claims: object) => `e30.${btoa(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, iat: Math.floor(Date.now() / 1000), ...claims }))}.sig`;
+
+type Reply = { status?: number; body: object };
+/** Cognito's API as the browser reaches it: one POST per operation, named by X-Amz-Target. */
+function fakeCognito(answer: (operation: string, body: Record<string, unknown>) => Reply) {
+  const asked: Array<{ operation: string; body: Record<string, unknown> }> = [];
+  vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+    const operation = String((init.headers as Record<string, string>)['X-Amz-Target']).split('.').pop()!;
+    const body = JSON.parse(init.body as string) as Record<string, unknown>;
+    asked.push({ operation, body });
+    const reply = answer(operation, body);
+    return new Response(JSON.stringify(reply.body), { status: reply.status ?? 200, headers: { 'Content-Type': 'application/x-amz-json-1.1' } });
+  });
+  return asked;
+}
+
+const refuse = (type: string, message: string): Reply => ({ status: 400, body: { __type: type, message } });
+
+/** Up to the password check: Cognito's SRP parameters (the proof is not checked here). */
+function srp(operation: string, after: () => Reply): Reply {
+  if (operation === 'InitiateAuth') {
+    return { body: { ChallengeName: 'PASSWORD_VERIFIER', ChallengeParameters: { SALT: 'a1b2c3d4e5f6', SRP_B: 'ab'.repeat(64), USER_ID_FOR_SRP: 'user-sub-1', USERNAME: 'user-sub-1', SECRET_BLOCK: btoa('secret') } } };
+  }
+  return after();
+}
+
+const auth = () => new CognitoAuth({ mode: 'cognito', region: 'eu-west-1', userPoolId: 'eu-west-1_pool', clientId: 'client-1', endpoint: 'http://cognito.test' });
+
+describe('Cognito sign-in', () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('lets an invited user choose their password on first sign-in, sending back no attributes', async () => {
+    const idToken = jwt({ email: 'ivy@example.com' });
+    const asked = fakeCognito((operation, body) =>
+      srp(operation, () => {
+        const responses = body.ChallengeResponses as Record<string, string>;
+        if (body.ChallengeName === 'PASSWORD_VERIFIER') {
+          // As Cognito words it for a user in FORCE_CHANGE_PASSWORD: their attributes, none required.
+          return { body: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session', ChallengeParameters: { USER_ID_FOR_SRP: 'user-sub-1', userAttributes: '{"email_verified":"true","email":"ivy@example.com"}', requiredAttributes: '[]' } } };
+        }
+        expect(responses.NEW_PASSWORD).toBe('Brand-New-Pass-9');
+        return { body: { ChallengeParameters: {}, AuthenticationResult: { IdToken: idToken, AccessToken: jwt({ username: 'user-sub-1' }), RefreshToken: 'refresh', ExpiresIn: 3600, TokenType: 'Bearer' } } };
+      }),
+    );
+    const cognito = auth();
+    expect(await cognito.signIn('Ivy@example.com', 'Temp-Pass-1234')).toEqual({ status: 'newPasswordRequired' });
+    expect(await cognito.completeNewPassword('Brand-New-Pass-9')).toEqual({ name: 'ivy@example.com', email: 'ivy@example.com' });
+    const answer = asked.at(-1)!;
+    expect(answer).toMatchObject({ operation: 'RespondToAuthChallenge', body: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 'challenge-session' } });
+    // email and email_verified are Cognito's to write: sending them back is refused.
+    expect(answer.body.ChallengeResponses).toEqual({ NEW_PASSWORD: 'Brand-New-Pass-9', USERNAME: 'user-sub-1' });
+    // Signed in for good: the tokens are kept for the next visit.
+    expect(await cognito.idToken()).toBe(idToken);
+    expect(await cognito.restore()).toEqual({ name: 'ivy@example.com', email: 'ivy@example.com' });
+  });
+
+  it('says when the new password comes too late, or too weak', async () => {
+    let reply = refuse('InvalidPasswordException', 'Password does not conform to policy: Password not long enough');
+    fakeCognito((operation, body) =>
+      srp(operation, () =>
+        body.ChallengeName === 'PASSWORD_VERIFIER'
+          ? { body: { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's', ChallengeParameters: { userAttributes: '{}', requiredAttributes: '[]' } } }
+          : reply,
+      ),
+    );
+    const cognito = auth();
+    await cognito.signIn('ivy@example.com', 'Temp-Pass-1234');
+    await expect(cognito.completeNewPassword('short')).rejects.toMatchObject({ reason: 'weakPassword' });
+    reply = refuse('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+    await expect(cognito.completeNewPassword('Brand-New-Pass-9')).rejects.toMatchObject({ reason: 'challengeExpired' });
+    // Spent: only a new sign-in gets another challenge.
+    await expect(cognito.completeNewPassword('Brand-New-Pass-9')).rejects.toMatchObject({ reason: 'challengeExpired' });
+  });
+
+  it('tells a wrong password from an expired invitation', async () => {
+    let reply = refuse('NotAuthorizedException', 'Incorrect username or password.');
+    fakeCognito((operation) => srp(operation, () => reply));
+    await expect(auth().signIn('ivy@example.com', 'nope')).rejects.toMatchObject({ reason: 'wrongPassword' });
+    reply = refuse('NotAuthorizedException', 'Temporary password has expired and must be reset by an administrator.');
+    await expect(auth().signIn('ivy@example.com', 'Temp-Pass-1234')).rejects.toMatchObject({ reason: 'invitationExpired' });
+  });
+
+  it('words a refused sign-up: an invite-only pool, or an address outside the allowed domains', async () => {
+    let reply = refuse('NotAuthorizedException', 'SignUp is not permitted for this user pool');
+    fakeCognito(() => reply);
+    const refusal = (await auth().signUp('eve@example.com', 'Long-Enough-Pass-1').catch((error: unknown) => error)) as AuthError;
+    expect(refusal).toMatchObject({ reason: 'signUpClosed', code: 'NotAuthorizedException' });
+    expect(refusal.message).not.toContain('Wrong email or password');
+    reply = refuse('UserLambdaValidationException', "PreSignUp failed with error Sign-up is by invitation only for this address's domain.");
+    await expect(auth().signUp('eve@elsewhere.example', 'Long-Enough-Pass-1')).rejects.toMatchObject({ reason: 'signUpDomain' });
+    // "Forgot password?" before the invitation's first sign-in.
+    reply = refuse('NotAuthorizedException', 'User password cannot be reset in the current state.');
+    await expect(auth().forgotPassword('ivy@example.com')).rejects.toMatchObject({ reason: 'notActivated' });
+  });
+});
