@@ -5,6 +5,7 @@ import { Container } from 'inversify';
 import { JwtTokenVerifier } from '../adapters/auth/jwt-token-verifier.js';
 import { VerifiedTokenCache } from '../adapters/auth/verified-token-cache.js';
 import { LocalTokenIssuer } from '../adapters/auth/local-token-issuer.js';
+import { persistentSigningKey } from '../adapters/auth/local-signing-key.js';
 import { createDynamoDbClient, type AwsClientOptions } from '../adapters/aws/clients.js';
 import { MemoryBlobStore } from '../adapters/blobs/memory-blob-store.js';
 import { DynamoDbFileCatalog } from '../adapters/files/dynamodb-file-catalog.js';
@@ -265,7 +266,14 @@ function bindAuth(container: Container, config: AppConfig): void {
     .bind<LocalTokenIssuer>(TOKENS.LocalTokenIssuer)
     .toResolvedValue(
       () =>
-        new LocalTokenIssuer({ issuer: auth.issuer, clientId: auth.clientId, lifetimeSeconds: auth.tokenLifetimeSeconds, admins: auth.admins }),
+        new LocalTokenIssuer({
+          issuer: auth.issuer,
+          clientId: auth.clientId,
+          lifetimeSeconds: auth.tokenLifetimeSeconds,
+          admins: auth.admins,
+          // Kept with the data: a restart of `npm start` signs nobody out. STORE=memory keeps nothing.
+          ...(config.store.kind !== 'memory' && { privateKey: persistentSigningKey(config.store.dataDir) }),
+        }),
     );
   container
     .bind<TokenVerifier>(TOKENS.TokenVerifier)

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startTestServer } from '../support/http-client.js';
+import { expectError, startTestServer } from '../support/http-client.js';
 
 /** `npm start`'s default: embedded dynalite and s3rver persisting under DATA_DIR. */
 describe('local server with the embedded stores', () => {
@@ -46,6 +46,41 @@ describe('local server with the embedded stores', () => {
       const next = await second.api('/chat', { method: 'POST', token, body: { conversationId, message: 'And now?' } });
       expect(next.status).toBe(200);
       expect(next.json.message.content).toContain('plan.md');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('keeps everyone signed in across a restart: the signing key lives with the data', async () => {
+    const first = await startTestServer({ env });
+    let token: string;
+    try {
+      token = await first.signIn('dana');
+    } finally {
+      await first.close();
+    }
+    const second = await startTestServer({ env });
+    try {
+      expect((await second.api('/conversations', { token })).status).toBe(200);
+    } finally {
+      await second.close();
+    }
+    const key = statSync(join(dataDir, 'local-auth-signing-key.pem'));
+    // Readable by its owner only.
+    expect(key.mode & 0o077).toBe(0);
+  });
+
+  it('signs everyone out on restart with STORE=memory, where nothing else survives either', async () => {
+    const first = await startTestServer({ env: { STORE: 'memory' } });
+    let token: string;
+    try {
+      token = await first.signIn('erin');
+    } finally {
+      await first.close();
+    }
+    const second = await startTestServer({ env: { STORE: 'memory' } });
+    try {
+      expectError(await second.api('/conversations', { token }), 401, 'UNAUTHORIZED');
     } finally {
       await second.close();
     }

@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 
 export interface LocalTokens {
@@ -13,14 +13,17 @@ export interface LocalIssuerOptions {
   lifetimeSeconds: number;
   /** Usernames whose tokens carry `cognito:groups: ["admins"]`, as members of the Cognito group do on AWS. */
   admins?: readonly string[];
+  /** The RSA key tokens are signed with (persistentSigningKey); none: a new one, gone with the process. */
+  privateKey?: KeyObject;
 }
 
 const base64url = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /**
  * Signs RS256 tokens shaped like Cognito's for `npm start`, so that local sign-in goes through the
- * very same verification code as production. Never used on AWS. The key pair lives in memory:
- * a restart signs everybody out, nothing more.
+ * very same verification code as production. Never used on AWS. With a key from the data folder
+ * a restart signs nobody out; without one (STORE=memory, where nothing else survives either) it
+ * signs everybody out, nothing more.
  */
 export class LocalTokenIssuer {
   private readonly privateKey: KeyObject;
@@ -31,9 +34,10 @@ export class LocalTokenIssuer {
 
   constructor(private readonly options: LocalIssuerOptions) {
     this.admins = new Set((options.admins ?? []).map((name) => name.toLowerCase()));
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    this.privateKey = privateKey;
-    this.kid = randomUUID();
+    this.privateKey = options.privateKey ?? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const publicKey = createPublicKey(this.privateKey);
+    // Named after the key itself: the same key keeps the same id across restarts.
+    this.kid = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('base64url').slice(0, 22);
     const jwk = publicKey.export({ format: 'jwk' });
     this.jwks = { keys: [{ ...jwk, kid: this.kid, alg: 'RS256', use: 'sig', kty: 'RSA' }] };
   }
