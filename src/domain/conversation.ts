@@ -68,19 +68,36 @@ export interface ConversationWithMessages extends Conversation {
 }
 
 export const MAX_TITLE_LENGTH = 200;
-const GENERATED_TITLE_LENGTH = 60;
+/** A title is a few words: what the sidebar and the tab show. Cutting them to fit is the view's job. */
+const TITLE_WORDS = 6;
+/** One word may be long (a file name, an identifier): the stored title stays bounded all the same. */
+const TITLE_MAX_CHARS = 80;
 
-/** A title from the first message: its first line, whitespace folded, cut at a word boundary. */
+/**
+ * A title from the first message, as people would write it: the first line that says something,
+ * without Markdown (headings, emphasis, code marks, link targets), URLs, list or quote markers,
+ * its first few words. Never an ellipsis: the data holds words, the view truncates.
+ */
 export function titleFromMessage(message: string): string {
-  const firstLine = message.trim().split('\n', 1)[0] ?? '';
-  const folded = firstLine.replace(/\s+/g, ' ').trim();
-  if (folded.length === 0) return 'New conversation';
-  if (folded.length <= GENERATED_TITLE_LENGTH) return folded;
-  // One character more, so that a word ending exactly at the limit is kept whole.
-  const lastSpace = folded.slice(0, GENERATED_TITLE_LENGTH + 1).lastIndexOf(' ');
-  const cut = folded.slice(0, GENERATED_TITLE_LENGTH);
-  const base = lastSpace > GENERATED_TITLE_LENGTH / 2 ? cut.slice(0, lastSpace) : cut;
-  return `${base.replace(/[\s.,;:!?-]+$/, '')}…`;
+  for (const line of message.split(/\r?\n/)) {
+    const words = plainText(line).split(' ').filter(Boolean);
+    if (words.length === 0) continue;
+    const title = words.slice(0, TITLE_WORDS).join(' ').slice(0, TITLE_MAX_CHARS).trim();
+    const trimmed = title.replace(/[\s.,;:!\-–—(]+$/u, '');
+    if (trimmed !== '') return trimmed;
+  }
+  return 'New conversation';
+}
+
+/** One line of Markdown as the words a person reads in it. */
+function plainText(line: string): string {
+  return line
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // [text](target), ![alt](src): the text
+    .replace(/<?\b(?:https?|ftp):\/\/[^\s>]+>?/gi, ' ') // bare URLs say nothing a title needs
+    .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+/, '') // heading, quote, list markers
+    .replace(/(\*\*|__|~~|[*_`])/g, '') // emphasis and code marks
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export const toSummary = (conversation: ConversationSummary): ConversationSummary => ({

@@ -15,28 +15,27 @@ describe('titleFromMessage', () => {
     expect(titleFromMessage('  Too \t many    spaces  ')).toBe('Too many spaces');
   });
 
-  it('cuts long text at a word boundary and marks the cut', () => {
-    const message = 'Please write a detailed comparison of the public transport systems of Lyon and Marseille';
-    const title = titleFromMessage(message);
-    expect(title.endsWith('…')).toBe(true);
-    const base = title.slice(0, -1);
-    expect(base.length).toBeLessThanOrEqual(60);
-    expect(message.startsWith(base)).toBe(true);
-    expect(message[base.length]).toBe(' ');
-    expect(base).toBe('Please write a detailed comparison of the public transport');
+  it('keeps the first six words, and never stores an ellipsis: cutting to fit is the view\'s job', () => {
+    expect(titleFromMessage('Please write a detailed comparison of the public transport systems of Lyon')).toBe('Please write a detailed comparison of');
+    expect(titleFromMessage('Compare the weather in Lyon, Marseille, Paris, Nice, Bordeaux')).toBe('Compare the weather in Lyon, Marseille');
+    expect(titleFromMessage('Compare the weather in Lyon, Marseille, Paris')).not.toContain('…');
   });
 
-  it('does not end on punctuation before the mark', () => {
-    const title = titleFromMessage('Compare the weather in Lyon, Marseille, Paris, Nice, Bordeaux, Lille and Brest');
-    expect(title).toBe('Compare the weather in Lyon, Marseille, Paris, Nice…');
+  it('bounds one very long word', () => {
+    expect(titleFromMessage('x'.repeat(100))).toBe('x'.repeat(80));
   });
 
-  it('cuts one very long word at the limit', () => {
-    expect(titleFromMessage('x'.repeat(100))).toBe(`${'x'.repeat(60)}…`);
+  it('drops Markdown, URLs and list or quote markers', () => {
+    expect(titleFromMessage('## **Summarise** [this doc](https://example.com/doc) please')).toBe('Summarise this doc please');
+    expect(titleFromMessage('https://example.com/a/b\nExplain `Array.prototype.map` in JS')).toBe('Explain Array.prototype.map in JS');
+    expect(titleFromMessage('> read *this* carefully')).toBe('read this carefully');
+    expect(titleFromMessage('1. First point about cats')).toBe('First point about cats');
+    expect(titleFromMessage('- _Plan_ the ~~old~~ trip')).toBe('Plan the old trip');
   });
 
-  it('names an empty or blank message "New conversation"', () => {
+  it('names an empty, blank or link-only message "New conversation"', () => {
     expect(titleFromMessage('')).toBe('New conversation');
     expect(titleFromMessage(' \n\t ')).toBe('New conversation');
+    expect(titleFromMessage('https://example.com/only-a-link')).toBe('New conversation');
   });
 });
