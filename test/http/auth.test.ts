@@ -199,9 +199,9 @@ describe('authentication', () => {
       {},
       { username: '' },
       { username: '   ' },
-      { username: 'has space' },
-      { username: 'semi;colon' },
-      { username: 'x'.repeat(129) },
+      { username: 'bell\u0007' },
+      { username: 'zero\u200bwidth' },
+      { username: 'x'.repeat(65) },
       { username: 42 },
       { username: null },
       { username: 'alice', password: 'extra' },
@@ -214,6 +214,22 @@ describe('authentication', () => {
     }
     expectError(await app.api('/local-auth/token', { method: 'POST', body: '{"username":' }), 400, 'INVALID_JSON');
     expectError(await app.api('/local-auth/token', { method: 'POST' }), 400);
+  });
+
+  it('takes any name a person goes by, spaces and accents included, as one user however it is typed', async () => {
+    const res = await app.api('/local-auth/token', { method: 'POST', body: { username: '  Élodie   Martin ' } });
+    expect(res.status).toBe(200);
+    const claims = JSON.parse(Buffer.from((res.json.idToken as string).split('.')[1]!, 'base64url').toString()) as Record<string, string>;
+    expect(claims['cognito:username']).toBe('Élodie Martin');
+    expect(claims.email).toBe('elodie.martin@local.invalid');
+    // Decomposed accents and other case: the same person, the same data.
+    const first = await app.signIn('Élodie Martin');
+    const again = await app.signIn('E\u0301lodie martin');
+    const created = await app.api('/chat', { method: 'POST', token: first, body: { message: 'Bonjour' } });
+    expect(created.status).toBe(200);
+    const seen = await app.api('/conversations', { token: again });
+    expect(seen.json.items.map((item: { conversationId: string }) => item.conversationId)).toContain(created.json.conversationId);
+    expect((await app.api('/local-auth/token', { method: 'POST', body: { username: 'semi;colon' } })).status).toBe(200);
   });
 
   it('maps one username to one user whatever the token', async () => {

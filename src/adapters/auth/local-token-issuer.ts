@@ -60,7 +60,7 @@ export class LocalTokenIssuer {
       aud: this.options.clientId,
       token_use: 'id',
       'cognito:username': username,
-      email: username.includes('@') ? username : `${username}@local.invalid`,
+      email: localEmail(username),
       email_verified: true,
       // Cognito leaves the claim out for a user in no group.
       ...(this.admins.has(username.toLowerCase()) && { 'cognito:groups': ['admins'] }),
@@ -85,6 +85,19 @@ export class LocalTokenIssuer {
 
 /** The same username always maps to the same user id, so local data survives new tokens. */
 export function stableUserId(username: string): string {
-  const hex = createHash('sha256').update(`local:${username.toLowerCase()}`).digest('hex');
+  const name = username.normalize('NFC').replace(/\s+/gu, ' ').trim().toLowerCase();
+  const hex = createHash('sha256').update(`local:${name}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** An email claim for a local name: the name itself when it is one, else a slug of it ("Élodie Martin": elodie.martin). */
+function localEmail(username: string): string {
+  if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(username)) return username;
+  const slug = username
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+  return `${slug || 'user'}@local.invalid`;
 }

@@ -30,14 +30,24 @@ export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: 
 
 const TokenRequest = z
   .object({
+    // Any name a person goes by ("Élodie Martin"): the user id is derived from it (stableUserId).
     username: z
       .string('must be a string')
-      .trim()
-      .min(1, 'must not be empty')
-      .max(128, 'must be at most 128 characters')
-      .regex(/^[\p{L}\p{N}._@+-]+$/u, 'may hold letters, digits and . _ @ + - only'),
+      .transform(displayName)
+      .pipe(
+        z
+          .string()
+          .min(1, 'must not be empty')
+          .max(64, 'must be at most 64 characters')
+          .regex(/^[^\p{C}]+$/u, 'must not hold control or invisible characters'),
+      ),
   })
   .strict();
+
+/** The same name however it was typed: Unicode composed one way, spaces trimmed and folded. */
+function displayName(name: string): string {
+  return name.normalize('NFC').replace(/\s+/gu, ' ').trim();
+}
 
 export async function issueLocalToken(req: IncomingMessage, res: ServerResponse, services: AppServices): Promise<void> {
   if (!services.localIssuer) throw new HttpError(404, 'ROUTE_NOT_FOUND', 'Local sign-in is off: this server uses Cognito.');
