@@ -133,7 +133,7 @@ describe('the web app in a browser', () => {
   it('finds the history after a reload, renames and deletes a conversation', async () => {
     await page.goto(app.url);
     await expect.poll(() => conversations().count(), { timeout: 10_000 }).toBe(2);
-    await conversations().filter({ hasText: 'Explain **streaming**' }).click();
+    await conversations().filter({ hasText: 'Explain streaming' }).click();
     await expect.poll(() => answers().count(), { timeout: 10_000 }).toBe(3);
 
     const item = page.getByRole('navigation', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Explain' });

@@ -58,3 +58,13 @@ export function errorMessage(error: ErrorLike, context: ErrorContext): string {
       return error.message || t('errors.generic', {});
   }
 }
+
+/**
+ * Why a conversation could not be read, in plain words: the server out of reach, or in trouble
+ * (5xx, with its status), else what `errorMessage` says of the code.
+ */
+export function loadFailureReason(error: ErrorLike & { status: number }, context: ErrorContext): string {
+  if (error.status === 0 || error.code === 'NETWORK_ERROR') return context.t('conversation.loadUnreachable', {});
+  if (error.status >= 500) return context.t('conversation.loadServerError', { status: error.status });
+  return errorMessage(error, context);
+}

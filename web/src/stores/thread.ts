@@ -34,6 +34,14 @@ export interface Failure {
   unsent?: { text: string; fileIds: string[] };
 }
 
+/** Why the open conversation could not be read (not a 404: that is `notFound`). */
+export interface LoadFailure {
+  /** The HTTP status, 0 when the server could not be reached. */
+  status: number;
+  code: string;
+  message: string;
+}
+
 /** How a question goes out: a new one (its words go back to the composer if refused), or the last one again. */
 type Asking = 'new' | 'regenerate';
 
@@ -50,6 +58,8 @@ export const useThreadStore = defineStore('thread', () => {
   const loading = ref(false);
   const notFound = ref(false);
   const failure = ref<Failure>();
+  /** The conversation in the URL could not be read (server unreachable, 5xx): Reload tries again. */
+  const loadFailure = ref<LoadFailure>();
   /** Older messages not loaded yet: the conversation was too long for one read. */
   const omitted = ref(0);
   const loadingEarlier = ref(false);
@@ -71,6 +81,8 @@ export const useThreadStore = defineStore('thread', () => {
     messages.value = [];
     notFound.value = false;
     failure.value = undefined;
+    loadFailure.value = undefined;
+    loading.value = false;
     omitted.value = 0;
     loadingEarlier.value = false;
   }
@@ -107,8 +119,19 @@ export const useThreadStore = defineStore('thread', () => {
   async function open(id: string): Promise<void> {
     if (id === conversationId.value) return;
     clear();
-    const ticket = opened;
     conversationId.value = id;
+    await load(id);
+  }
+
+  /** Reads the conversation again after a failed load; the failure stays on screen until it is read. */
+  async function reload(): Promise<void> {
+    const id = conversationId.value;
+    if (!id || !loadFailure.value || loading.value) return;
+    await load(id);
+  }
+
+  async function load(id: string): Promise<void> {
+    const ticket = opened;
     loading.value = true;
     try {
       const conversation: Conversation = await useSessionStore().client().getConversation(id);
@@ -117,10 +140,14 @@ export const useThreadStore = defineStore('thread', () => {
       fileIds.value = conversation.fileIds;
       messages.value = conversation.messages;
       omitted.value = conversation.omittedMessages ?? 0;
+      loadFailure.value = undefined;
     } catch (error) {
       if (ticket !== opened) return;
-      if (error instanceof ApiError && error.status === 404) notFound.value = true;
-      else failure.value = { code: (error as ApiError).code ?? 'ERROR', message: (error as Error).message };
+      const apiError = error instanceof ApiError ? error : new ApiError(0, 'NETWORK_ERROR', (error as Error).message);
+      if (apiError.status === 404) {
+        notFound.value = true;
+        loadFailure.value = undefined;
+      } else loadFailure.value = { status: apiError.status, code: apiError.code, message: apiError.message };
     } finally {
       if (ticket === opened) loading.value = false;
     }
@@ -146,7 +173,8 @@ export const useThreadStore = defineStore('thread', () => {
     idempotencyKey: string,
     asking: Asking,
   ): Promise<string | undefined> {
-    if (streaming.value || text.trim() === '') return conversationId.value;
+    // Not into a conversation that could not be read: the view disables the composer meanwhile.
+    if (streaming.value || text.trim() === '' || notFound.value || loadFailure.value) return conversationId.value;
     failure.value = undefined;
     const now = new Date().toISOString();
     const question: ThreadMessage = { id: `local-q-${Date.now()}`, role: 'user', content: text, timestamp: now, ...(attachFileIds.length > 0 && { fileIds: attachFileIds }) };
@@ -264,7 +292,7 @@ export const useThreadStore = defineStore('thread', () => {
   useSessionStore().onSignOut(clear);
 
   return {
-    conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, streaming, lastContext, canRegenerate,
-    clear, open, loadEarlier, loadAll, send, stop, regenerate, retry, dismissFailure, snapshot,
+    conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, loadFailure, streaming, lastContext, canRegenerate,
+    clear, open, reload, loadEarlier, loadAll, send, stop, regenerate, retry, dismissFailure, snapshot,
   };
 });
