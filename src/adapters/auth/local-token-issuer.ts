@@ -90,14 +90,14 @@ export function stableUserId(username: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** An email claim for a local name: the name itself when it is one, else a slug of it ("Élodie Martin": elodie.martin). */
+/** An email claim for a local name: the name itself when it is one, else a slug of it ("Élodie Martin": elodie.martin; "jo-ann": jo-ann). */
 function localEmail(username: string): string {
   if (/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(username)) return username;
   const slug = username
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/[^a-z0-9._+-]+/g, '.')
     .replace(/^\.+|\.+$/g, '');
   return `${slug || 'user'}@local.invalid`;
 }
