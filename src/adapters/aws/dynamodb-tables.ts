@@ -1,62 +1,45 @@
-import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { CreateTableCommandInput, Projection } from '@aws-sdk/client-dynamodb';
 
 /**
- * The two tables of DESIGN.md section 4, as the adapters expect them. The local server and the
- * tests create them from these definitions; the Pulumi program declares the same keys and indexes.
+ * The tables, as the adapters expect them. The local server and the tests create them from these
+ * definitions; the Pulumi program declares the same keys and indexes (infra/components/storage.ts).
  */
 export const CHAT_HISTORY_INDEX = 'timestamp-index';
 export const USER_FILES_INDEX = 'user-files-index';
-
-export function chatHistoryTable(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'user_id', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'timestamp', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'user_id', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: CHAT_HISTORY_INDEX,
-        KeySchema: [
-          { AttributeName: 'user_id', KeyType: 'HASH' },
-          { AttributeName: 'timestamp', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['conversation_id', 'title', 'created_at', 'updated_at'] },
-      },
-    ],
-  };
-}
-
-export function fileMetadataTable(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'file_id', AttributeType: 'S' },
-      { AttributeName: 'user_id', AttributeType: 'S' },
-      { AttributeName: 'upload_timestamp', AttributeType: 'S' },
-    ],
-    KeySchema: [{ AttributeName: 'file_id', KeyType: 'HASH' }],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: USER_FILES_INDEX,
-        KeySchema: [
-          { AttributeName: 'user_id', KeyType: 'HASH' },
-          { AttributeName: 'upload_timestamp', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  };
-}
-
 export const USAGE_MONTH_INDEX = 'month-index';
+
+/** A key: its partition attribute, and its sort attribute when it has one. All are strings. */
+type Key = [hash: string, range?: string];
+
+/** An on-demand table with one global secondary index; every key attribute is a string. */
+function table(tableName: string, key: Key, index: { name: string; key: Key; projection: Projection }): CreateTableCommandInput {
+  const schema = ([hash, range]: Key) => [
+    { AttributeName: hash, KeyType: 'HASH' as const },
+    ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
+  ];
+  const attributes = [...new Set([...key, ...index.key].filter((name): name is string => name !== undefined))];
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributes.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: schema(key),
+    GlobalSecondaryIndexes: [{ IndexName: index.name, KeySchema: schema(index.key), Projection: index.projection }],
+  };
+}
+
+/** Conversations, messages and idempotency claims, per user; the index lists conversations by recency. */
+export function chatHistoryTable(tableName: string): CreateTableCommandInput {
+  return table(tableName, ['user_id', 'sk'], {
+    name: CHAT_HISTORY_INDEX,
+    key: ['user_id', 'timestamp'],
+    projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['conversation_id', 'title', 'created_at', 'updated_at'] },
+  });
+}
+
+/** One item per file; the index lists a user's files, newest upload first. */
+export function fileMetadataTable(tableName: string): CreateTableCommandInput {
+  return table(tableName, ['file_id'], { name: USER_FILES_INDEX, key: ['user_id', 'upload_timestamp'], projection: { ProjectionType: 'ALL' } });
+}
 
 /**
  * The usage ledger: per user (`user_id`), one item per calendar month (`sk` `MONTH#2026-11`, with
@@ -65,27 +48,5 @@ export const USAGE_MONTH_INDEX = 'month-index';
  * holds them alone: a month's users, in user id order.
  */
 export function usageTable(tableName: string): CreateTableCommandInput {
-  return {
-    TableName: tableName,
-    BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: 'user_id', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-      { AttributeName: 'month', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'user_id', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: USAGE_MONTH_INDEX,
-        KeySchema: [
-          { AttributeName: 'month', KeyType: 'HASH' },
-          { AttributeName: 'user_id', KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
-  };
+  return table(tableName, ['user_id', 'sk'], { name: USAGE_MONTH_INDEX, key: ['month', 'user_id'], projection: { ProjectionType: 'ALL' } });
 }
