@@ -28,7 +28,7 @@ const PRICE = {
   logsIngestedGb: 0.57,
 };
 
-/** The seed's estimate: $30-75 a month for 100 users sending 10 messages a day (30,000 messages). */
+/** The estimate the project was planned on: $30-75 a month for 100 users sending 10 messages a day (30,000 messages). */
 const SEED_PER_1000 = { low: 30 / 30, high: 75 / 30 };
 
 class InstantModel implements ChatModel {
@@ -44,7 +44,7 @@ class InstantModel implements ChatModel {
  * What 1,000 chat messages cost on AWS without the model: Lambda GB-seconds from the measured
  * handler time (the real streaming handler, DynamoDB on dynalite), DynamoDB request units counted
  * from the calls made, API Gateway requests and log ingestion; and the same with the time the
- * function waits on the model, which is what dominates. Against the seed's own estimate.
+ * function waits on the model, which is what dominates. Against the estimate the project was planned on.
  */
 export async function costModelBench(): Promise<BenchResult> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -107,7 +107,7 @@ export async function costModelBench(): Promise<BenchResult> {
     const usd = (value: number) => `$${value.toFixed(4)}`;
     return {
       name: 'cost model (USD per 1,000 messages, model excluded)',
-      description: `${MESSAGES} messages in conversations of ${TURNS_PER_CONVERSATION} turns through the streaming chat handler on dynalite; chat function ${CHAT_MEMORY_MB} MB arm64; eu-west-1 list prices; the seed estimated $${SEED_PER_1000.low.toFixed(2)}-${SEED_PER_1000.high.toFixed(2)} per 1,000 messages`,
+      description: `${MESSAGES} messages in conversations of ${TURNS_PER_CONVERSATION} turns through the streaming chat handler on dynalite; chat function ${CHAT_MEMORY_MB} MB arm64; eu-west-1 list prices; the planning estimate was $${SEED_PER_1000.low.toFixed(2)}-${SEED_PER_1000.high.toFixed(2)} per 1,000 messages`,
       rows: [
         { item: 'Lambda, handler work', measure: `${(handlerMs / MESSAGES).toFixed(2)} ms/message`, usd: usd(lambdaWork) },
         { item: 'DynamoDB writes', measure: `${(meter.writeUnits / MESSAGES).toFixed(2)} WRU/message`, usd: usd(meter.writeUnits * PRICE.dynamoWriteUnit) },
@@ -116,7 +116,7 @@ export async function costModelBench(): Promise<BenchResult> {
         { item: 'CloudWatch Logs', measure: '~900 B/message', usd: usd(logs) },
         { item: 'total without waiting', measure: `${(responseBytes / MESSAGES / 1024).toFixed(1)} KB streamed/message`, usd: usd(withoutWaiting) },
         { item: `Lambda waiting on the model`, measure: `${MODEL_SECONDS} s/message`, usd: usd(lambdaWaiting) },
-        { item: 'total', measure: `ratio to the seed's low estimate: ${(total / SEED_PER_1000.low).toFixed(3)}`, usd: usd(total) },
+        { item: 'total', measure: `ratio to the planning estimate's low end: ${(total / SEED_PER_1000.low).toFixed(3)}`, usd: usd(total) },
       ],
     };
   } finally {

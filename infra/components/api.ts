@@ -24,7 +24,7 @@ export interface ApiArgs {
 }
 
 /**
- * The REST API of DESIGN.md section 3, built from the same route table the local server uses:
+ * The REST API, built from the same route table the local server uses:
  * a Cognito authorizer on every route but `/health`, Lambda proxy integrations, `/chat` streamed
  * into the chat function, and a stage with access logs and throttling. The stage is named `api`,
  * the path CloudFront forwards (infra/components/frontend.ts); the functions refuse what did not

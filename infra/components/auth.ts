@@ -23,7 +23,7 @@ export interface AuthArgs {
   siteUrl?: string;
   /** Where the sign-up guard's bundle is, and how long its logs are kept. */
   bundles: BundleSettings;
-  /** ID and access token lifetime (the seed's 60 minutes). */
+  /** ID and access token lifetime (60 minutes by default: an hour of chat before a silent refresh). */
   tokenLifetimeMinutes: number;
   refreshTokenLifetimeDays: number;
   mfa: 'OFF' | 'OPTIONAL';

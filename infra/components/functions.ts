@@ -78,7 +78,7 @@ export class Functions extends pulumi.ComponentResource {
       health: { bundle: 'health', timeoutSeconds: 3, memoryMb: 128, grants: [] },
       chat: {
         bundle: 'chat',
-        // Answers of 4,000 tokens stream for a minute or two: beyond the seed's 30 s.
+        // Answers of 4,000 tokens stream for a minute or two: far beyond a 30 s timeout.
         timeoutSeconds: 300,
         // Mostly waiting on the model, and billed for the wait: memory is the cost lever
         // (bench: cost model). 512 MB leaves room for documents in the prompt.

@@ -19,7 +19,7 @@ export interface MonitoringArgs {
 }
 
 /**
- * The seed's alarms, to one SNS topic: Lambda errors over 5 %, API latency over 5 s (the streamed
+ * The alarms, to one SNS topic: Lambda errors over 5 %, API latency over 5 s (the streamed
  * chat aside), DynamoDB throttling, and model tokens a day over the budget.
  */
 export class Monitoring extends pulumi.ComponentResource {

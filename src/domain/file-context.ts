@@ -27,7 +27,7 @@ export interface FileRecord extends FileContext {
   contentType: string;
   blobKey: string;
   textKey?: string;
-  /** The first characters of the extracted text (DESIGN.md: a short preview in the item). */
+  /** The first characters of the extracted text (a short preview kept in the item, so a list of files never reads S3). */
   preview?: string;
 }
 
@@ -54,7 +54,7 @@ export function toFileContext(record: FileRecord): FileContext {
 const TEXT_NAME = 'text.txt';
 
 /**
- * Storage keys of DESIGN.md section 4: everything a user owns lives under their id. An upload
+ * Storage keys: everything a user owns lives under their id, so one prefix deletes it all. An upload
  * that is itself named `text.txt` keeps its bytes under another name, so that its extracted
  * text does not overwrite them.
  */

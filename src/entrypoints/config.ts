@@ -152,7 +152,7 @@ const isLoopback = (url: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[:
 
 const defaultContextWindow = (provider: 'offline' | 'bedrock' | 'openai'): number => (provider === 'openai' ? 32_768 : 200_000);
 
-/** DESIGN.md section 5: a current Claude inference profile in eu-west-1. */
+/** A current Claude inference profile in eu-west-1, the region the stack deploys to by default. */
 export const DEFAULT_BEDROCK_MODEL_ID = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
 export type Env = z.input<typeof EnvSchema>;

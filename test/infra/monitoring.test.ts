@@ -33,7 +33,7 @@ const integrationName = (route: ApiRoute) =>
   `chat-${`${route.method}${route.resource}`.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '-').toLowerCase()}-integration`;
 
 describe('monitoring', () => {
-  it('raises the seed alarms to one SNS topic', () => {
+  it('raises its alarms to one SNS topic', () => {
     expect(ofType('aws:sns/topic:Topic')).toHaveLength(1);
     const names = alarms().map((resource) => resource.name);
     expect(names.filter((name) => name.endsWith('-error-rate'))).toHaveLength(6);

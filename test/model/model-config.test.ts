@@ -37,7 +37,7 @@ describe('model configuration', () => {
     expect(modelOf({})).toBeInstanceOf(OfflineChatModel);
   });
 
-  it('gives Bedrock its defaults: the Claude inference profile of DESIGN.md, AWS_REGION, 200k/4k, caching by model id', async () => {
+  it('gives Bedrock its defaults: the default Claude inference profile, AWS_REGION, 200k/4k, caching by model id', async () => {
     const config = loadConfig({ ...base, MODEL_PROVIDER: 'bedrock', AWS_REGION: 'eu-central-1' });
     expect(config.model).toEqual({
       provider: 'bedrock',

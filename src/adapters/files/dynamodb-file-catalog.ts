@@ -7,7 +7,7 @@ import { queryAll } from '../aws/query-all.js';
 
 const TTL_SECONDS = 90 * 24 * 3600;
 
-/** The item of DESIGN.md section 4 (`file-metadata`): the seed's attribute names, the text in S3. */
+/** A file's item in `file-metadata` (snake_case attribute names, as in every table); its text is in S3. */
 interface FileItem {
   file_id: string;
   user_id: string;

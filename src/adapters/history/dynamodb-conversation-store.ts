@@ -61,7 +61,7 @@ const isPosition = (value: unknown): value is Position =>
   (value as Position).s.startsWith('CONV#');
 
 /**
- * History on DynamoDB (`chat-history`, DESIGN.md section 4): partition key `user_id`, so every
+ * History on DynamoDB (`chat-history`, defined in adapters/aws/dynamodb-tables.ts): partition key `user_id`, so every
  * read and write names the caller's partition; one item per conversation and one per message,
  * so an append is one small write whatever the conversation's length, with no 400 KB ceiling and
  * no lost update when two sends race. No transactions: each write stands on its own.
@@ -285,7 +285,7 @@ export class DynamoDbConversationStore implements ConversationStore {
   }
 }
 
-/** Seconds since the epoch, 90 days after the last activity (DESIGN.md: TTL refreshed on activity). */
+/** Seconds since the epoch, 90 days after the last activity (TTL refreshed on activity: a conversation in use never expires). */
 function expiry(isoTime: string): number {
   return Math.floor(Date.parse(isoTime) / 1000) + TTL_SECONDS;
 }

@@ -1,5 +1,5 @@
 /**
- * The HTTP API of DESIGN.md section 3, and which Lambda serves each route. The local server routes
+ * The HTTP API (README, "Try it with curl"), and which Lambda serves each route. The local server routes
  * with this table and the Pulumi program builds API Gateway from it, so the two cannot drift.
  */
 export type FunctionName = 'health' | 'chat' | 'conversations' | 'files' | 'fileProcessor' | 'usage';

@@ -5,7 +5,7 @@ export function sseFrame(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
-/** The wire form of a chat event (DESIGN.md section 3). */
+/** The wire form of a chat event: `event: <type>` and one line of JSON, as the SPA and curl read it. */
 export function chatEventFrame(event: ChatEvent): string {
   switch (event.type) {
     case 'meta':

@@ -1,4 +1,4 @@
-/** The HTTP contract of DESIGN.md section 3, as the browser sees it. */
+/** The HTTP contract (README, "Try it with curl"), as the browser sees it. */
 
 export interface TokenUsage {
   inputTokens: number;
