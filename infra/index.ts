@@ -10,6 +10,7 @@ import { Storage } from './components/storage.js';
 import { customDomainFrom } from './custom-domain.js';
 import { allowedEmailDomainsFrom } from './email-domains.js';
 import { fromProjectRoot } from './project-root.js';
+import { smallBedrockModel } from '../src/entrypoints/config.js';
 
 /**
  * The stack: reads configuration and composes the components, nothing else. `npm run deploy`
@@ -54,6 +55,8 @@ const functions = new Functions('chat', {
   originVerifySecret,
   modelProvider: config.get('modelProvider') ?? 'offline',
   modelId: config.require('modelId'),
+  // A small model names new conversations: Claude Haiku in the chat model's geography by default.
+  titleModelId: config.get('titleModelId') ?? smallBedrockModel(config.require('modelId')),
   modelPrices,
   limits: {
     usageUsdPerMonth: config.getNumber('usageLimitUsdPerMonth'),

@@ -19,6 +19,8 @@ export interface FunctionsArgs {
   originVerifySecret: pulumi.Input<string>;
   modelProvider: string;
   modelId: string;
+  /** The small model that names new conversations (the chat function's TITLE_MODEL_ID); `none`: no model call. */
+  titleModelId: string;
   /** USD per million tokens: what each answer costs, against the users' budgets. */
   modelPrices: { inputPerMTok: number; outputPerMTok: number };
   /** Spending control, per user; each one unset is unlimited. */
@@ -66,11 +68,11 @@ export class Functions extends pulumi.ComponentResource {
     const account = aws.getCallerIdentityOutput().accountId;
     // A cross-region inference profile (eu.…) routes to the model in several regions: AWS offers
     // nothing narrower than the model's ARN in any region.
-    const foundationModel = args.modelId.replace(/^(eu|us|apac|global)\./, '');
-    const model = [
-      pulumi.interpolate`arn:aws:bedrock:${region}:${account}:inference-profile/${args.modelId}`,
-      `arn:aws:bedrock:*::foundation-model/${foundationModel}`,
-    ];
+    const invoked = [...new Set([args.modelId, args.titleModelId].filter((id) => id !== 'none'))];
+    const model = invoked.flatMap((modelId) => [
+      pulumi.interpolate`arn:aws:bedrock:${region}:${account}:inference-profile/${modelId}`,
+      `arn:aws:bedrock:*::foundation-model/${modelId.replace(/^(eu|us|apac|global)\./, '')}`,
+    ]);
     const readHistory = { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [history, historyIndexes] };
     const readFiles = { actions: ['dynamodb:GetItem'], resources: [files] };
 
@@ -160,6 +162,7 @@ export class Functions extends pulumi.ComponentResource {
       MODEL_PROVIDER: args.modelProvider,
       // The model the role may invoke (above) is the model the code calls.
       MODEL_ID: args.modelId,
+      TITLE_MODEL_ID: args.titleModelId,
       // The prices the site shows under each answer are the ones the budgets are counted in.
       MODEL_PRICE_INPUT_PER_MTOK: String(args.modelPrices.inputPerMTok),
       MODEL_PRICE_OUTPUT_PER_MTOK: String(args.modelPrices.outputPerMTok),

@@ -51,6 +51,12 @@ const EnvSchema = z
     OFFLINE_MODEL_WORD_DELAY_MS: z.coerce.number().int().min(0).default(15),
     /** Bedrock: a model or inference profile id (default DEFAULT_BEDROCK_MODEL_ID); openai: the served model's name. */
     MODEL_ID: z.string().trim().min(1).optional(),
+    /**
+     * The model that names a new conversation after its first answer: a small one. Unset: Claude
+     * Haiku 4.5 in MODEL_ID's inference profile geography on Bedrock, else MODEL_ID itself.
+     * `none`: titles are the question's first words, with no model call.
+     */
+    TITLE_MODEL_ID: z.string().trim().min(1).optional(),
     /** Where Bedrock is called (model access is enabled per region); default AWS_REGION. */
     BEDROCK_REGION: z.string().min(1).optional(),
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: z.url().optional(),
@@ -152,6 +158,17 @@ const isLoopback = (url: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[:
 
 const defaultContextWindow = (provider: 'offline' | 'bedrock' | 'openai'): number => (provider === 'openai' ? 32_768 : 200_000);
 
+/**
+ * Claude Haiku 4.5 in the same cross-region inference profile geography as the chat model (a
+ * profile reaches only the regions of its geography, and Haiku 4.5 has no in-region on-demand
+ * use); the chat model itself for anything else.
+ */
+export function smallBedrockModel(modelId: string): string {
+  const geography = /^(eu|us|global)\.anthropic\.claude-/.exec(modelId)?.[1];
+  return geography ? `${geography}.${HAIKU_4_5}` : modelId;
+}
+const HAIKU_4_5 = 'anthropic.claude-haiku-4-5-20251001-v1:0';
+
 /** A current Claude inference profile in eu-west-1, the region the stack deploys to by default. */
 export const DEFAULT_BEDROCK_MODEL_ID = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
 
@@ -191,6 +208,8 @@ export interface AppConfig {
 /** What every real model adapter is told: its id, its limits, how hard to retry. */
 interface ModelSettings {
   modelId: string;
+  /** Names new conversations (see TITLE_MODEL_ID); absent: titles are the first words of the question. */
+  titleModelId?: string;
   limits: { contextWindowTokens: number; maxOutputTokens: number };
   temperature?: number;
   retry: { maxAttempts: number; budgetMs: number; baseDelayMs: number };
@@ -302,6 +321,8 @@ function modelConfig(e: z.output<typeof EnvSchema>): ModelConfig {
     retry: { maxAttempts: e.MODEL_MAX_ATTEMPTS, budgetMs: e.MODEL_RETRY_BUDGET_MS, baseDelayMs: e.MODEL_RETRY_BASE_DELAY_MS },
   };
   if (e.MODEL_TEMPERATURE !== undefined) settings.temperature = e.MODEL_TEMPERATURE;
+  const titleModelId = e.TITLE_MODEL_ID ?? (e.MODEL_PROVIDER === 'bedrock' ? smallBedrockModel(settings.modelId) : settings.modelId);
+  if (titleModelId !== 'none') settings.titleModelId = titleModelId;
   if (e.MODEL_PROVIDER === 'openai') {
     return { ...settings, provider: 'openai', baseUrl: e.OPENAI_BASE_URL!, ...(e.OPENAI_API_KEY && { apiKey: e.OPENAI_API_KEY }) };
   }

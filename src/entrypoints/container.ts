@@ -34,7 +34,7 @@ import type { TokenVerifier } from '../domain/ports/token-verifier.js';
 import type { RateCounter, UsageLedger } from '../domain/ports/usage-ledger.js';
 import { UsageService, type UsageOptions } from '../domain/usage-service.js';
 import { missingLoader, type AdapterLoaders } from './loaders/adapter-loaders.js';
-import type { AppConfig } from './config.js';
+import type { AppConfig, ModelConfig } from './config.js';
 import { EMBEDDED_CREDENTIALS } from './embedded-credentials.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, chatMetrics, type ChatMetrics } from './http/chat-metrics.js';
 import { TOKENS } from './tokens.js';
@@ -58,6 +58,8 @@ export interface AppServices {
 /** Replacements for tests and benchmarks (a scripted model, a fixed clock...). */
 export interface Overrides {
   model?: ChatModel;
+  /** Names new conversations; only with `model` (else the configured one, if any). */
+  titleModel?: ChatModel;
   clock?: Clock;
   ids?: IdGenerator;
 }
@@ -203,48 +205,51 @@ function usageOptions(config: AppConfig): UsageOptions {
 function bindModel(container: Container, config: AppConfig, overrides: Overrides, loaders: AdapterLoaders): void {
   if (overrides.model) {
     container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(overrides.model);
+    if (overrides.titleModel) container.bind<ChatModel>(TOKENS.TitleModel).toConstantValue(overrides.titleModel);
     return;
   }
   const model = config.model;
+  if (model.provider === 'offline') {
+    // Offline, a title is the question's first words: no second model to run.
+    container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(new OfflineChatModel({ wordDelayMs: model.wordDelayMs }));
+    return;
+  }
+  container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(remoteModel(model, model.modelId, loaders));
+  if (model.titleModelId) container.bind<ChatModel>(TOKENS.TitleModel).toConstantValue(remoteModel(model, model.titleModelId, loaders));
+}
+
+/** A Bedrock or OpenAI-compatible model under `modelId`, its SDK loaded on the first answer. */
+function remoteModel(model: Exclude<ModelConfig, { provider: 'offline' }>, modelId: string, loaders: AdapterLoaders): ChatModel {
   switch (model.provider) {
-    case 'offline':
-      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(new OfflineChatModel({ wordDelayMs: model.wordDelayMs }));
-      break;
     case 'bedrock':
-      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(
-        new LazyChatModel(model.modelId, model.limits, async () => {
-          const { BedrockChatModel, createBedrockRuntimeClient } = await (loaders.bedrock ?? missingLoader('bedrock'))();
-          const client = createBedrockRuntimeClient({
-            region: model.region,
-            ...(model.endpoint && { endpoint: model.endpoint }),
-            ...(model.credentials && { credentials: model.credentials }),
-          });
-          return new BedrockChatModel(client, {
-            modelId: model.modelId,
-            region: model.region,
-            limits: model.limits,
-            retry: model.retry,
-            ...(model.temperature !== undefined && { temperature: model.temperature }),
-            ...(model.promptCaching !== undefined && { promptCaching: model.promptCaching }),
-          });
-        }),
-      );
-      break;
+      return new LazyChatModel(modelId, model.limits, async () => {
+        const { BedrockChatModel, createBedrockRuntimeClient } = await (loaders.bedrock ?? missingLoader('bedrock'))();
+        const client = createBedrockRuntimeClient({
+          region: model.region,
+          ...(model.endpoint && { endpoint: model.endpoint }),
+          ...(model.credentials && { credentials: model.credentials }),
+        });
+        return new BedrockChatModel(client, {
+          modelId,
+          region: model.region,
+          limits: model.limits,
+          retry: model.retry,
+          ...(model.temperature !== undefined && { temperature: model.temperature }),
+          ...(model.promptCaching !== undefined && { promptCaching: model.promptCaching }),
+        });
+      });
     case 'openai':
-      container.bind<ChatModel>(TOKENS.ChatModel).toConstantValue(
-        new LazyChatModel(model.modelId, model.limits, async () => {
-          const { OpenAiChatModel } = await (loaders.openai ?? missingLoader('openai'))();
-          return new OpenAiChatModel({
-            baseUrl: model.baseUrl,
-            modelId: model.modelId,
-            limits: model.limits,
-            retry: model.retry,
-            ...(model.apiKey && { apiKey: model.apiKey }),
-            ...(model.temperature !== undefined && { temperature: model.temperature }),
-          });
-        }),
-      );
-      break;
+      return new LazyChatModel(modelId, model.limits, async () => {
+        const { OpenAiChatModel } = await (loaders.openai ?? missingLoader('openai'))();
+        return new OpenAiChatModel({
+          baseUrl: model.baseUrl,
+          modelId,
+          limits: model.limits,
+          retry: model.retry,
+          ...(model.apiKey && { apiKey: model.apiKey }),
+          ...(model.temperature !== undefined && { temperature: model.temperature }),
+        });
+      });
   }
 }
 

@@ -14,6 +14,9 @@ export const TOKENS = {
   RateCounter: Symbol('RateCounter'),
   TextExtractor: Symbol('TextExtractor'),
   ChatModel: Symbol('ChatModel'),
+  /** The small model that names new conversations; unbound: titles are the question's first words. */
+  TitleModel: Symbol('TitleModel'),
+  TitleWriter: Symbol('TitleWriter'),
   TokenVerifier: Symbol('TokenVerifier'),
   LocalTokenIssuer: Symbol('LocalTokenIssuer'),
   LocalUploads: Symbol('LocalUploads'),

@@ -169,6 +169,11 @@ describe('the Pulumi stack (mocks)', () => {
     }
     const chat = JSON.stringify(policies);
     expect(chat).toContain('inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    // The small model that names conversations, in the same geography, and what the function is told to call.
+    expect(chat).toContain('inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(chat).toContain('foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
+    const environment = (one('aws:lambda/function:Function', 'chat-chat').environment as { variables: Record<string, string> }).variables;
+    expect(environment).toMatchObject({ MODEL_ID: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0', TITLE_MODEL_ID: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0' });
   });
 
   it('lets only the chat and usage functions at the usage table: the chat counts, the usage function reports and sets limits', () => {

@@ -42,6 +42,7 @@ describe('model configuration', () => {
     expect(config.model).toEqual({
       provider: 'bedrock',
       modelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      titleModelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       region: 'eu-central-1',
       limits: { contextWindowTokens: 200_000, maxOutputTokens: 4_000 },
       retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
@@ -49,6 +50,21 @@ describe('model configuration', () => {
     const model = await loadedModelOf({ MODEL_PROVIDER: 'bedrock' });
     expect(model).toBeInstanceOf(BedrockChatModel);
     expect((model as BedrockChatModel).modelId).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
+  });
+
+  it('names conversations with Claude Haiku in the chat model\'s geography, the chat model elsewhere, or no model at all', () => {
+    const titleModel = (env: Record<string, string>) => {
+      const { model } = loadConfig({ ...base, ...env });
+      return model.provider === 'offline' ? 'offline' : model.titleModelId;
+    };
+    expect(titleModel({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-opus-4-1-20250805-v1:0' })).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(titleModel({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0' })).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
+    // No Haiku 4.5 profile assumed for other geographies, nor for other vendors' models.
+    expect(titleModel({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'apac.anthropic.claude-sonnet-4-20250514-v1:0' })).toBe('apac.anthropic.claude-sonnet-4-20250514-v1:0');
+    expect(titleModel({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'eu.amazon.nova-lite-v1:0' })).toBe('eu.amazon.nova-lite-v1:0');
+    expect(titleModel({ MODEL_PROVIDER: 'bedrock', TITLE_MODEL_ID: 'eu.amazon.nova-micro-v1:0' })).toBe('eu.amazon.nova-micro-v1:0');
+    expect(titleModel({ MODEL_PROVIDER: 'bedrock', TITLE_MODEL_ID: 'none' })).toBeUndefined();
+    expect(titleModel({})).toBe('offline');
   });
 
   it('reads every Bedrock setting', () => {
@@ -71,6 +87,7 @@ describe('model configuration', () => {
     expect(config.model).toEqual({
       provider: 'bedrock',
       modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+      titleModelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       region: 'us-east-1',
       endpoint: 'http://127.0.0.1:4010',
       credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
@@ -95,6 +112,7 @@ describe('model configuration', () => {
     expect(config.model).toEqual({
       provider: 'openai',
       modelId: 'llama3.2',
+      titleModelId: 'llama3.2',
       baseUrl: 'http://127.0.0.1:11434/v1',
       limits: { contextWindowTokens: 32_768, maxOutputTokens: 4_000 },
       retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
