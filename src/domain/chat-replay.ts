@@ -15,7 +15,7 @@ export async function* replayAnswer(
   fingerprint: string,
 ): AsyncGenerator<ChatEvent, void, undefined> {
   if (claim.fingerprint !== fingerprint) {
-    throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different message. Use a new key for a new message.');
+    throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request. Use a new key for a new message or a new Regenerate.');
   }
   const [conversation, messages] = await Promise.all([
     deps.conversations.get(userId, claim.conversationId),
@@ -27,7 +27,13 @@ export async function* replayAnswer(
   if (!conversation || !answer) {
     throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still being answered. Wait for it, or send again with a new key.');
   }
-  yield { type: 'meta', conversationId: claim.conversationId, userMessageId: claim.userMessageId, title: conversation.title };
+  yield {
+    type: 'meta',
+    conversationId: claim.conversationId,
+    userMessageId: claim.userMessageId,
+    answerMessageId: claim.answerMessageId,
+    title: conversation.title,
+  };
   if (answer.content !== '') yield { type: 'delta', text: answer.content };
   if (answer.error) {
     yield { type: 'error', ...answer.error, messageId: answer.id, replayed: true };

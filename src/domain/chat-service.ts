@@ -1,12 +1,13 @@
+import { regenerationTarget } from './answer-versions.js';
 import { replayAnswer } from './chat-replay.js';
 import { titleFromMessage, type ContextReport, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
 import { buildPrompt } from './prompt/build-prompt.js';
 import { estimateTokens } from './prompt/token-estimate.js';
-import type { ChatDeps, ChatEvent, ChatOptions, CompletedChat, SendMessage } from './chat-types.js';
+import { isRegenerate, type ChatDeps, type ChatEvent, type ChatOptions, type ChatRequest, type CompletedChat, type RegenerateAnswer } from './chat-types.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
 
-export type { ChatDeps, ChatEvent, ChatOptions, CompletedChat, SendMessage } from './chat-types.js';
+export type { ChatDeps, ChatEvent, ChatOptions, ChatRequest, CompletedChat, RegenerateAnswer, SendMessage } from './chat-types.js';
 
 const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
@@ -21,15 +22,20 @@ export class ChatService {
    * Stores the user's message before the model is called, then streams the answer. Whatever
    * happens after `meta` (model failure, client gone, the consumer stops reading) the streamed
    * part of the answer is stored and marked. Problems with the request itself (bad input, unknown
-   * conversation or file) throw before anything is stored.
+   * conversation or file) throw before anything is stored. A Regenerate (see `regenerate`) streams
+   * the same events.
    */
-  async *send(userId: string, input: SendMessage, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
-    const text = this.checkMessage(input.message);
+  async *send(userId: string, input: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
+    if (isRegenerate(input)) {
+      yield* this.regenerate(userId, input, signal);
+      return;
+    }
     const newFileIds = [...new Set(input.fileIds ?? [])];
+    const text = this.checkMessage(input.message, newFileIds.length);
     if (newFileIds.length > this.options.maxFilesPerMessage) {
       throw invalidInput('TOO_MANY_FILES', `Attach at most ${this.options.maxFilesPerMessage} files to one message.`);
     }
-    await this.deps.files.requireReady(userId, newFileIds);
+    const attached = await this.deps.files.requireReady(userId, newFileIds);
     const existing = input.conversationId === undefined ? undefined : await this.requireConversation(userId, input.conversationId);
     if (input.idempotencyKey !== undefined) {
       // A retry of a request already made replays it, whatever the budget or rate say now: the
@@ -60,7 +66,9 @@ export class ChatService {
         return;
       }
     }
-    const conversation = await this.openConversation(userId, existing, plan.conversationId, text, newFileIds, now);
+    // Files sent without words: the conversation is named after them.
+    const titleSource = text === '' ? attached.map((file) => file.fileName).join(', ') : text;
+    const conversation = await this.openConversation(userId, existing, plan.conversationId, titleSource, newFileIds, now);
 
     const userMessage: Message = { id: plan.userMessageId, role: 'user', content: text, timestamp: now };
     if (newFileIds.length > 0) userMessage.fileIds = newFileIds;
@@ -69,14 +77,73 @@ export class ChatService {
       type: 'meta',
       conversationId: conversation.conversationId,
       userMessageId: userMessage.id,
+      answerMessageId: plan.answerMessageId,
       title: conversation.title,
     };
-    yield* this.answer({ userId, name: input.senderName ?? userId }, conversation, userMessage, plan.answerMessageId, signal);
+    const sender = { userId, name: input.senderName ?? userId };
+    const answered = yield* this.answer(sender, conversation, userMessage, { id: plan.answerMessageId }, signal);
+    if (!existing && answered && this.deps.titles) {
+      const title = await this.deps.titles.write(
+        {
+          userId,
+          senderName: sender.name,
+          conversationId: conversation.conversationId,
+          provisionalTitle: conversation.title,
+          question: text === '' ? titleSource : text,
+          answer: answered.content,
+          answeredAt: answered.timestamp,
+        },
+        signal,
+      );
+      if (title) yield { type: 'title', title };
+    }
   }
 
-  /** `send` for callers that want the whole answer at once; a model failure throws. */
-  async complete(userId: string, input: SendMessage, signal: AbortSignal): Promise<CompletedChat> {
+  /**
+   * Answers the latest answer's question again: the question is not stored a second time, and
+   * the new answer is stored as a new version of the old one (`replaces`), which is kept. Budgets,
+   * rates, idempotency keys and events work as for a new message; `meta` names the existing question.
+   */
+  private async *regenerate(userId: string, input: RegenerateAnswer, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
+    const conversation = await this.requireConversation(userId, input.conversationId);
+    const fingerprint = requestFingerprint(input);
+    if (input.idempotencyKey !== undefined) {
+      // Checked before "is it the latest answer?": after the first try, it no longer is.
+      const earlier = await this.deps.conversations.findClaim(userId, input.idempotencyKey);
+      if (earlier) {
+        yield* replayAnswer(this.deps, userId, earlier, fingerprint);
+        return;
+      }
+    }
+    const messages = await this.deps.conversations.listMessages(userId, conversation.conversationId);
+    const { question, answer } = regenerationTarget(messages, input.regenerate.messageId);
+    await this.deps.usage?.admit(userId);
+
+    const answerMessageId = this.deps.ids.newId();
+    if (input.idempotencyKey !== undefined) {
+      const claim: RequestClaim = {
+        key: input.idempotencyKey,
+        fingerprint,
+        conversationId: conversation.conversationId,
+        userMessageId: question.id,
+        answerMessageId,
+        createdAt: this.now(),
+      };
+      const earlier = await this.deps.conversations.claimRequest(userId, claim);
+      if (earlier) {
+        yield* replayAnswer(this.deps, userId, earlier, fingerprint);
+        return;
+      }
+    }
+    yield { type: 'meta', conversationId: conversation.conversationId, userMessageId: question.id, answerMessageId, title: conversation.title };
+    const reply = { id: answerMessageId, replaces: answer.id, notBefore: answer.timestamp };
+    yield* this.answer({ userId, name: input.senderName ?? userId }, conversation, question, reply, signal);
+  }
+
+  /** `send` for callers that want the whole answer at once (with its written title); a model failure throws. */
+  async complete(userId: string, input: ChatRequest, signal: AbortSignal): Promise<CompletedChat> {
     let meta: Extract<ChatEvent, { type: 'meta' }> | undefined;
+    let completed: CompletedChat | undefined;
     for await (const event of this.send(userId, input, signal)) {
       switch (event.type) {
         case 'meta':
@@ -88,7 +155,7 @@ export class ChatService {
           throw new DomainError(errorKindOf(event.cause, event.code), event.code, event.message, { cause: event.cause });
         case 'done':
           if (!meta) throw new Error('a chat ended before it started');
-          return {
+          completed = {
             conversationId: meta.conversationId,
             title: meta.title,
             message: event.message,
@@ -96,20 +163,31 @@ export class ChatService {
             context: event.context,
             ...(event.replayed && { replayed: true as const }),
           };
+          break;
+        case 'title':
+          if (completed) completed.title = event.title;
+          break;
       }
     }
+    if (completed) return completed;
     throw new DomainError('model_failed', 'MODEL_FAILED', 'The answer was interrupted. Try again.');
   }
 
+  /**
+   * Streams and stores the answer to `question` under `reply.id`; a new version of an answer
+   * names the one it `replaces` and is stamped after it (`notBefore`), so that it sorts last.
+   * Returns the answer when it was completed (not stopped, not failed).
+   */
   private async *answer(
     sender: { userId: string; name: string },
     conversation: Conversation,
     question: Message,
-    messageId: string,
+    reply: { id: string; replaces?: string; notBefore?: string },
     signal: AbortSignal,
-  ): AsyncGenerator<ChatEvent, void, undefined> {
+  ): AsyncGenerator<ChatEvent, Message | undefined, undefined> {
     const { userId } = sender;
-    const askedAt = question.timestamp;
+    const messageId = reply.id;
+    const askedAt = reply.notBefore !== undefined && reply.notBefore > question.timestamp ? reply.notBefore : question.timestamp;
     let content = '';
     let stored = false;
     let report: ContextReport | undefined;
@@ -118,6 +196,7 @@ export class ChatService {
       const message = { id: messageId, role: 'assistant' as const, content, timestamp: this.after(askedAt), stopReason, usage };
       if (error) Object.assign(message, { error });
       if (report) Object.assign(message, { context: report });
+      if (reply.replaces !== undefined) Object.assign(message, { replaces: reply.replaces });
       await this.deps.conversations.appendMessage(userId, conversation.conversationId, message);
       return message;
     };
@@ -152,18 +231,20 @@ export class ChatService {
           end = event;
         }
       }
-      if (signal.aborted) return; // stored as aborted below
+      if (signal.aborted) return undefined; // stored as aborted below
       if (!end) throw new DomainError('model_failed', 'MODEL_FAILED', 'The model stopped before finishing its answer.');
       const message = await store(end.stopReason, end.usage);
       await this.count(sender, end.usage);
       yield { type: 'done', message, context: report };
+      return message;
     } catch (error) {
       if (stored) throw error; // the store failed: nothing more can be kept
-      if (signal.aborted) return;
+      if (signal.aborted) return undefined;
       const failure = describeFailure(error, preparing);
       await store('error', NO_USAGE, failure);
       await countUnfinished();
       yield { type: 'error', ...failure, messageId, cause: error };
+      return undefined;
     } finally {
       // Reached without storing when the client went away or the consumer stopped reading.
       if (!stored) {
@@ -192,7 +273,7 @@ export class ChatService {
     return conversation;
   }
 
-  /** The existing conversation with the new files attached, or a new one under `newId`. */
+  /** The existing conversation with the new files attached, or a new one under `newId`, titled after `text`. */
   private async openConversation(
     userId: string,
     existing: Conversation | undefined,
@@ -214,8 +295,12 @@ export class ChatService {
     return existing;
   }
 
-  private checkMessage(message: string): string {
-    if (message.trim() === '') throw invalidInput('EMPTY_MESSAGE', 'The message is empty.');
+  /** The message as stored: empty words are allowed when files are sent, and stored as ''. */
+  private checkMessage(message: string, fileCount: number): string {
+    if (message.trim() === '') {
+      if (fileCount > 0) return '';
+      throw invalidInput('EMPTY_MESSAGE', 'The message is empty: write something or attach a file.');
+    }
     if (message.length > this.options.maxMessageChars) {
       throw invalidInput('MESSAGE_TOO_LONG', `The message is ${message.length} characters; the limit is ${this.options.maxMessageChars}.`);
     }

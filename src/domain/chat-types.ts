@@ -5,6 +5,7 @@ import type { Clock } from './ports/clock.js';
 import type { ConversationStore } from './ports/conversation-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
 import type { ContextReport } from './prompt/build-prompt.js';
+import type { TitleWriter } from './title-writer.js';
 import type { UsageService } from './usage-service.js';
 
 /** What sending a message takes and gives: shared by ChatService and the idempotent replay. */
@@ -23,12 +24,15 @@ export interface ChatDeps {
   ids: IdGenerator;
   /** Budgets and rate limits; without it every user may send anything, and nothing is counted. */
   usage?: UsageService;
+  /** Names a new conversation after its first answer; without it the title is the question's first words. */
+  titles?: TitleWriter;
   /** Told when an answer's usage could not be added to the ledger (the answer itself is kept). */
   onUsageNotRecorded?: (error: unknown, userId: string) => void;
 }
 
 export interface SendMessage {
   conversationId?: string;
+  /** May be empty when files are attached: the files are the message. */
   message: string;
   fileIds?: string[];
   /** The client's key for this request: a retry with the same key replays instead of answering twice. */
@@ -37,12 +41,33 @@ export interface SendMessage {
   senderName?: string;
 }
 
-/** What a send produces, in order: one `meta`, any number of `delta`, then one `done` or `error`. */
+/**
+ * A new answer to the question the conversation's latest answer answered: no question is stored
+ * again, and the new answer is stored as a new version of the old one (`replaces`).
+ */
+export interface RegenerateAnswer {
+  conversationId: string;
+  regenerate: { messageId: string };
+  idempotencyKey?: string;
+  senderName?: string;
+}
+
+/** What `POST /chat` asks: a new message, or a new answer to the last one. */
+export type ChatRequest = SendMessage | RegenerateAnswer;
+
+export const isRegenerate = (request: ChatRequest): request is RegenerateAnswer => 'regenerate' in request;
+
+/**
+ * What a send produces, in order: one `meta`, any number of `delta`, then one `done` or `error`;
+ * after the `done` of a new conversation's first answer, a `title` when a model named it.
+ */
 export type ChatEvent =
-  | { type: 'meta'; conversationId: string; userMessageId: string; title: string }
+  /** `answerMessageId`: the id the answer will be stored under, known before it is written (for a later Regenerate). */
+  | { type: 'meta'; conversationId: string; userMessageId: string; answerMessageId: string; title: string }
   | { type: 'delta'; text: string }
   | { type: 'done'; message: Message & { usage: TokenUsage; stopReason: StopReason }; context: ContextReport; replayed?: true }
-  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown; replayed?: true };
+  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown; replayed?: true }
+  | { type: 'title'; title: string };
 
 export interface CompletedChat {
   conversationId: string;

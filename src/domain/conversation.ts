@@ -36,6 +36,12 @@ export interface Message {
   error?: { code: string; message: string };
   /** An answer's: how full the model's context was for it, and what was left out to fit. */
   context?: ContextReport;
+  /**
+   * A regenerated answer's: the id of the answer it replaces. That one is kept as a previous
+   * version (people page back through versions) but is no longer part of the conversation the
+   * model sees.
+   */
+  replaces?: string;
 }
 
 /** How full the model's context is for this turn, and what had to give way: shown to the user. */
@@ -96,6 +102,7 @@ function plainText(line: string): string {
     .replace(/<?\b(?:https?|ftp):\/\/[^\s>]+>?/gi, ' ') // bare URLs say nothing a title needs
     .replace(/^\s{0,3}(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+/, '') // heading, quote, list markers
     .replace(/(\*\*|__|~~|[*_`])/g, '') // emphasis and code marks
+    .replace(/\$\$|\\[()[\]]/g, '') // math delimiters ($$, \( \), \[ \]); a lone $ may be money
     .replace(/\s+/g, ' ')
     .trim();
 }

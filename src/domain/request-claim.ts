@@ -17,9 +17,22 @@ export interface RequestClaim {
 /** Keys are the client's: letters, digits and `_-:.`, at most 128 of them. */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
 
-/** FNV-1a (64-bit) of what defines the request: stable, small, and free of any I/O library. */
-export function requestFingerprint(request: { conversationId?: string; message: string; fileIds?: string[] }): string {
-  const text = JSON.stringify([request.conversationId ?? null, request.message, [...new Set(request.fileIds ?? [])].sort()]);
+/** What defines a request for its fingerprint: a message, or a Regenerate of an answer. */
+export interface FingerprintedRequest {
+  conversationId?: string;
+  message?: string;
+  fileIds?: string[];
+  regenerate?: { messageId: string };
+}
+
+/**
+ * FNV-1a (64-bit) of what defines the request: stable, small, and free of any I/O library. A
+ * message's fingerprint is what it was before Regenerate existed: claims made then still match.
+ */
+export function requestFingerprint(request: FingerprintedRequest): string {
+  const parts: unknown[] = [request.conversationId ?? null, request.message ?? '', [...new Set(request.fileIds ?? [])].sort()];
+  if (request.regenerate) parts.push({ regenerate: request.regenerate.messageId });
+  const text = JSON.stringify(parts);
   let hash = 0xcbf29ce484222325n;
   for (let i = 0; i < text.length; i++) {
     hash ^= BigInt(text.charCodeAt(i));

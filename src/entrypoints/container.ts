@@ -22,6 +22,7 @@ import { DynamoDbUsageLedger } from '../adapters/usage/dynamodb-usage-ledger.js'
 import { MemoryUsageLedger } from '../adapters/usage/memory-usage-ledger.js';
 import { ChatService } from '../domain/chat-service.js';
 import { ConversationService } from '../domain/conversation-service.js';
+import { TitleWriter } from '../domain/title-writer.js';
 import { FileService, type FileLimits } from '../domain/file-service.js';
 import type { BlobStore } from '../domain/ports/blob-store.js';
 import type { ChatModel } from '../domain/ports/chat-model.js';
@@ -111,6 +112,22 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}, load
       (ledger: UsageLedger, rates: RateCounter, clock: Clock) => new UsageService({ ledger, rates, clock }, usageOptions(config)),
       [TOKENS.UsageLedger, TOKENS.RateCounter, TOKENS.Clock],
     );
+  if (container.isBound(TOKENS.TitleModel)) {
+    container
+      .bind<TitleWriter>(TOKENS.TitleWriter)
+      .toResolvedValue(
+        (model: ChatModel, conversations: ConversationStore, usage: UsageService, logger: Logger) =>
+          new TitleWriter({
+            model,
+            conversations,
+            usage,
+            // A warning: the conversation keeps its first-line title, and nothing else is lost.
+            onFailure: (error, userId) => logger.warn('no title written', { userId, error: error as Error }),
+          }),
+        [TOKENS.TitleModel, TOKENS.ConversationStore, TOKENS.UsageService, TOKENS.Logger],
+      );
+  }
+  const titles = container.isBound(TOKENS.TitleWriter) ? container.get<TitleWriter>(TOKENS.TitleWriter) : undefined;
   container
     .bind<ChatService>(TOKENS.ChatService)
     .toResolvedValue(
@@ -123,6 +140,7 @@ export function buildServices(config: AppConfig, overrides: Overrides = {}, load
             clock,
             ids,
             usage,
+            ...(titles && { titles }),
             // An error, not a warning: budgets are not being kept while this happens.
             onUsageNotRecorded: (error, userId) => logger.error('usage not recorded', { userId, error: error as Error }),
           },

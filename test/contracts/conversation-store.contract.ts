@@ -198,7 +198,7 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
       expect(await store.listMessages(alice, 'missing')).toEqual([]);
     });
 
-    it('keeps every field of a message: fileIds, usage, stopReason, error, context', async () => {
+    it('keeps every field of a message: fileIds, usage, stopReason, error, context, replaces', async () => {
       await store.create(alice, conversation('c1'));
       const question = message(0, { fileIds: ['f1', 'f2'] });
       const answer = message(1, {
@@ -209,8 +209,10 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
         context: { estimatedInputTokens: 1200, contextWindowTokens: 200_000, maxOutputTokens: 4000, includedMessages: 3, droppedMessages: 1, truncatedFileIds: ['f2'] },
       });
       const aborted = message(3, { content: '', usage: { inputTokens: 0, outputTokens: 0 }, stopReason: 'aborted' });
-      for (const item of [question, answer, message(2), aborted]) await store.appendMessage(alice, 'c1', item);
-      expect(await store.listMessages(alice, 'c1')).toEqual([question, answer, message(2), aborted]);
+      // A regenerated answer names the one it replaces: both are kept, the old as a previous version.
+      const regenerated = message(4, { role: 'assistant', content: 'A better answer', stopReason: 'end_turn', replaces: answer.id });
+      for (const item of [question, answer, message(2), aborted, regenerated]) await store.appendMessage(alice, 'c1', item);
+      expect(await store.listMessages(alice, 'c1')).toEqual([question, answer, message(2), aborted, regenerated]);
     });
 
     it('deletes a conversation and its messages, once', async () => {

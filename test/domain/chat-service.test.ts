@@ -270,6 +270,32 @@ describe('ChatService.send: files', () => {
     expect(documentsOfTurn(3)).toEqual([notesDoc, dataDoc]);
   });
 
+  it('sends files without words: the question is stored empty, the model gets a user turn that names them', async () => {
+    const d = makeDomain();
+    const notes = await uploadText(d, USER, 'notes.md', '# Notes\nLeave Monday.', 'text/markdown');
+    const events = await send(d, '', { fileIds: [notes.fileId] });
+    const meta = metaOf(events);
+    expect(ofType(events, 'done')).toHaveLength(1);
+    // Named after what was sent, since no words were.
+    expect(meta.title).toBe('notes.md');
+    const [question] = await d.conversations.listMessages(USER, meta.conversationId);
+    expect(question).toMatchObject({ role: 'user', content: '', fileIds: [notes.fileId] });
+    expect(d.model.requests[0]).toMatchObject({
+      documents: [{ fileId: notes.fileId, fileName: 'notes.md' }],
+      messages: [{ role: 'user', content: '[The user sent the file notes.md without a message.]' }],
+    });
+
+    // Later turns see that turn the same way; blank words with files are stored as none.
+    const data = await uploadText(d, USER, 'data.json', '{"a":1}', 'application/json');
+    await send(d, '  \n ', { conversationId: meta.conversationId, fileIds: [data.fileId] });
+    expect((await d.conversations.listMessages(USER, meta.conversationId))[2]).toMatchObject({ content: '', fileIds: [data.fileId] });
+    expect(d.model.requests[1]?.messages).toEqual([
+      { role: 'user', content: '[The user sent the file notes.md without a message.]' },
+      { role: 'assistant', content: 'Hello world' },
+      { role: 'user', content: '[The user sent the file data.json without a message.]' },
+    ]);
+  });
+
   it('leaves out a file deleted since it was attached', async () => {
     const d = makeDomain();
     const notes = await uploadText(d, USER, 'notes.txt', 'Some notes');

@@ -25,6 +25,12 @@ describe('titleFromMessage', () => {
     expect(titleFromMessage('x'.repeat(100))).toBe('x'.repeat(80));
   });
 
+  it('drops math delimiters but keeps money', () => {
+    expect(titleFromMessage('Is $$E = mc^2$$ right, and why?')).toBe('Is E = mc^2 right, and');
+    expect(titleFromMessage('Solve \\(x^2 = 2\\) for x')).toBe('Solve x^2 = 2 for x');
+    expect(titleFromMessage('Is $5 a fair price')).toBe('Is $5 a fair price');
+  });
+
   it('drops Markdown, URLs and list or quote markers', () => {
     expect(titleFromMessage('## **Summarise** [this doc](https://example.com/doc) please')).toBe('Summarise this doc please');
     expect(titleFromMessage('https://example.com/a/b\nExplain `Array.prototype.map` in JS')).toBe('Explain Array.prototype.map in JS');

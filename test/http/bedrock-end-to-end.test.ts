@@ -25,6 +25,8 @@ describe('POST /chat with MODEL_PROVIDER=bedrock (a local ConverseStream stand-i
         AWS_SECRET_ACCESS_KEY: 'end-to-end-secret',
         MODEL_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
         MODEL_RETRY_BASE_DELAY_MS: '1',
+        // One model call per answer here; titles.test.ts covers the second call that names a conversation.
+        TITLE_MODEL_ID: 'none',
       },
     });
     token = await app.signIn('bedrock-e2e');

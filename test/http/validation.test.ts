@@ -43,7 +43,7 @@ describe('input validation', () => {
         for (const message of [42, null, true, ['hi'], { text: 'hi' }]) {
           expectError(await chat({ message }, headers), 400, 'VALIDATION_FAILED');
         }
-        expectError(await chat({}, headers), 400, 'VALIDATION_FAILED');
+        expectError(await chat({}, headers), 400, 'MISSING_MESSAGE');
         expectError(await chat('null', headers), 400, 'VALIDATION_FAILED');
         expectError(await chat('["hi"]', headers), 400, 'VALIDATION_FAILED');
         expectError(await chat({ message: '' }, headers), 400, 'EMPTY_MESSAGE');

@@ -50,6 +50,8 @@ interface MessageItem {
   stop_reason?: Message['stopReason'];
   error?: Message['error'];
   context?: Message['context'];
+  /** A regenerated answer's: the answer it replaces (kept as a previous version). */
+  replaces?: string;
 }
 
 type Position = { t: string; s: string };
@@ -178,6 +180,7 @@ export class DynamoDbConversationStore implements ConversationStore {
     if (message.stopReason) item.stop_reason = message.stopReason;
     if (message.error) item.error = message.error;
     if (message.context) item.context = message.context;
+    if (message.replaces) item.replaces = message.replaces;
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
     try {
       await this.touch(userId, conversationId, message.timestamp);
@@ -305,5 +308,6 @@ function toMessage(item: MessageItem): Message {
   if (item.stop_reason) message.stopReason = item.stop_reason;
   if (item.error) message.error = item.error;
   if (item.context) message.context = item.context;
+  if (item.replaces) message.replaces = item.replaces;
   return message;
 }

@@ -1,3 +1,4 @@
+import { currentMessages } from '../answer-versions.js';
 import type { ContextReport, Message } from '../conversation.js';
 
 export type { ContextReport } from '../conversation.js';
@@ -14,7 +15,10 @@ export interface SourceDocument {
 export interface PromptInput {
   system: string;
   documents: SourceDocument[];
-  /** The stored conversation, oldest first; the last one is the user's new message. */
+  /**
+   * The stored conversation, oldest first; the last one is the user's new message. Previous
+   * versions of regenerated answers may be in it: they are left out.
+   */
   history: Message[];
   limits: ModelLimits;
 }
@@ -44,7 +48,8 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const room = Math.floor(
     (limits.contextWindowTokens - limits.maxOutputTokens) * (1 - SAFETY_MARGIN) - estimateTokens(input.system),
   );
-  const { turns, skipped } = toAlternatingTurns(input.history);
+  const history = currentMessages(input.history);
+  const { turns, skipped } = toAlternatingTurns(history, fileNames(input.documents));
   const newest = turns.pop();
   if (!newest || newest.role !== 'user') throw new Error('buildPrompt needs the new user message last');
 
@@ -80,7 +85,7 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
       maxOutputTokens: limits.maxOutputTokens,
       includedMessages,
       // Empty answers that were skipped are not "dropped": nothing gave way for room.
-      droppedMessages: input.history.length - skipped - includedMessages,
+      droppedMessages: history.length - skipped - includedMessages,
       truncatedFileIds: documents.filter((doc) => doc.truncated).map((doc) => doc.fileId),
     },
   };
@@ -91,30 +96,47 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
  * an empty assistant message, or two user messages in a row: empty answers are skipped and turns
  * of the same role are merged, so history never makes the call fail.
  */
-function toAlternatingTurns(history: Message[]): { turns: Turn[]; skipped: number } {
+function toAlternatingTurns(history: Message[], names: Map<string, string>): { turns: Turn[]; skipped: number } {
   const turns: Turn[] = [];
   let skipped = 0;
   for (const message of history) {
-    if (message.content.trim() === '') {
+    const content = turnText(message, names);
+    if (content.trim() === '') {
       skipped++;
       continue;
     }
     const last = turns[turns.length - 1];
     if (last && last.role === message.role) {
-      last.content = `${last.content}\n\n${message.content}`;
-      last.tokens += estimateTokens(message.content);
+      last.content = `${last.content}\n\n${content}`;
+      last.tokens += estimateTokens(content);
       last.sourceCount += 1;
     } else {
       turns.push({
         role: message.role,
-        content: message.content,
-        tokens: estimateTokens(message.content) + MESSAGE_OVERHEAD_TOKENS,
+        content,
+        tokens: estimateTokens(content) + MESSAGE_OVERHEAD_TOKENS,
         sourceCount: 1,
       });
     }
   }
   while (turns[0]?.role === 'assistant') skipped += turns.shift()!.sourceCount;
   return { turns, skipped };
+}
+
+/**
+ * A message's words for the model. Files sent without words still make a user turn (models refuse
+ * empty content): a short bracketed note says so and names them, so the model knows to look at them.
+ */
+function turnText(message: Message, names: Map<string, string>): string {
+  if (message.role !== 'user' || message.content.trim() !== '' || !message.fileIds?.length) return message.content;
+  const named = message.fileIds.map((id) => names.get(id)).filter((name): name is string => name !== undefined);
+  const count = message.fileIds.length;
+  if (named.length === 0) return `[The user sent ${count === 1 ? 'a file' : `${count} files`} without a message.]`;
+  return `[The user sent ${named.length === 1 ? 'the file' : 'the files'} ${named.join(', ')} without a message.]`;
+}
+
+function fileNames(documents: SourceDocument[]): Map<string, string> {
+  return new Map(documents.map((doc) => [doc.fileId, doc.fileName]));
 }
 
 /** Smaller files are kept whole first; the room left is shared among the larger ones. */

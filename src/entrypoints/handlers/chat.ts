@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { DomainError } from '../../domain/errors.js';
-import type { ChatEvent, CompletedChat, SendMessage } from '../../domain/chat-service.js';
+import type { ChatEvent, ChatRequest, CompletedChat } from '../../domain/chat-service.js';
 import type { UserIdentity } from '../../domain/ports/token-verifier.js';
 import type { AppServices } from '../container.js';
 import { createApiHandler, failure, requestIdOf, type ApiRequest } from '../http/api-handler.js';
@@ -12,7 +12,7 @@ import { HttpError } from '../http/http-error.js';
 import { verifyOrigin } from '../http/origin-verify.js';
 import { IDEMPOTENCY_KEY } from '../../domain/request-claim.js';
 import { jsonResponse, type Headers } from '../http/responses.js';
-import { chatBody } from '../http/schemas.js';
+import { chatBody, type ChatBody } from '../http/schemas.js';
 import { SSE_HEADERS, chatEventFrame, sseFrame } from '../http/sse.js';
 import { AnswerLimits, keepAlive } from './answer-limits.js';
 
@@ -33,14 +33,32 @@ export const KEEP_ALIVE_MS = 15_000;
  * The body, the client's `Idempotency-Key` when it sent one (a retry then stores and bills nothing
  * twice), and the sender's name as the admins' usage table shows it.
  */
-function chatRequest(event: ApiEvent, identity: UserIdentity): SendMessage {
-  const body: SendMessage = { ...parseBody(event, chatBody), senderName: identity.email ?? identity.username };
+function chatRequest(event: ApiEvent, identity: UserIdentity): ChatRequest {
+  const body: ChatRequest = { ...askedFor(parseBody(event, chatBody)), senderName: identity.email ?? identity.username };
   const key = header(event, 'idempotency-key');
   if (key === undefined) return body;
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new HttpError(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key must be 1 to 128 letters, digits or _ - : . characters.');
   }
   return { ...body, idempotencyKey: key };
+}
+
+/** A new message, or a Regenerate: exactly one of the two, each with what it needs. */
+function askedFor(body: ChatBody): ChatRequest {
+  const { conversationId, message, fileIds, regenerate } = body;
+  if (regenerate) {
+    if (message !== undefined || fileIds !== undefined) {
+      throw new HttpError(400, 'MESSAGE_AND_REGENERATE', 'Send either a `message` (a new question) or `regenerate` (a new answer to the last one), not both.');
+    }
+    if (conversationId === undefined) {
+      throw new HttpError(400, 'MISSING_CONVERSATION_ID', '`regenerate` needs the `conversationId` of the answer to replace.');
+    }
+    return { conversationId, regenerate };
+  }
+  if (message === undefined) {
+    throw new HttpError(400, 'MISSING_MESSAGE', 'The request needs a `message` (it may be empty when `fileIds` are given), or `regenerate` for a new answer to the last one.');
+  }
+  return { message, ...(conversationId !== undefined && { conversationId }), ...(fileIds !== undefined && { fileIds }) };
 }
 
 const toJson = (chat: CompletedChat) => ({

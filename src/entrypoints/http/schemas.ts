@@ -6,13 +6,21 @@ const id = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an id returned by
 /** Generous structural caps: the domain enforces the configured limits with its own messages. */
 const MAX_TEXT = 1_000_000;
 
+/**
+ * `POST /chat`: a new `message` (with `fileIds`, or only files and an empty message), or
+ * `regenerate` the conversation's latest answer, `{ conversationId, regenerate: { messageId } }`.
+ * Which of the two it is, and that it is not both, the handler says with codes of its own
+ * (chat.ts: MISSING_MESSAGE, MESSAGE_AND_REGENERATE, MISSING_CONVERSATION_ID).
+ */
 export const chatBody = z
   .object({
     conversationId: id.optional(),
-    message: z.string('must be a string').max(MAX_TEXT, 'is far too long'),
+    message: z.string('must be a string').max(MAX_TEXT, 'is far too long').optional(),
     fileIds: z.array(id).max(100, 'has too many files').optional(),
+    regenerate: z.object({ messageId: id }, 'must be an object with the messageId of the answer to replace').strict().optional(),
   })
   .strict();
+export type ChatBody = z.output<typeof chatBody>;
 
 export const renameBody = z.object({ title: z.string('must be a string').max(10_000, 'is far too long') }).strict();
 

@@ -9,7 +9,7 @@ export function sseFrame(event: string, data: unknown): string {
 export function chatEventFrame(event: ChatEvent): string {
   switch (event.type) {
     case 'meta':
-      return sseFrame('meta', { conversationId: event.conversationId, userMessageId: event.userMessageId, title: event.title });
+      return sseFrame('meta', { conversationId: event.conversationId, userMessageId: event.userMessageId, answerMessageId: event.answerMessageId, title: event.title });
     case 'delta':
       return sseFrame('delta', { text: event.text });
     case 'done':
@@ -21,6 +21,8 @@ export function chatEventFrame(event: ChatEvent): string {
       });
     case 'error':
       return sseFrame('error', { code: event.code, message: event.message, messageId: event.messageId });
+    case 'title':
+      return sseFrame('title', { title: event.title });
   }
 }
 
