@@ -29,7 +29,8 @@ const EnvSchema = z
     AWS_REGION: z.string().default('eu-west-1'),
     LOCAL_AUTH_ISSUER: z.url().default('https://local-auth.localhost/claude-serverless-chat'),
     LOCAL_AUTH_CLIENT_ID: z.string().min(1).default('local-web'),
-    LOCAL_TOKEN_LIFETIME_SECONDS: count(3600),
+    /** Local sign-in has no refresh token: a working day, so `npm start` does not ask again every hour. */
+    LOCAL_TOKEN_LIFETIME_SECONDS: count(12 * 3600),
     /** Local sign-in: these usernames (comma-separated) are admins, as the Cognito group `admins` is on AWS. */
     LOCAL_ADMINS: list,
 
