@@ -202,4 +202,72 @@ describe('Cognito mode against moto_server', () => {
     await expect.poll(() => older.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('Only addresses at some email domains may create an account here');
     await older.close();
   });
+
+  it('renews a refused or expired ID token with the refresh token, silently, and asks to sign in once that is revoked too', async () => {
+    const email = 'lin@example.com';
+    await signInFromNode(email, 'Refresh-Token-42');
+    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    let refreshes = 0;
+    const chats: number[] = [];
+    page.on('request', (request) => {
+      if (request.headers()['x-amz-target']?.endsWith('.InitiateAuth') && request.postData()?.includes('REFRESH_TOKEN_AUTH')) refreshes++;
+    });
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/chat') chats.push(response.status());
+    });
+    /** Changes the ID token the library keeps: a signature the pool did not make, and optionally an expiry already past. */
+    const alterIdToken = (expired: boolean) =>
+      page.evaluate((expired) => {
+        // The page's own (this file is checked without the DOM's types).
+        const { localStorage } = globalThis as unknown as { localStorage: Record<string, string> & { getItem(key: string): string | null; setItem(key: string, value: string): void } };
+        const key = Object.keys(localStorage).find((name) => name.endsWith('.idToken'))!;
+        const [header, payload, signature] = localStorage.getItem(key)!.split('.');
+        const claims = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp: number };
+        if (expired) claims.exp = Math.floor(Date.now() / 1000) - 60;
+        const encoded = btoa(JSON.stringify(claims)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+        localStorage.setItem(key, `${header}.${encoded}.${signature!.startsWith('A') ? 'B' : 'A'}${signature!.slice(1)}`);
+      }, expired);
+    const message = () => page.getByRole('textbox', { name: 'Message' });
+    const answers = () => page.getByRole('log', { name: 'Conversation' }).getByRole('article', { name: /^Assistant/ });
+    async function ask(text: string, count: number): Promise<void> {
+      await message().fill(text);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => answers().nth(count - 1).textContent(), { timeout: 20_000 }).toContain(text);
+    }
+
+    await page.goto(app.url);
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByLabel('Password').fill('Refresh-Token-42');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => message().count(), { timeout: 15_000 }).toBe(1);
+
+    // Refused by the API (as a revoked token would be): renewed, and the same request sent again.
+    await alterIdToken(false);
+    await ask('First question', 1);
+    expect(chats).toEqual([401, 200]);
+    expect(refreshes).toBe(1);
+
+    // Expired by its own claim: renewed before the call, which the API takes at once.
+    await alterIdToken(true);
+    await ask('Second question', 2);
+    expect(chats).toEqual([401, 200, 200]);
+    expect(refreshes).toBe(2);
+
+    // Signed out everywhere: the refresh token is refused too, so it is the sign-in screen.
+    // By the user's own name in the pool (moto matches its refresh tokens by that, not by the email alias).
+    const { Username } = await cognitoAdminCall<{ Username: string }>(cognito.endpoint, 'AdminGetUser', { UserPoolId: cognito.userPoolId, Username: email });
+    await cognitoAdminCall(cognito.endpoint, 'AdminUserGlobalSignOut', { UserPoolId: cognito.userPoolId, Username });
+    await alterIdToken(false);
+    await message().fill('Third question');
+    await page.getByRole('button', { name: 'Send' }).click();
+    // The library tries a refused refresh again for a few seconds before it gives up.
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Your session has ended. Sign in again.' }).count(), { timeout: 30_000 }).toBe(1);
+    await snap(page, 'cognito-07-session-ended');
+    // The form offers the address of the ID token's email claim, which moto fills with the user's id: typed here.
+    await page.getByRole('textbox', { name: 'Email' }).fill(email);
+    await page.getByLabel('Password').fill('Refresh-Token-42');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => message().inputValue(), { timeout: 15_000 }).toBe('Third question');
+    await page.close();
+  });
 });

@@ -260,10 +260,11 @@ describe('rate and storage limits in a browser', () => {
   });
 
   it('explains a refused upload when the user’s files are full', async () => {
-    await page.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a line of notes\n'.repeat(200)) });
+    await page.locator('form input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('a line of notes\n'.repeat(200)) });
     const chip = page.getByRole('listitem').filter({ hasText: 'notes.txt' });
+    // With the sizes the server named: nothing stored yet, a limit of 0.001 MB, a file of 3,200 bytes.
     await expect.poll(() => chip.getByRole('alert').textContent(), { timeout: 10_000 }).toBe(
-      'Your files have reached your storage limit, so this one was not uploaded. Ask an admin for more room.',
+      'Your files use 0 B of your 1 KB, and this one is 3.1 KB. Delete files you no longer need to make room for it, or ask an admin for more.',
     );
     await snap(page, 'usage-11-storage-full');
   });

@@ -78,4 +78,53 @@ describe('the API client', () => {
     ]);
     expect(calls.slice(3).map((call) => JSON.parse(call.init.body as string))).toEqual([{ limitUsd: 12.5 }, { limitUsd: null }]);
   });
+
+  describe('when the API refuses the token', () => {
+    const unauthorized = () => json(401, { error: { code: 'UNAUTHORIZED', message: 'You are not signed in, or your session has expired. Sign in again.' } });
+    /** A server that accepts only `valid`, and a session whose token is `stale` until refreshed. */
+    function session(refreshed: string | undefined) {
+      let token = 'stale';
+      const { fetchFn, calls } = fakeFetch((_url, init) =>
+        new Headers(init.headers).get('Authorization') === 'Bearer valid' ? json(200, { items: [] }) : unauthorized(),
+      );
+      const refreshToken = vi.fn(async () => {
+        if (refreshed) token = refreshed;
+        return refreshed;
+      });
+      const onUnauthorized = vi.fn();
+      const api = createApiClient({ fetch: fetchFn, baseUrl: '', getToken: async () => token, refreshToken, onUnauthorized });
+      const sentTokens = () => calls.map((call) => new Headers(call.init.headers).get('Authorization'));
+      return { api, refreshToken, onUnauthorized, sentTokens };
+    }
+
+    it('refreshes once and sends the call again, with the same body, when the refresh token still works', async () => {
+      const { api, refreshToken, onUnauthorized, sentTokens } = session('valid');
+      expect(await api.listFiles()).toEqual({ items: [] });
+      expect(sentTokens()).toEqual(['Bearer stale', 'Bearer valid']);
+      // Calls refused together share one refresh.
+      const again = session('valid');
+      await Promise.all([again.api.listFiles(), again.api.listFiles(), again.api.getUsage()]);
+      expect(again.refreshToken).toHaveBeenCalledTimes(1);
+      expect(refreshToken).toHaveBeenCalledTimes(1);
+      expect(onUnauthorized).not.toHaveBeenCalled();
+    });
+
+    it('ends the session when there is nothing to refresh with, or the new token is refused too', async () => {
+      for (const refreshed of [undefined, 'also-refused']) {
+        const { api, onUnauthorized, sentTokens } = session(refreshed);
+        await expect(api.listFiles()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED', retryable: false });
+        expect(onUnauthorized).toHaveBeenCalledTimes(1);
+        expect(sentTokens()).toEqual(refreshed ? ['Bearer stale', `Bearer ${refreshed}`] : ['Bearer stale']);
+      }
+    });
+
+    it('counts the chat stream’s 401 too, and API Gateway’s own 401 body as UNAUTHORIZED', async () => {
+      const { fetchFn } = fakeFetch(() => json(401, { message: 'Unauthorized' }));
+      const onUnauthorized = vi.fn();
+      const api = createApiClient({ fetch: fetchFn, baseUrl: '', getToken: async () => 'expired', refreshToken: async () => undefined, onUnauthorized });
+      const stream = api.chat({ message: 'Hello' });
+      await expect(stream.next()).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+      expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    });
+  });
 });

@@ -28,13 +28,19 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** The current ID token (refreshed by the session when needed). */
   getToken: () => Promise<string | undefined>;
+  /** A new ID token after a 401 (the refresh token's), or undefined when there is no way to get one. */
+  refreshToken?: () => Promise<string | undefined>;
+  /** The API refused the session even after a refresh: the user has to sign in again. */
+  onUnauthorized?: () => void;
 }
 
-export interface SendMessage {
-  conversationId?: string;
-  message: string;
-  fileIds?: string[];
-}
+/**
+ * What `POST /chat` asks: a new message (its words may be empty when files are attached), or a
+ * new answer in place of the conversation's latest one (`regenerate`).
+ */
+export type SendMessage =
+  | { conversationId?: string; message: string; fileIds?: string[] }
+  | { conversationId: string; regenerate: { messageId: string } };
 
 export interface ChatOptions {
   signal?: AbortSignal;
@@ -48,20 +54,49 @@ export type ApiClient = ReturnType<typeof createApiClient>;
 export function createApiClient(options: ApiClientOptions) {
   const base = options.baseUrl.replace(/\/$/, '');
 
-  async function request(path: string, init: RequestInit = {}): Promise<Response> {
-    const token = await options.getToken();
+  let renewing: Promise<string | undefined> | undefined;
+
+  /**
+   * A token to try once more with after `refused` was answered 401: one another call renewed
+   * meanwhile, else a refresh shared by every call refused at the same moment.
+   */
+  async function renewedToken(refused: string | undefined): Promise<string | undefined> {
+    if (!options.refreshToken) return undefined;
+    const current = await options.getToken();
+    if (current && current !== refused) return current;
+    renewing ??= options.refreshToken().finally(() => (renewing = undefined));
+    return renewing;
+  }
+
+  async function send(path: string, init: RequestInit, token: string | undefined): Promise<Response> {
     const headers = new Headers(init.headers);
     if (token) headers.set('Authorization', `Bearer ${token}`);
     if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
-    let response: Response;
     try {
-      response = await options.fetch(`${base}${path}`, { ...init, headers });
+      return await options.fetch(`${base}${path}`, { ...init, headers });
     } catch (error) {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, 'NETWORK_ERROR', 'The server cannot be reached. Check your connection and try again.');
     }
-    if (!response.ok) throw await toApiError(response);
-    return response;
+  }
+
+  /**
+   * One call, with the current token. Refused with 401 (expired or revoked), it is sent once more
+   * with a renewed token (nothing was done the first time: the token is checked before anything
+   * else); refused again, or with nothing to renew with, the session is over.
+   */
+  async function request(path: string, init: RequestInit = {}): Promise<Response> {
+    const token = await options.getToken();
+    let response = await send(path, init, token);
+    if (response.status === 401) {
+      const renewed = await renewedToken(token);
+      if (renewed) response = await send(path, init, renewed);
+    }
+    if (response.ok) return response;
+    const error = await toApiError(response);
+    // Told once the error is in hand: from here to the caller's catch, nothing waits on the network.
+    if (response.status === 401) options.onUnauthorized?.();
+    throw error;
   }
 
   const json = async <T>(path: string, init?: RequestInit): Promise<T> => (await (await request(path, init)).json()) as T;
@@ -79,7 +114,7 @@ export function createApiClient(options: ApiClientOptions) {
       await request(`/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
     },
 
-    /** `POST /chat` as Server-Sent Events; aborting the signal stops the answer (the server keeps what came). */
+    /** `POST /chat` as Server-Sent Events, a message or a Regenerate; aborting the signal stops the answer (the server keeps what came). */
     async *chat(message: SendMessage, { signal, idempotencyKey }: ChatOptions = {}): AsyncGenerator<ChatEvent> {
       const response = await request('/chat', {
         method: 'POST',
@@ -149,6 +184,8 @@ export async function toApiError(response: Response): Promise<ApiError> {
   } catch {
     // not our JSON: fall through
   }
+  // API Gateway's Cognito authorizer refuses an expired token before our code runs, with its own body.
+  if (response.status === 401) return new ApiError(401, 'UNAUTHORIZED', 'Your session has ended. Sign in again.');
   return new ApiError(response.status, 'HTTP_ERROR', `The server answered ${response.status}. Try again.`, undefined, retryAfter);
 }
 

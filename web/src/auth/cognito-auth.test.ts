@@ -99,3 +99,79 @@ describe('Cognito sign-in', () => {
     await expect(auth().forgotPassword('ivy@example.com')).rejects.toMatchObject({ reason: 'notActivated' });
   });
 });
+
+describe('Cognito refusals worded for the user', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('tells too many attempts and an expired code from a wrong one', async () => {
+    let reply = refuse('LimitExceededException', 'Attempt limit exceeded, please try after some time.');
+    fakeCognito(() => reply);
+    await expect(auth().forgotPassword('ivy@example.com')).rejects.toMatchObject({ reason: 'tooManyAttempts' });
+    reply = refuse('ExpiredCodeException', 'Invalid code provided, please request a code again.');
+    await expect(auth().confirmSignUp('ivy@example.com', '123456')).rejects.toMatchObject({ reason: 'codeExpired' });
+  });
+});
+
+describe('Cognito sessions', () => {
+  beforeEach(() => localStorage.clear());
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** Tokens as the library keeps them after a sign-in, the ID token expiring in `secondsLeft`. */
+  function signedIn(secondsLeft: number): string {
+    const prefix = 'CognitoIdentityServiceProvider.client-1';
+    const now = Math.floor(Date.now() / 1000);
+    const idToken = jwt({ email: 'ivy@example.com', iat: now - 3600 + secondsLeft, exp: now + secondsLeft });
+    localStorage.setItem(`${prefix}.LastAuthUser`, 'user-sub-1');
+    localStorage.setItem(`${prefix}.user-sub-1.idToken`, idToken);
+    localStorage.setItem(`${prefix}.user-sub-1.accessToken`, jwt({ username: 'user-sub-1', iat: now - 3600 + secondsLeft, exp: now + secondsLeft }));
+    localStorage.setItem(`${prefix}.user-sub-1.refreshToken`, 'refresh-1');
+    localStorage.setItem(`${prefix}.user-sub-1.clockDrift`, '0');
+    return idToken;
+  }
+
+  /** Cognito answering REFRESH_TOKEN_AUTH with new tokens. */
+  function renewing(newIdToken: string) {
+    return fakeCognito((operation, body) => {
+      expect(operation).toBe('InitiateAuth');
+      expect(body).toMatchObject({ AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: 'refresh-1' } });
+      return { body: { AuthenticationResult: { IdToken: newIdToken, AccessToken: jwt({ username: 'user-sub-1' }), ExpiresIn: 3600, TokenType: 'Bearer' } } };
+    });
+  }
+
+  it('uses a valid ID token as it is, and renews one that has expired or is about to, silently', async () => {
+    const current = signedIn(1800);
+    const asked = renewing(jwt({ email: 'ivy@example.com', fresh: 1 }));
+    expect(await auth().idToken()).toBe(current);
+    expect(asked).toEqual([]);
+
+    for (const secondsLeft of [-30, 20]) {
+      localStorage.clear();
+      signedIn(secondsLeft);
+      const renewed = jwt({ email: 'ivy@example.com', fresh: secondsLeft });
+      const calls = renewing(renewed);
+      const cognito = auth();
+      expect(await cognito.idToken()).toBe(renewed);
+      // Kept: the next call, and the next visit, use it without asking again.
+      expect(await cognito.idToken()).toBe(renewed);
+      expect(await cognito.restore()).toEqual({ name: 'ivy@example.com', email: 'ivy@example.com' });
+      expect(calls).toHaveLength(1);
+    }
+  });
+
+  it('renews on demand a token the API refused, once for the calls refused together', async () => {
+    signedIn(1800);
+    const renewed = jwt({ email: 'ivy@example.com', fresh: 'forced' });
+    const asked = renewing(renewed);
+    const cognito = auth();
+    expect(await Promise.all([cognito.refresh(), cognito.refresh()])).toEqual([renewed, renewed]);
+    expect(asked).toHaveLength(1);
+    expect(await cognito.idToken()).toBe(renewed);
+  });
+
+  it('has nothing to renew with when nobody signed in', async () => {
+    const asked = renewing('never');
+    expect(await auth().refresh()).toBeUndefined();
+    expect(await auth().idToken()).toBeUndefined();
+    expect(asked).toEqual([]);
+  });
+});

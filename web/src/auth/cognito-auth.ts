@@ -20,6 +20,8 @@ export class CognitoAuth implements AuthProvider {
   private readonly pool: CognitoUserPool;
   /** The user between a sign-in answered with NEW_PASSWORD_REQUIRED and their new password: it holds the challenge's session. */
   private challenged?: { user: CognitoUser; email: string };
+  /** The renewal under way, shared by the calls that need it. */
+  private renewing?: Promise<string | undefined>;
 
   constructor(config: CognitoConfig) {
     this.pool = new CognitoUserPool({
@@ -101,8 +103,23 @@ export class CognitoAuth implements AuthProvider {
     return session ? userOf(session) : undefined;
   }
 
+  /** The ID token, renewed first when it has expired or is about to (a token that lapses on its way is refused all the same). */
   async idToken(): Promise<string | undefined> {
-    return (await this.session())?.getIdToken().getJwtToken();
+    const session = await this.session();
+    if (!session) return undefined;
+    if (secondsLeft(session) < RENEW_BEFORE_SECONDS) return this.refresh();
+    return session.getIdToken().getJwtToken();
+  }
+
+  /**
+   * New tokens from the refresh token (REFRESH_TOKEN_AUTH), whatever the stored ones say: the API
+   * refused them (revoked, or this browser's clock is wrong). Calls refused at the same moment
+   * share one renewal. Undefined when the refresh token is refused too (expired, or signed out
+   * everywhere): the library then forgets the stored tokens.
+   */
+  refresh(): Promise<string | undefined> {
+    this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
+    return this.renewing;
   }
 
   signOut(): void {
@@ -110,8 +127,19 @@ export class CognitoAuth implements AuthProvider {
     this.pool.getCurrentUser()?.signOut();
   }
 
-  private session(): Promise<CognitoUserSession | undefined> {
+  private async renew(): Promise<string | undefined> {
     const user = this.pool.getCurrentUser();
+    const session = user && (await this.session(user));
+    if (!user || !session) return undefined;
+    return new Promise((resolve) => {
+      user.refreshSession(session.getRefreshToken(), (error: Error | null, renewed: CognitoUserSession | null) =>
+        resolve(error || !renewed ? undefined : renewed.getIdToken().getJwtToken()),
+      );
+    });
+  }
+
+  /** The stored session; `getSession` renews it with the refresh token when it has expired. */
+  private session(user = this.pool.getCurrentUser()): Promise<CognitoUserSession | undefined> {
     if (!user) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       user.getSession((error: Error | null, session: CognitoUserSession | null) => resolve(error || !session?.isValid() ? undefined : session));
@@ -121,6 +149,18 @@ export class CognitoAuth implements AuthProvider {
   private user(email: string): CognitoUser {
     return new CognitoUser({ Username: email.trim().toLowerCase(), Pool: this.pool });
   }
+}
+
+/** Renew this long before the ID token expires, so that it does not lapse between here and the API. */
+const RENEW_BEFORE_SECONDS = 60;
+
+/**
+ * Seconds until the ID token expires, on Cognito's clock: the library measures this browser's
+ * drift from it when the tokens arrive (`getClockDrift`, in its code though not in its types).
+ */
+function secondsLeft(session: CognitoUserSession): number {
+  const drift = (session as CognitoUserSession & { getClockDrift?: () => number }).getClockDrift?.() ?? 0;
+  return session.getIdToken().getExpiration() - (Math.floor(Date.now() / 1000) - drift);
 }
 
 function userOf(session: CognitoUserSession, fallbackEmail?: string): SignedInUser {
@@ -166,6 +206,15 @@ export function friendly(error: Error & { code?: string }, operation: Operation)
       return authError('That code is not right. Check the email and try again.', 'wrongCode', code);
     case 'InvalidPasswordException':
       return authError('Use at least 12 characters, with upper and lower case letters and a number.', 'weakPassword', code);
+    case 'ExpiredCodeException':
+      return authError('That code has expired. Ask for a new one.', 'codeExpired', code);
+    case 'LimitExceededException':
+    case 'TooManyRequestsException':
+    case 'TooManyFailedAttemptsException':
+      return authError('Too many attempts. Wait a few minutes and try again.', 'tooManyAttempts', code);
+    // The library's own name for a fetch that failed: Cognito was not reached.
+    case 'NetworkError':
+      return authError('The sign-in service cannot be reached. Check your connection and try again.', 'unreachable', code);
     default:
       return authError(error.message || 'Sign-in failed. Try again.', undefined, code);
   }

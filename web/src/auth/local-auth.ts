@@ -2,8 +2,6 @@ import { localSignIn } from '../api/client';
 import type { AuthProvider, SignedInUser } from './types';
 
 const STORAGE_KEY = 'chat.localSession';
-/** Sign in again this long before the token expires rather than send one about to lapse. */
-const MARGIN_MS = 60_000;
 
 interface Stored {
   name: string;
@@ -11,7 +9,12 @@ interface Stored {
   expiresAt: number;
 }
 
-/** `npm start`'s sign-in: a name, and a token the local server signs. Kept for the tab's session. */
+/**
+ * `npm start`'s sign-in: a name, and a token the local server signs, kept for the tab's session.
+ * There is no refresh token: when the token expires (LOCAL_TOKEN_LIFETIME_SECONDS) the API refuses
+ * it and the user signs in again, as on AWS once a refresh token has lapsed, and what they were
+ * typing waits for them in the composer.
+ */
 export class LocalAuth implements AuthProvider {
   constructor(
     private readonly fetchFn: typeof fetch,
@@ -27,20 +30,28 @@ export class LocalAuth implements AuthProvider {
     return { name };
   }
 
+  /** The session of an earlier page load in this tab, unless its token has expired: then the sign-in screen, not a refused first call. */
   async restore(): Promise<SignedInUser | undefined> {
     const stored = this.read();
-    return stored ? { name: stored.name } : undefined;
+    if (!stored) return undefined;
+    if (stored.expiresAt <= this.now()) {
+      this.signOut();
+      return undefined;
+    }
+    return { name: stored.name };
   }
 
+  /**
+   * The stored token, even when this browser's clock says it has expired: the server's clock is
+   * the one that decides, and its 401 is what ends the session.
+   */
   async idToken(): Promise<string | undefined> {
-    const stored = this.read();
-    if (!stored) return undefined;
-    if (stored.expiresAt - MARGIN_MS < this.now()) {
-      // Local tokens are free to renew: renew silently under the same name.
-      await this.signIn(stored.name);
-      return this.read()?.idToken;
-    }
-    return stored.idToken;
+    return this.read()?.idToken;
+  }
+
+  /** No refresh token in local mode: a refused token means signing in again. */
+  async refresh(): Promise<string | undefined> {
+    return undefined;
   }
 
   signOut(): void {
@@ -50,7 +61,7 @@ export class LocalAuth implements AuthProvider {
   private read(): Stored | undefined {
     try {
       const stored = JSON.parse(this.storage.getItem(STORAGE_KEY) ?? 'null') as Stored | null;
-      return stored && typeof stored.idToken === 'string' ? stored : undefined;
+      return stored && typeof stored.idToken === 'string' && typeof stored.name === 'string' ? stored : undefined;
     } catch {
       return undefined;
     }

@@ -10,6 +10,12 @@ export interface AuthProvider {
   restore(): Promise<SignedInUser | undefined>;
   /** A valid ID token, refreshed when it is about to expire; undefined when signed out. */
   idToken(): Promise<string | undefined>;
+  /**
+   * A new ID token after the API refused the current one (expired by its clock, or revoked): from
+   * the refresh token where there is one. Undefined when there is none (local sign-in) or it was
+   * refused too: the user has to sign in again.
+   */
+  refresh(): Promise<string | undefined>;
   signOut(): void;
 }
 
@@ -30,7 +36,10 @@ export type AuthFailureReason =
   | 'signUpDomain'
   | 'invitationExpired'
   | 'notActivated'
-  | 'challengeExpired';
+  | 'challengeExpired'
+  | 'codeExpired'
+  | 'tooManyAttempts'
+  | 'unreachable';
 
 /**
  * A refusal from the sign-in provider: `reason` when we know it (the sign-in page words it),

@@ -1,3 +1,5 @@
+import en from '../i18n/en.json';
+import { errorDetails } from './error-details';
 import { formatDateTime } from './format';
 
 /** What the API refused or failed with, as the stores keep it. */
@@ -10,8 +12,11 @@ export interface ErrorLike {
   receivedAt?: number;
 }
 
-/** The refusals of spending control: the question was not sent, and trying again at once will not help. */
-export const REFUSAL_CODES: ReadonlySet<string> = new Set(['USAGE_LIMIT_REACHED', 'RATE_LIMITED']);
+/**
+ * Refusals before anything was sent, where trying again at once will not help: spending control's,
+ * and an ended session (the question waits in the composer for the user's next sign-in).
+ */
+export const REFUSAL_CODES: ReadonlySet<string> = new Set(['USAGE_LIMIT_REACHED', 'RATE_LIMITED', 'UNAUTHORIZED']);
 
 export type Translate = (key: string, named: Record<string, unknown>, plural?: number) => string;
 
@@ -34,29 +39,30 @@ export function limitResetsAt(error: ErrorLike, context: Pick<ErrorContext, 'res
   return undefined;
 }
 
+/** The codes the SPA has words for (the English file sets the list; a test keeps French and the server's codes in step). */
+const TRANSLATED_CODES: ReadonlySet<string> = new Set(Object.keys(en.errors.codes));
+
 /**
- * The words a user reads for an API error, in their language for the codes we know (spending
- * control's refusals, storage, admins' routes); the server's own message for the rest.
+ * The words a user reads for an API error, in their language: the code's sentence, with the numbers
+ * the server named where it names them (see error-details), the budget's reset date, the wait a
+ * rate limit asks for. A code this SPA does not know yet (a newer server) shows the server's message.
  */
 export function errorMessage(error: ErrorLike, context: ErrorContext): string {
   const { t } = context;
   switch (error.code) {
     case 'USAGE_LIMIT_REACHED': {
       const resetsAt = limitResetsAt(error, context);
-      return resetsAt ? t('errors.usageLimit', { date: formatDateTime(resetsAt, context.locale) }) : t('errors.usageLimitNoDate', {});
+      return resetsAt ? t('errors.codeDetails.USAGE_LIMIT_REACHED', { date: formatDateTime(resetsAt, context.locale) }) : t('errors.codes.USAGE_LIMIT_REACHED', {});
     }
     case 'RATE_LIMITED': {
       const seconds = error.retryAfterSeconds ?? /(\d+) seconds?/.exec(error.message)?.[1];
       const count = seconds === undefined ? undefined : Math.max(1, Math.ceil(Number(seconds)));
-      return count === undefined ? t('errors.rateLimitedNoWait', {}) : t('errors.rateLimited', { count }, count);
+      return count === undefined ? t('errors.codes.RATE_LIMITED', {}) : t('errors.codeDetails.RATE_LIMITED', { count }, count);
     }
-    case 'STORAGE_LIMIT_REACHED':
-      return t('errors.storageLimit', {});
-    case 'FORBIDDEN':
-      return t('errors.forbidden', {});
-    default:
-      return error.message || t('errors.generic', {});
   }
+  if (!TRANSLATED_CODES.has(error.code)) return error.message || t('errors.generic', {});
+  const details = errorDetails(error.code, error.message, context.locale);
+  return details ? t(`errors.codeDetails.${error.code}`, details) : t(`errors.codes.${error.code}`, {});
 }
 
 /**

@@ -1,4 +1,5 @@
-import { createRouter, createWebHistory, type Router } from 'vue-router';
+import { watch } from 'vue';
+import { createRouter, createWebHistory, type RouteLocationRaw, type Router } from 'vue-router';
 import { useSessionStore } from '../stores/session';
 import ChatView from '../views/ChatView.vue';
 // In the first bundle too: loaded on demand it cost a signed-out visitor one more round trip
@@ -24,9 +25,22 @@ export function createAppRouter(): Router {
   });
   router.beforeEach((to) => {
     const session = useSessionStore();
-    if (session.status === 'signedOut' && to.name !== 'sign-in') return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    if (session.status === 'signedOut' && to.name !== 'sign-in') return signInThenBackTo(to.fullPath);
     if (session.status === 'signedIn' && to.name === 'sign-in') return { name: 'new-chat' };
     return true;
   });
+  // The API refused the session (an expired or revoked token): to the sign-in screen, which says
+  // so, and back here once signed in again, rather than a Retry that cannot succeed.
+  watch(
+    () => useSessionStore().ended,
+    (ended) => {
+      const here = router.currentRoute.value;
+      if (ended && here.name !== 'sign-in') void router.replace(signInThenBackTo(here.fullPath));
+    },
+  );
   return router;
+}
+
+function signInThenBackTo(path: string): RouteLocationRaw {
+  return { name: 'sign-in', query: path === '/' ? {} : { next: path } };
 }

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
+import { keepDraft, takeKeptDraft } from './kept-draft';
 import { useSessionStore } from './session';
 
 /**
@@ -7,7 +8,8 @@ import { useSessionStore } from './session';
  * page, another conversation) and comes back: a question a refusal gave back is not lost on the way.
  */
 export const useComposerStore = defineStore('composer', () => {
-  const draft = ref('');
+  const session = useSessionStore();
+  const draft = ref(takeKeptDraft(session.user?.name) ?? '');
 
   /** A refused question back in the box, above whatever was typed since. */
   function giveBack(text: string): void {
@@ -18,7 +20,18 @@ export const useComposerStore = defineStore('composer', () => {
     draft.value = '';
   }
 
-  useSessionStore().onSignOut(reset);
+  // A session that ended by itself keeps the words for the same user's next sign-in; signing out forgets them.
+  session.onSignOut((reason, user) => {
+    if (reason === 'ended' && user) keepDraft(user.name, draft.value);
+    reset();
+  });
+  watch(
+    () => session.user?.name,
+    (name) => {
+      const kept = takeKeptDraft(name);
+      if (kept) giveBack(kept);
+    },
+  );
 
   return { draft, giveBack, reset };
 });

@@ -7,6 +7,12 @@ import { LocalAuth } from '../auth/local-auth';
 import type { AuthProvider, SignedInUser, SignInOutcome } from '../auth/types';
 
 /**
+ * Why a session ended: the user signed out, or the API refused their token even after a refresh
+ * (expired, revoked), when what they were typing is kept for their next sign-in.
+ */
+export type SignOutReason = 'signedOut' | 'ended';
+
+/**
  * Who is signed in and how: reads /config.json, picks local or Cognito sign-in, and builds the API
  * client every other store uses, with the current ID token on each call. On sign-out, every store
  * that keeps a user's data forgets it (each registers with `onSignOut` when first used).
@@ -19,7 +25,12 @@ export const useSessionStore = defineStore('session', () => {
   const auth = shallowRef<AuthProvider>();
   const api = shallowRef<ApiClient>();
   let fetchFn: typeof fetch = (...args) => fetch(...args);
-  const signOutListeners = new Set<() => void>();
+  const signOutListeners = new Set<(reason: SignOutReason, user: SignedInUser | undefined) => void>();
+  /** The API refused the session: the sign-in screen says so (and the router goes there). */
+  const ended = ref(false);
+  /** Who was signed in when the session ended, for the sign-in form. */
+  const endedUser = ref<SignedInUser>();
+  let ending = false;
 
   const mode = computed(() => config.value?.auth.mode);
   /** Whether the sign-in page offers "Create an account": not on an invite-only pool (stacks that do not say offered it). */
@@ -39,7 +50,13 @@ export const useSessionStore = defineStore('session', () => {
       } else {
         auth.value = new LocalAuth(fetchFn, siteConfig.apiUrl);
       }
-      api.value = createApiClient({ fetch: fetchFn, baseUrl: siteConfig.apiUrl, getToken: () => auth.value!.idToken() });
+      api.value = createApiClient({
+        fetch: fetchFn,
+        baseUrl: siteConfig.apiUrl,
+        getToken: () => auth.value!.idToken(),
+        refreshToken: () => auth.value!.refresh(),
+        onUnauthorized: sessionRefused,
+      });
       user.value = await auth.value.restore();
       status.value = user.value ? 'signedIn' : 'signedOut';
     } catch (error) {
@@ -49,8 +66,14 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function signInLocal(name: string): Promise<void> {
-    user.value = await (auth.value as LocalAuth).signIn(name.trim());
+    signedIn(await (auth.value as LocalAuth).signIn(name.trim()));
+  }
+
+  function signedIn(who: SignedInUser): void {
+    user.value = who;
     status.value = 'signedIn';
+    ended.value = false;
+    endedUser.value = undefined;
   }
 
   /** The Cognito provider, for the sign-up, confirmation and password screens. */
@@ -61,29 +84,47 @@ export const useSessionStore = defineStore('session', () => {
   /** Signs in, unless Cognito asks for a new password first (an invited user's first sign-in): then `completeNewPassword`. */
   async function signInCognito(email: string, password: string): Promise<SignInOutcome['status']> {
     const outcome = await cognito().signIn(email, password);
-    if (outcome.status === 'signedIn') {
-      user.value = outcome.user;
-      status.value = 'signedIn';
-    }
+    if (outcome.status === 'signedIn') signedIn(outcome.user);
     return outcome.status;
   }
 
   /** The invited user's own password, in place of the temporary one: signs them in. */
   async function completeNewPassword(newPassword: string): Promise<void> {
-    user.value = await cognito().completeNewPassword(newPassword);
-    status.value = 'signedIn';
+    signedIn(await cognito().completeNewPassword(newPassword));
   }
 
-  /** `forget` runs on every sign-out: a store clears what it kept of the user (conversations, usage, admins' table). */
-  function onSignOut(forget: () => void): void {
+  /**
+   * `forget` runs on every sign-out: a store clears what it kept of the user (conversations, usage,
+   * admins' table). It hears why, and who it was, to keep their unsent words when the session ended.
+   */
+  function onSignOut(forget: (reason: SignOutReason, user: SignedInUser | undefined) => void): void {
     signOutListeners.add(forget);
   }
 
-  function signOut(): void {
+  function signOut(reason: SignOutReason = 'signedOut'): void {
+    const who = user.value;
     auth.value?.signOut();
     user.value = undefined;
     status.value = 'signedOut';
-    for (const forget of signOutListeners) forget();
+    for (const forget of signOutListeners) forget(reason, who);
+  }
+
+  /**
+   * An API call was refused with 401 after the refresh attempt: signed out here, with the sign-in
+   * screen saying why. Deferred to the next task, so that the refused call's own handling runs
+   * first (a question that was not sent goes back to the composer) before the stores are cleared;
+   * the calls refused at the same moment end the session once.
+   */
+  function sessionRefused(): void {
+    if (status.value !== 'signedIn' || ending) return;
+    ending = true;
+    setTimeout(() => {
+      ending = false;
+      if (status.value !== 'signedIn') return;
+      endedUser.value = user.value;
+      ended.value = true;
+      signOut('ended');
+    });
   }
 
   /** The API client; only used once signed in. */
@@ -92,5 +133,8 @@ export const useSessionStore = defineStore('session', () => {
     return api.value;
   }
 
-  return { config, user, status, loadError, mode, model, selfSignUp, start, signInLocal, signInCognito, completeNewPassword, cognito, onSignOut, signOut, client };
+  return {
+    config, user, status, loadError, mode, model, selfSignUp, ended, endedUser,
+    start, signInLocal, signInCognito, completeNewPassword, cognito, onSignOut, signOut, sessionRefused, client,
+  };
 });

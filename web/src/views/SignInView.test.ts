@@ -2,6 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
+import { ApiError } from '../api/client';
 import type { SiteConfig } from '../api/types';
 import type { AuthError, AuthFailureReason } from '../auth/types';
 import { createAppI18n, type Locale } from '../i18n';
@@ -121,5 +122,19 @@ describe('SignInView', () => {
     await flushPromises();
     expect(view.get('h1').text()).toBe('Connexion');
     expect(view.get('[role=alert]').text()).toBe('Le délai est dépassé. Reconnectez-vous avec le mot de passe temporaire.');
+  });
+
+  it('says a session has ended, offers the same name again, and words the server’s refusals in the user’s language', async () => {
+    const session = useSessionStore();
+    session.endedUser = { name: 'Ada Lovelace' };
+    session.ended = true;
+    const { view } = await mountSignIn({ apiUrl: '/api', auth: { mode: 'local' } }, 'fr');
+    expect(view.get('[role=status]').text()).toBe('Votre session a pris fin. Reconnectez-vous.');
+    expect(view.get<HTMLInputElement>('input[name=name]').element.value).toBe('Ada Lovelace');
+
+    session.signInLocal = vi.fn(async () => Promise.reject(new ApiError(503, 'STARTING', 'The server is starting. Try again in a moment.')));
+    await view.get('form').trigger('submit');
+    await flushPromises();
+    expect(view.get('[role=alert]').text()).toBe('Le serveur démarre. Réessayez dans un instant.');
   });
 });

@@ -69,7 +69,8 @@ describe('LimitEditor', () => {
     await editor.get('input').setValue('3');
     await editor.get('form').trigger('submit');
     await flush();
-    expect(editor.get('[role=alert]').text()).toBe('limitUsd must be a number of dollars from 0 to 1000000, or null to clear it.');
+    // In the user's words, with the server's maximum.
+    expect(editor.get('[role=alert]').text()).toBe('The limit must be an amount in dollars from 0 to $1,000,000, or cleared.');
     expect(editor.emitted('close')).toBeUndefined();
     expect(editor.get('input').attributes('disabled')).toBeUndefined();
     editor.unmount();
