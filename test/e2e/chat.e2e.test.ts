@@ -94,11 +94,12 @@ describe('the web app in a browser', () => {
     await expect.poll(() => answers().nth(1).getByText('Stopped').count()).toBe(1);
   });
 
-  it('regenerates the last answer', async () => {
+  it('regenerates the last answer in place, without asking the question again', async () => {
     await page.getByRole('button', { name: 'Regenerate' }).click();
-    await answered(3);
-    await expect.poll(() => questions().count()).toBe(3);
-    expect(await answers().nth(2).textContent()).toContain('offline demo model');
+    await expect.poll(() => page.getByRole('button', { name: 'Previous version' }).count(), { timeout: 20_000 }).toBe(1);
+    await answered(2);
+    expect(await questions().count()).toBe(2);
+    expect(await answers().nth(1).textContent()).toContain('offline demo model');
   });
 
   it('uploads a PDF, shows its extracted length, and the answer uses it', async () => {
@@ -108,7 +109,7 @@ describe('the web app in a browser', () => {
     for (const text of ['Quarterly report: revenue grew 12 percent.', 'Second page: costs fell.']) {
       pdf.addPage([400, 300]).drawText(text, { x: 30, y: 250, size: 12, font });
     }
-    await page.locator('input[type=file]').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await pdf.save()) });
+    await page.locator('form input[type=file]').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await pdf.save()) });
     await expect.poll(() => page.getByText(/report\.pdf/).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByText(/2 pages/).count(), { timeout: 15_000 }).toBe(1);
     await snap(page, '06-pdf-attached');
@@ -121,7 +122,7 @@ describe('the web app in a browser', () => {
   it('sends a large file through the presigned upload with a progress bar', async () => {
     const big = Buffer.from('id,city,amount\n' + Array.from({ length: 90_000 }, (_, n) => `${n},Lyon Part-Dieu,${n * 3},a note that makes the row longer`).join('\n'));
     expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
-    await page.locator('input[type=file]').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: big });
+    await page.locator('form input[type=file]').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: big });
     await expect.poll(() => page.getByRole('progressbar', { name: 'big.csv' }).count(), { timeout: 10_000 }).toBe(1);
     await snap(page, '07-uploading');
     await expect.poll(() => page.getByText(/90,000 rows|90K rows/).count(), { timeout: 60_000 }).toBe(1);
@@ -134,11 +135,12 @@ describe('the web app in a browser', () => {
     await page.goto(app.url);
     await expect.poll(() => conversations().count(), { timeout: 10_000 }).toBe(2);
     await conversations().filter({ hasText: 'Explain streaming' }).click();
-    await expect.poll(() => answers().count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => answers().count(), { timeout: 10_000 }).toBe(2);
 
     const item = page.getByRole('navigation', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Explain' });
     await item.hover();
-    await item.getByRole('button', { name: 'Rename' }).click();
+    await item.getByRole('button', { name: /^Actions for/ }).click();
+    await page.getByRole('menuitem', { name: 'Rename' }).click();
     await page.getByRole('textbox', { name: 'Title' }).fill('Streaming notes');
     await page.getByRole('textbox', { name: 'Title' }).press('Enter');
     await expect.poll(() => conversations().filter({ hasText: 'Streaming notes' }).count()).toBe(1);
@@ -147,7 +149,8 @@ describe('the web app in a browser', () => {
 
     const renamed = page.getByRole('navigation', { name: 'Conversations' }).getByRole('listitem').filter({ hasText: 'Streaming notes' });
     await renamed.hover();
-    await renamed.getByRole('button', { name: 'Delete' }).click();
+    await renamed.getByRole('button', { name: 'Actions for Streaming notes' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
     const dialog = page.getByRole('alertdialog');
     await snap(page, '08-delete-confirm');
     await dialog.getByRole('button', { name: 'Delete' }).click();
@@ -207,12 +210,15 @@ describe('the web app in a browser', () => {
     await mobile.getByRole('textbox', { name: 'Name' }).fill('Ada');
     await mobile.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => mobile.getByRole('textbox', { name: 'Message' }).count()).toBe(1);
-    expect(await mobile.getByRole('button', { name: 'New chat' }).isVisible()).toBe(false);
+    // The sidebar's New chat is folded away with it; the header has its own.
+    const sidebarNewChat = mobile.getByRole('complementary').getByRole('button', { name: 'New chat' });
+    expect(await sidebarNewChat.isVisible()).toBe(false);
+    expect(await mobile.getByRole('button', { name: 'New chat' }).isVisible()).toBe(true);
     await snap(mobile, '10-phone');
-    await mobile.getByRole('button', { name: 'Menu' }).click();
-    await expect.poll(() => mobile.getByRole('button', { name: 'New chat' }).isVisible()).toBe(true);
+    await mobile.getByRole('button', { name: 'Menu', exact: true }).click();
+    await expect.poll(() => sidebarNewChat.isVisible()).toBe(true);
     // On screen, not merely "visible" somewhere off to the left.
-    await expect.poll(async () => (await mobile.getByRole('button', { name: 'New chat' }).boundingBox())?.x ?? -1).toBeGreaterThanOrEqual(0);
+    await expect.poll(async () => (await sidebarNewChat.boundingBox())?.x ?? -1).toBeGreaterThanOrEqual(0);
     await snap(mobile, '11-phone-menu');
     await phone.close();
   });

@@ -29,7 +29,7 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
   }
 }
 
-const EVENT_TYPES = new Set(['meta', 'delta', 'done', 'error']);
+const EVENT_TYPES = new Set(['meta', 'delta', 'done', 'error', 'title']);
 
 export function parseFrame(frame: string): ChatEvent | undefined {
   let name = 'message';

@@ -19,6 +19,8 @@ export interface Message {
   usage?: TokenUsage;
   stopReason?: StopReason;
   error?: { code: string; message: string };
+  /** A regenerated answer's: the answer it replaces, kept as a previous version. */
+  replaces?: string;
 }
 
 export interface ConversationSummary {
@@ -64,12 +66,15 @@ export interface ContextReport {
   truncatedFileIds: string[];
 }
 
-/** The events of a streamed answer, in order: one meta, deltas, then done or error. */
+/** The events of a streamed answer, in order: one meta, deltas, then done or error; a new conversation's `title` may follow `done`. */
 export type ChatEvent =
-  | { type: 'meta'; conversationId: string; userMessageId: string; title: string }
+  /** `answerMessageId`: the id the answer is stored under (absent from servers older than Regenerate). */
+  | { type: 'meta'; conversationId: string; userMessageId: string; answerMessageId?: string; title: string }
   | { type: 'delta'; text: string }
   | { type: 'done'; messageId: string; stopReason: StopReason; usage: TokenUsage; context: ContextReport }
-  | { type: 'error'; code: string; message: string; messageId?: string };
+  | { type: 'error'; code: string; message: string; messageId?: string }
+  /** After a new conversation's first `done`: the title a model wrote for it. */
+  | { type: 'title'; title: string };
 
 export interface ModelInfo {
   id: string;

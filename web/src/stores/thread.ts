@@ -1,17 +1,26 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import { ApiError } from '../api/client';
+import { ApiError, type SendMessage } from '../api/client';
 import type { ContextReport, Conversation, Message } from '../api/types';
+import { threadView, type VersionInfo } from '../lib/answer-versions';
 import { REFUSAL_CODES } from '../lib/errors';
+import { NEW_CHAT, unsentQuestions, type UnsentQuestion, type UnsentReason } from '../lib/unsent-questions';
 import { useComposerStore } from './composer';
 import { useConversationsStore } from './conversations';
 import { useFilesStore } from './files';
 import { useSessionStore } from './session';
 
-/** A message as the thread shows it: while streaming, and with what the answer reported. */
+/** A question that did not reach the server: why, and the key a Retry sends it again under. */
+export interface Unsent extends UnsentReason {
+  key: string;
+}
+
+/** A message as the thread shows it: while streaming, with what the answer reported, or unsent. */
 export interface ThreadMessage extends Message {
   streaming?: boolean;
   context?: ContextReport;
+  /** A question the server never got (unreachable, 5xx, no answer in time): Retry or Edit it. */
+  unsent?: Unsent;
 }
 
 export interface Failure {
@@ -20,11 +29,8 @@ export interface Failure {
   /** From `Retry-After`, and when it arrived (ms). */
   retryAfterSeconds?: number;
   receivedAt?: number;
-  /**
-   * What to send again on Retry, under the same idempotency key: never answered twice.
-   * `regenerate`: it asked the last question again, rather than a new one.
-   */
-  retry?: { text: string; fileIds: string[]; key: string; regenerate?: boolean };
+  /** A Regenerate that did not go: Retry sends it again under the same idempotency key, never answered twice. */
+  retry?: { key: string; answerId: string };
   /** A refusal (spent budget, too many messages): nothing was sent, and Retry at once would be refused again. */
   refused?: boolean;
   /**
@@ -42,19 +48,30 @@ export interface LoadFailure {
   message: string;
 }
 
-/** How a question goes out: a new one (its words go back to the composer if refused), or the last one again. */
-type Asking = 'new' | 'regenerate';
+/** A send that has had no `meta` in this long went nowhere: its question is kept as unsent. */
+export const META_TIMEOUT_MS = 60_000;
+
+/** What goes out: a new question, or a new version of the latest answer. */
+type Asking = { kind: 'new'; text: string; fileIds: string[] } | { kind: 'regenerate'; answerId: string };
+
+/** Ids the thread gives what the server has not named yet. */
+const isLocal = (id: string) => id.startsWith('local-');
 
 /**
  * The open conversation: its messages, the answer streaming into it, Stop, Regenerate and Retry.
- * A failed send keeps the user's words for Retry; a refused one (spending control) puts them and
- * their files back in the composer; a stopped or failed answer keeps what arrived.
+ * A question that fails to go (server unreachable, 5xx, no answer in time) stays in the thread
+ * as unsent, with Retry and Edit, also across a reload; a refused one (spending control) goes back
+ * to the composer with its files; a stopped or failed answer keeps what arrived. Regenerate puts
+ * the new answer where the old one was and keeps the old one as a previous version.
  */
 export const useThreadStore = defineStore('thread', () => {
   const conversationId = ref<string>();
   const title = ref('');
   const fileIds = ref<string[]>([]);
-  const messages = ref<ThreadMessage[]>([]);
+  /** Everything loaded: previous versions of answers and unsent questions included. */
+  const all = ref<ThreadMessage[]>([]);
+  /** The version shown of each answer with several (first version's id → index), when not the newest. */
+  const chosen = ref<Record<string, number>>({});
   const loading = ref(false);
   const notFound = ref(false);
   const failure = ref<Failure>();
@@ -65,12 +82,38 @@ export const useThreadStore = defineStore('thread', () => {
   const loadingEarlier = ref(false);
   let controller: AbortController | undefined;
   let opened = 0;
+  let sequence = 0;
+  /** Told when a new conversation gets its id (the view puts it in the URL), also on a Retry. */
+  let announceStarted: ((conversationId: string) => void) | undefined;
 
-  const streaming = computed(() => messages.value.some((message) => message.streaming));
+  const view = computed(() => threadView(all.value, chosen.value));
+  /** The thread as it reads: one version of each answer, where the first one stood. */
+  const messages = computed(() => view.value.shown);
+  const streaming = computed(() => all.value.some((message) => message.streaming));
   const lastContext = computed(() => [...messages.value].reverse().find((message) => message.context)?.context);
-  const canRegenerate = computed(
-    () => !streaming.value && messages.value.length >= 2 && messages.value.at(-1)?.role === 'assistant',
-  );
+  const canRegenerate = computed(() => {
+    const last = messages.value.at(-1);
+    return !streaming.value && conversationId.value !== undefined && messages.value.length >= 2 && last?.role === 'assistant' && !isLocal(last.id);
+  });
+
+  /** This user's unsent questions in this browser (none kept when nobody is signed in). */
+  function kept() {
+    const user = useSessionStore().user;
+    const name = user?.email ?? user?.name;
+    return name === undefined ? undefined : unsentQuestions(typeof localStorage === 'undefined' ? undefined : localStorage, name);
+  }
+
+  /** The unsent questions kept for `id` (NEW_CHAT for a new chat), as bubbles. */
+  function unsentOf(id: string): ThreadMessage[] {
+    return (kept()?.of(id) ?? []).map((question) => ({
+      id: question.id,
+      role: 'user' as const,
+      content: question.text,
+      timestamp: question.timestamp,
+      ...(question.fileIds.length > 0 && { fileIds: question.fileIds }),
+      unsent: { ...question.reason, key: question.key },
+    }));
+  }
 
   function clear(): void {
     stop();
@@ -78,7 +121,8 @@ export const useThreadStore = defineStore('thread', () => {
     conversationId.value = undefined;
     title.value = '';
     fileIds.value = [];
-    messages.value = [];
+    all.value = unsentOf(NEW_CHAT);
+    chosen.value = {};
     notFound.value = false;
     failure.value = undefined;
     loadFailure.value = undefined;
@@ -90,14 +134,14 @@ export const useThreadStore = defineStore('thread', () => {
   /** Reads the messages just older than the oldest shown, and puts them before it. */
   async function loadEarlier(): Promise<void> {
     const id = conversationId.value;
-    const oldest = messages.value[0];
+    const oldest = all.value.find((message) => !message.unsent && !isLocal(message.id));
     if (!id || !oldest || omitted.value === 0 || loadingEarlier.value) return;
     const ticket = opened;
     loadingEarlier.value = true;
     try {
       const page = await useSessionStore().client().getConversation(id, { before: oldest.id });
       if (ticket !== opened) return;
-      messages.value = [...page.messages, ...messages.value];
+      all.value = [...page.messages, ...all.value];
       omitted.value = page.omittedMessages ?? 0;
     } catch (error) {
       if (ticket === opened) failure.value = { code: (error as ApiError).code ?? 'ERROR', message: (error as Error).message };
@@ -119,6 +163,7 @@ export const useThreadStore = defineStore('thread', () => {
   async function open(id: string): Promise<void> {
     if (id === conversationId.value) return;
     clear();
+    all.value = [];
     conversationId.value = id;
     await load(id);
   }
@@ -138,7 +183,7 @@ export const useThreadStore = defineStore('thread', () => {
       if (ticket !== opened) return; // another conversation was opened meanwhile
       title.value = conversation.title;
       fileIds.value = conversation.fileIds;
-      messages.value = conversation.messages;
+      all.value = [...conversation.messages, ...unsentOf(id)];
       omitted.value = conversation.omittedMessages ?? 0;
       loadFailure.value = undefined;
     } catch (error) {
@@ -154,8 +199,9 @@ export const useThreadStore = defineStore('thread', () => {
   }
 
   /**
-   * Sends a message and streams the answer into the thread. `onStarted` hears the id of a new
-   * conversation as soon as the server gives it (the view puts it in the URL).
+   * Sends a message (its words may be empty when files go with it) and streams the answer into
+   * the thread. `onStarted` hears the id of a new conversation as soon as the server gives it
+   * (the view puts it in the URL).
    */
   async function send(
     text: string,
@@ -163,49 +209,69 @@ export const useThreadStore = defineStore('thread', () => {
     onStarted?: (conversationId: string) => void,
     idempotencyKey: string = crypto.randomUUID(),
   ): Promise<string | undefined> {
-    return ask(text, attachFileIds, onStarted, idempotencyKey, 'new');
+    if (onStarted) announceStarted = onStarted;
+    return ask({ kind: 'new', text, fileIds: attachFileIds }, idempotencyKey);
   }
 
-  async function ask(
-    text: string,
-    attachFileIds: string[],
-    onStarted: ((conversationId: string) => void) | undefined,
-    idempotencyKey: string,
-    asking: Asking,
-  ): Promise<string | undefined> {
+  async function ask(asking: Asking, idempotencyKey: string): Promise<string | undefined> {
     // Not into a conversation that could not be read: the view disables the composer meanwhile.
-    if (streaming.value || text.trim() === '' || notFound.value || loadFailure.value) return conversationId.value;
+    if (streaming.value || notFound.value || loadFailure.value) return conversationId.value;
+    if (asking.kind === 'new' && asking.text.trim() === '' && asking.fileIds.length === 0) return conversationId.value;
+    if (asking.kind === 'regenerate' && conversationId.value === undefined) return undefined;
     failure.value = undefined;
     const now = new Date().toISOString();
-    const question: ThreadMessage = { id: `local-q-${Date.now()}`, role: 'user', content: text, timestamp: now, ...(attachFileIds.length > 0 && { fileIds: attachFileIds }) };
-    const answer: ThreadMessage = { id: `local-a-${Date.now()}`, role: 'assistant', content: '', timestamp: now, streaming: true };
-    messages.value.push(question, answer);
+    const stamp = `${Date.now()}-${++sequence}`;
+    let questionId = `local-q-${stamp}`;
+    let answerId = `local-a-${stamp}`;
+    if (asking.kind === 'new') {
+      const attached = asking.fileIds.length > 0 ? { fileIds: asking.fileIds } : {};
+      all.value.push({ id: questionId, role: 'user', content: asking.text, timestamp: now, ...attached });
+    } else {
+      // The new version streams where the old one stands: the newest version is the one shown.
+      const { [rootOf(asking.answerId)]: _shown, ...others } = chosen.value;
+      chosen.value = others;
+    }
+    all.value.push({ id: answerId, role: 'assistant', content: '', timestamp: now, streaming: true, ...(asking.kind === 'regenerate' && { replaces: asking.answerId }) });
     // The reactive copies, found by id: changes to the plain objects above would not be seen.
-    const live = () => messages.value.find((message) => message.id === answer.id);
-    const asked = () => messages.value.find((message) => message.id === questionId);
-    let questionId = question.id;
+    const live = () => all.value.find((message) => message.id === answerId);
+    const asked = () => all.value.find((message) => message.id === questionId);
     const ticket = opened;
-    controller = new AbortController();
+    const ownController = new AbortController();
+    controller = ownController;
     let started = false;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ownController.abort();
+    }, META_TIMEOUT_MS);
+    const request: SendMessage =
+      asking.kind === 'new'
+        ? { message: asking.text, ...(conversationId.value && { conversationId: conversationId.value }), ...(asking.fileIds.length > 0 && { fileIds: asking.fileIds }) }
+        : { conversationId: conversationId.value!, regenerate: { messageId: asking.answerId } };
     try {
-      const events = useSessionStore().client().chat(
-        { message: text, ...(conversationId.value && { conversationId: conversationId.value }), ...(attachFileIds.length > 0 && { fileIds: attachFileIds }) },
-        { signal: controller.signal, idempotencyKey },
-      );
+      const events = useSessionStore().client().chat(request, { signal: ownController.signal, idempotencyKey });
       for await (const event of events) {
         if (ticket !== opened) break;
         switch (event.type) {
           case 'meta': {
             started = true;
-            const sent = asked();
-            if (sent) sent.id = event.userMessageId;
+            clearTimeout(timer);
+            const question = asked();
+            if (question) question.id = event.userMessageId;
             questionId = event.userMessageId;
+            const answer = live();
+            if (answer && event.answerMessageId) answer.id = event.answerMessageId;
+            answerId = answer?.id ?? answerId;
             const isNew = conversationId.value === undefined;
             conversationId.value = event.conversationId;
             title.value = event.title;
-            for (const id of attachFileIds) if (!fileIds.value.includes(id)) fileIds.value.push(id);
+            if (asking.kind === 'new') for (const id of asking.fileIds) if (!fileIds.value.includes(id)) fileIds.value.push(id);
             useConversationsStore().upsert({ conversationId: event.conversationId, title: event.title, createdAt: now, updatedAt: now });
-            if (isNew) onStarted?.(event.conversationId);
+            if (isNew) {
+              // Questions that failed in this new chat belong to the conversation it has become.
+              kept()?.move(NEW_CHAT, event.conversationId);
+              announceStarted?.(event.conversationId);
+            }
             break;
           }
           case 'delta': {
@@ -213,46 +279,113 @@ export const useThreadStore = defineStore('thread', () => {
             if (message) message.content += event.text;
             break;
           }
-          case 'done':
-            Object.assign(live() ?? {}, { id: event.messageId, usage: event.usage, stopReason: event.stopReason, context: event.context, streaming: false });
+          case 'done': {
+            const message = live();
+            Object.assign(message ?? {}, { id: event.messageId, usage: event.usage, stopReason: event.stopReason, context: event.context, streaming: false });
+            answerId = event.messageId;
             break;
-          case 'error':
-            Object.assign(live() ?? {}, { streaming: false, stopReason: 'error', error: { code: event.code, message: event.message }, ...(event.messageId && { id: event.messageId }) });
+          }
+          case 'title': {
+            // Written by a small model after a new conversation's first answer: the sidebar and the tab follow.
+            title.value = event.title;
+            const id = conversationId.value;
+            if (id) useConversationsStore().upsert({ conversationId: id, title: event.title, createdAt: now, updatedAt: now });
+            break;
+          }
+          case 'error': {
+            const message = live();
+            Object.assign(message ?? {}, { streaming: false, stopReason: 'error', error: { code: event.code, message: event.message }, ...(event.messageId && { id: event.messageId }) });
+            if (event.messageId) answerId = event.messageId;
             failure.value = { code: event.code, message: event.message };
             break;
+          }
         }
       }
     } catch (error) {
-      const aborted = (error as Error).name === 'AbortError';
+      // Stopped by the user: what arrived is kept (below). Stopped by the wait for `meta`: a failure.
+      const aborted = (error as Error).name === 'AbortError' && !timedOut;
       if (!aborted && ticket === opened) {
-        if (!started) messages.value = messages.value.filter((message) => message.id !== questionId && message.id !== answer.id);
-        const apiError = error instanceof ApiError ? error : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
-        const refused = !started && REFUSAL_CODES.has(apiError.code);
-        const givenBack = refused && asking === 'new';
-        failure.value = {
-          code: apiError.code,
-          message: apiError.message,
-          receivedAt: Date.now(),
-          ...(apiError.retryAfterSeconds !== undefined && { retryAfterSeconds: apiError.retryAfterSeconds }),
-          ...(refused && { refused: true }),
-          ...(givenBack && { unsent: { text, fileIds: attachFileIds } }),
-          ...(!started && !refused && { retry: { text, fileIds: attachFileIds, key: idempotencyKey, ...(asking === 'regenerate' && { regenerate: true }) } }),
-        };
-        // Nothing was sent: the words and files go back where they are typed, whoever sent them
-        // (the composer, or Retry after a lost connection), so that the question is never lost.
-        if (givenBack) {
-          useComposerStore().giveBack(text);
-          useFilesStore().restoreIds(attachFileIds);
+        const apiError = timedOut
+          ? new ApiError(0, 'NO_RESPONSE', 'The server did not answer in time. Try again.')
+          : error instanceof ApiError
+            ? error
+            : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
+        if (started) {
+          // The question is stored and the answer had begun: Retry asks for a new version of it.
+          failure.value = { code: apiError.code, message: apiError.message, receivedAt: Date.now() };
+          const message = live();
+          if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
+        } else {
+          all.value = all.value.filter((message) => message.id !== answerId);
+          notSent(asking, apiError, idempotencyKey, questionId);
         }
-        const message = live();
-        if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
       }
     } finally {
+      clearTimeout(timer);
       const message = live();
       if (message?.streaming) Object.assign(message, { streaming: false, stopReason: message.stopReason ?? 'aborted' });
-      controller = undefined;
+      if (controller === ownController) controller = undefined;
     }
     return conversationId.value;
+  }
+
+  /**
+   * What nothing reached the server with becomes. A refused question (spent budget, too many
+   * messages) goes back to the composer, words and files; any other new question stays in the
+   * thread as unsent, kept across reloads, for Retry or Edit. A Regenerate leaves the old answer
+   * shown, with a Retry that sends it again under the same key.
+   */
+  function notSent(asking: Asking, error: ApiError, key: string, questionId: string): void {
+    const refused = REFUSAL_CODES.has(error.code);
+    const base: Failure = {
+      code: error.code,
+      message: error.message,
+      receivedAt: Date.now(),
+      ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
+    };
+    if (asking.kind === 'regenerate') {
+      failure.value = { ...base, ...(refused ? { refused: true } : { retry: { key, answerId: asking.answerId } }) };
+      return;
+    }
+    if (refused) {
+      all.value = all.value.filter((message) => message.id !== questionId);
+      failure.value = { ...base, refused: true, unsent: { text: asking.text, fileIds: asking.fileIds } };
+      useComposerStore().giveBack(asking.text);
+      useFilesStore().restoreIds(asking.fileIds);
+      return;
+    }
+    const question = all.value.find((message) => message.id === questionId);
+    if (!question) return;
+    const reason: UnsentReason = { code: error.code, message: error.message, status: error.status };
+    // A bubble id of its own: `local-` ids are for what is on its way.
+    question.id = `unsent-${crypto.randomUUID()}`;
+    question.unsent = { ...reason, key };
+    const entry: UnsentQuestion = { id: question.id, text: asking.text, fileIds: asking.fileIds, key, timestamp: question.timestamp, reason };
+    kept()?.keep(conversationId.value ?? NEW_CHAT, entry);
+  }
+
+  /** Takes an unsent question out of the thread and out of what this browser keeps. */
+  function takeUnsent(id: string): ThreadMessage | undefined {
+    const question = all.value.find((message) => message.id === id && message.unsent);
+    if (!question) return undefined;
+    all.value = all.value.filter((message) => message !== question);
+    kept()?.forget(conversationId.value ?? NEW_CHAT, id);
+    return question;
+  }
+
+  /** Sends an unsent question again, under the key it first went with: never answered twice. */
+  async function retryUnsent(id: string): Promise<void> {
+    if (streaming.value) return;
+    const question = takeUnsent(id);
+    if (question?.unsent) await ask({ kind: 'new', text: question.content, fileIds: [...(question.fileIds ?? [])] }, question.unsent.key);
+  }
+
+  /** Puts an unsent question's words and files back in the composer, to change them before sending. */
+  function editUnsent(id: string): void {
+    const question = takeUnsent(id);
+    if (!question) return;
+    useComposerStore().giveBack(question.content);
+    useFilesStore().restoreIds(question.fileIds ?? []);
   }
 
   /** Stops the answer: the server stops the model and keeps what was streamed, and so does the thread. */
@@ -260,16 +393,20 @@ export const useThreadStore = defineStore('thread', () => {
     controller?.abort();
   }
 
-  /** Asks the last question again, for a new answer. */
+  /** A new version of the latest answer, streamed in its place; the old one stays as a previous version. */
   async function regenerate(): Promise<void> {
-    const question = [...messages.value].reverse().find((message) => message.role === 'user');
-    if (question && canRegenerate.value) await ask(question.content, [], undefined, crypto.randomUUID(), 'regenerate');
+    const last = messages.value.at(-1);
+    if (!last || !canRegenerate.value) return;
+    // Whichever version is on screen, the server replaces the newest: it is "the" answer.
+    const newest = view.value.groups.get(rootOf(last.id))?.at(-1) ?? last;
+    if (isLocal(newest.id)) return;
+    await ask({ kind: 'regenerate', answerId: newest.id }, crypto.randomUUID());
   }
 
-  /** Sends again what failed to go (same idempotency key); refused now, a new question goes back to the composer. */
+  /** After a failure: the Regenerate that did not go, again under its key; else a new version of the failed answer. */
   async function retry(): Promise<void> {
     const again = failure.value?.retry;
-    if (again) await ask(again.text, again.fileIds, undefined, again.key, again.regenerate ? 'regenerate' : 'new');
+    if (again) await ask({ kind: 'regenerate', answerId: again.answerId }, again.key);
     else await regenerate();
   }
 
@@ -277,22 +414,44 @@ export const useThreadStore = defineStore('thread', () => {
     failure.value = undefined;
   }
 
-  /** The open conversation as the API shapes it, for export. */
+  /** The first version's id of an answer, shown or not. */
+  function rootOf(answerId: string): string {
+    for (const [root, group] of view.value.groups) if (group.some((version) => version.id === answerId)) return root;
+    return answerId;
+  }
+
+  /** Where an answer stands among its versions, when it has several. */
+  function versionsOf(id: string): VersionInfo | undefined {
+    return view.value.versions.get(id);
+  }
+
+  /** Shows the previous (-1) or next (+1) version of an answer. */
+  function showVersion(id: string, step: -1 | 1): void {
+    const info = view.value.versions.get(id);
+    if (!info) return;
+    const index = info.position - 1 + step;
+    if (index < 0 || index >= info.count) return;
+    chosen.value = { ...chosen.value, [info.root]: index };
+  }
+
+  /** The open conversation as the API shapes it, as it reads (the versions shown), for export. */
   function snapshot(): Conversation {
+    const sent = messages.value.filter((message) => !message.unsent);
     return {
       conversationId: conversationId.value ?? '',
       title: title.value,
-      createdAt: messages.value[0]?.timestamp ?? '',
-      updatedAt: messages.value.at(-1)?.timestamp ?? '',
+      createdAt: sent[0]?.timestamp ?? '',
+      updatedAt: sent.at(-1)?.timestamp ?? '',
       fileIds: [...fileIds.value],
-      messages: messages.value.map(({ streaming: _streaming, ...message }) => message),
+      messages: sent.map(({ streaming: _streaming, unsent: _unsent, ...message }) => message),
     };
   }
 
   useSessionStore().onSignOut(clear);
+  all.value = unsentOf(NEW_CHAT);
 
   return {
     conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, loadFailure, streaming, lastContext, canRegenerate,
-    clear, open, reload, loadEarlier, loadAll, send, stop, regenerate, retry, dismissFailure, snapshot,
+    clear, open, reload, loadEarlier, loadAll, send, stop, regenerate, retry, retryUnsent, editUnsent, dismissFailure, versionsOf, showVersion, snapshot,
   };
 });
