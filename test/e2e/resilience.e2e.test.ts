@@ -49,7 +49,8 @@ describe('the web app when things fail', () => {
 
     const item = sidebar().getByRole('listitem').filter({ hasText: 'Plan a weekend' });
     await item.hover();
-    await item.getByRole('button', { name: 'Rename' }).click();
+    await item.getByRole('button', { name: /^Actions for/ }).click();
+    await page.getByRole('menuitem', { name: 'Rename' }).click();
     await page.getByRole('textbox', { name: 'Title' }).fill('Lyon itinerary');
     await page.getByRole('textbox', { name: 'Title' }).press('Enter');
     await expect.poll(() => page.title()).toBe(`Lyon itinerary – ${APP}`);

@@ -43,9 +43,11 @@ export const useConversationsStore = defineStore('conversations', () => {
     }
   }
 
-  /** A conversation just created or answered moves to the top. */
+  /** A conversation just created or answered moves to the top (of Today), keeping when it was created. */
   function upsert(summary: ConversationSummary): void {
-    items.value = [summary, ...items.value.filter((item) => item.conversationId !== summary.conversationId)];
+    const known = items.value.find((item) => item.conversationId === summary.conversationId);
+    const moved = known ? { ...summary, createdAt: known.createdAt } : summary;
+    items.value = [moved, ...items.value.filter((item) => item.conversationId !== summary.conversationId)];
   }
 
   async function rename(id: string, title: string): Promise<void> {
