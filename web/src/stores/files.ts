@@ -70,7 +70,8 @@ export const useFilesStore = defineStore('files', () => {
       if ((error as Error).name === 'AbortError') return;
       const entry = item();
       if (entry) {
-        Object.assign(entry, error instanceof ApiError ? { status: 'failed', error: error.message, errorCode: error.code } : { status: 'failed', error: 'The upload failed. Try again.' });
+        // Without an API error (the connection dropped), the chip says the upload failed, in the user's language.
+        Object.assign(entry, error instanceof ApiError ? { status: 'failed', error: error.message, errorCode: error.code } : { status: 'failed' });
       }
     } finally {
       controllers.delete(key);
