@@ -6,7 +6,12 @@ import { freePort } from '../support/free-port.js';
 
 export interface RunningApp {
   url: string;
+  /** Stops the server and removes its data. */
   stop(): Promise<void>;
+  /** Stops the server as a crash or Ctrl+C would, keeping its data and port: the page sees it gone. */
+  halt(): Promise<void>;
+  /** Starts it again after `halt`, on the same port and data, as `npm start` run again would. */
+  resume(): Promise<void>;
 }
 
 /**
@@ -16,8 +21,24 @@ export interface RunningApp {
 export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'e2e-data-'));
+  const childEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'WARN', ...env };
+  let child = await spawnApp(childEnv);
+  return {
+    url: child.url,
+    stop: async () => {
+      await kill(child.process);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    halt: () => kill(child.process),
+    resume: async () => {
+      child = await spawnApp(childEnv);
+    },
+  };
+}
+
+async function spawnApp(env: NodeJS.ProcessEnv): Promise<{ url: string; process: ChildProcess }> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/entrypoints/local/main.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'WARN', ...env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -36,16 +57,13 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     child.stdout?.on('data', check);
     child.once('exit', (code) => reject(new Error(`the app exited with ${code}:\n${output}`)));
   });
-  return {
-    url,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        process.kill(-child.pid!, 'SIGTERM');
-        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-        if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
-      }
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { url, process: child };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  process.kill(-child.pid!, 'SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
 }
