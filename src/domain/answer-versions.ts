@@ -14,10 +14,57 @@ export function previousVersionIds(messages: readonly Message[]): Set<string> {
   return replaced;
 }
 
-/** The conversation as it reads now: each answer's newest version, in order. */
+/**
+ * Each answer's versions, by the id of the first one (its root). Two tabs may each regenerate the
+ * same answer: both new versions name it, and the one stored last is the current one.
+ */
+function versionsByRoot<T extends Message>(messages: readonly T[]): Map<string, T[]> {
+  const byId = new Map(messages.map((message) => [message.id, message]));
+  const rootOf = (message: T): string => {
+    let id = message.id;
+    const seen = new Set<string>();
+    for (let at = byId.get(id); at?.replaces !== undefined && !seen.has(at.id); at = byId.get(id)) {
+      seen.add(at.id);
+      id = at.replaces;
+    }
+    return id;
+  };
+  const chains = new Map<string, T[]>();
+  for (const message of messages) {
+    if (message.role !== 'assistant') continue;
+    const root = rootOf(message);
+    chains.set(root, [...(chains.get(root) ?? []), message]);
+  }
+  return chains;
+}
+
+/**
+ * The conversation as it reads now: each answer's newest version, standing where its first
+ * version stood. Stored order is time order, so a version written while another tab asked a
+ * new question would otherwise land after that question.
+ */
 export function currentMessages<T extends Message>(messages: readonly T[]): T[] {
-  const replaced = previousVersionIds(messages);
-  return replaced.size === 0 ? [...messages] : messages.filter((message) => !replaced.has(message.id));
+  if (!messages.some((message) => message.replaces !== undefined)) return [...messages];
+  const chains = versionsByRoot(messages);
+  const placed = new Set<string>();
+  const current: T[] = [];
+  for (const message of messages) {
+    if (message.role !== 'assistant') {
+      current.push(message);
+      continue;
+    }
+    const root = [...chains].find(([, versions]) => versions.includes(message))![0];
+    if (placed.has(root)) continue;
+    placed.add(root);
+    current.push(chains.get(root)!.at(-1)!);
+  }
+  return current;
+}
+
+/** The versions of the answer `answerId` belongs to, oldest first (the last is the current one). */
+function versionsOf(messages: readonly Message[], answerId: string): Message[] {
+  for (const versions of versionsByRoot(messages).values()) if (versions.some((message) => message.id === answerId)) return versions;
+  return [];
 }
 
 export interface RegenerationTarget {
@@ -33,9 +80,11 @@ export interface RegenerationTarget {
  * from, with history the model would see differently than the user does.
  */
 export function regenerationTarget(messages: readonly Message[], answerId: string): RegenerationTarget {
-  const answer = messages.find((message) => message.id === answerId);
-  if (!answer) throw new DomainError('not_found', 'MESSAGE_NOT_FOUND', 'This answer does not exist in this conversation.');
-  if (answer.role !== 'assistant') throw invalidInput('NOT_AN_ANSWER', 'Only an answer can be regenerated: `regenerate.messageId` names a question.');
+  const named = messages.find((message) => message.id === answerId);
+  if (!named) throw new DomainError('not_found', 'MESSAGE_NOT_FOUND', 'This answer does not exist in this conversation.');
+  if (named.role !== 'assistant') throw invalidInput('NOT_AN_ANSWER', 'Only an answer can be regenerated: `regenerate.messageId` names a question.');
+  // Any version of the latest answer may be named (the one on screen); the newest is the one replaced.
+  const answer = versionsOf(messages, answerId).at(-1)!;
   const current = currentMessages(messages);
   const index = current.indexOf(answer);
   const question = current[index - 1];

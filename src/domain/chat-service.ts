@@ -1,4 +1,4 @@
-import { regenerationTarget } from './answer-versions.js';
+import { currentMessages, regenerationTarget } from './answer-versions.js';
 import { replayAnswer } from './chat-replay.js';
 import { titleFromMessage, type ContextReport, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
@@ -93,7 +93,6 @@ export class ChatService {
           answer: answered.content,
           answeredAt: answered.timestamp,
         },
-        signal,
       );
       if (title) yield { type: 'title', title };
     }
@@ -336,6 +335,8 @@ function errorKindOf(cause: unknown, code: string): DomainError['kind'] {
  * belong to that send's prompt, not to this one.
  */
 function historyUpTo(messages: Message[], question: Message): Message[] {
-  const index = messages.findIndex((message) => message.id === question.id);
-  return index === -1 ? [...messages, question] : messages.slice(0, index + 1);
+  // As the conversation reads now: an answer regenerated meanwhile stands where it was, newest version.
+  const current = currentMessages(messages);
+  const index = current.findIndex((message) => message.id === question.id);
+  return index === -1 ? [...current, question] : current.slice(0, index + 1);
 }

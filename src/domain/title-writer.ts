@@ -11,6 +11,8 @@ export interface TitleWriterDeps {
   usage?: UsageService;
   /** Told when no title could be written (the conversation keeps its first-line title). */
   onFailure?: (error: unknown, userId: string) => void;
+  /** The answer is already shown; a title that takes longer than this is not worth waiting for. */
+  timeoutMs?: number;
 }
 
 /** What the title is written from: the first exchange of a new conversation. */
@@ -30,7 +32,6 @@ export interface FirstExchange {
 const QUESTION_CHARS = 2_000;
 const ANSWER_CHARS = 1_000;
 const TITLE_OUTPUT_TOKENS = 30;
-/** The answer is already shown; a title that takes longer than this is not worth waiting for. */
 const TITLE_TIMEOUT_MS = 10_000;
 
 const SYSTEM = [
@@ -43,13 +44,16 @@ const SYSTEM = [
  * Names a new conversation after its first answer, with a model: "Weekend itinerary for Lyon"
  * rather than the first line of the question. Best effort: a failure, a timeout or an empty reply
  * leaves the first-line title, and a title the user has changed meanwhile is never overwritten.
+ * It runs on its own time limit, not the request's: a user who leaves (New chat, another
+ * conversation, a closed tab) right after the answer still finds the conversation named.
  */
 export class TitleWriter {
   constructor(private readonly deps: TitleWriterDeps) {}
 
-  async write(exchange: FirstExchange, signal: AbortSignal): Promise<string | undefined> {
+  async write(exchange: FirstExchange): Promise<string | undefined> {
+    const signal = AbortSignal.timeout(this.deps.timeoutMs ?? TITLE_TIMEOUT_MS);
     try {
-      const raw = await this.ask(exchange, AbortSignal.any([signal, AbortSignal.timeout(TITLE_TIMEOUT_MS)]));
+      const raw = await this.ask(exchange, signal);
       const title = raw === undefined ? undefined : cleanTitle(raw);
       if (title === undefined || title === exchange.provisionalTitle) return undefined;
       const current = await this.deps.conversations.get(exchange.userId, exchange.conversationId);
@@ -58,7 +62,7 @@ export class TitleWriter {
       const renamed = await this.deps.conversations.rename(exchange.userId, exchange.conversationId, title, exchange.answeredAt);
       return renamed?.title;
     } catch (error) {
-      if (!signal.aborted) this.deps.onFailure?.(error, exchange.userId);
+      this.deps.onFailure?.(signal.aborted ? new Error('the title model did not answer in time', { cause: error }) : error, exchange.userId);
       return undefined;
     }
   }
@@ -77,7 +81,8 @@ export class TitleWriter {
       else usage = event.usage;
     }
     if (usage) await this.deps.usage?.record(exchange.userId, exchange.senderName, usage);
-    return signal.aborted ? undefined : text;
+    if (signal.aborted) throw signal.reason;
+    return text;
   }
 }
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { currentMessages } from '../../src/domain/answer-versions.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { UsageService } from '../../src/domain/usage-service.js';
@@ -7,7 +7,7 @@ import { monthOf } from '../../src/domain/usage.js';
 import { ChatService } from '../../src/domain/chat-service.js';
 import { OTHER_USER, SYSTEM_PROMPT, USER, collect, liveSignal, makeDomain, metaOf, ofType, type Domain } from '../support/domain-builder.js';
 import { expectDomainError } from '../support/domain-error.js';
-import { failAfter, replyWith } from '../support/fakes.js';
+import { failAfter, hangAfter, replyWith } from '../support/fakes.js';
 
 const ask = (d: Domain, message: string, conversationId?: string) =>
   collect(d.chat.send(USER, { message, ...(conversationId && { conversationId }) }, liveSignal()));
@@ -59,10 +59,9 @@ describe('ChatService: Regenerate', () => {
     const { conversationId, answerId: a1 } = await oneExchange(d);
     d.model.play(replyWith('Second answer'));
     const a2 = ofType(await regenerate(d, conversationId, a1), 'done')[0]!.message.id;
-    // The replaced answer is a previous version now: not "the latest answer" any more.
-    await expectDomainError(regenerate(d, conversationId, a1), { kind: 'conflict', code: 'NOT_LATEST_ANSWER' });
+    // A tab still showing the first version names it: the newest version is the one replaced, no fork.
     d.model.play(replyWith('Third answer'));
-    const a3 = ofType(await regenerate(d, conversationId, a2), 'done')[0]!.message;
+    const a3 = ofType(await regenerate(d, conversationId, a1), 'done')[0]!.message;
     expect(a3.replaces).toBe(a2);
 
     d.model.play(replyWith('Fine'));
@@ -77,6 +76,47 @@ describe('ChatService: Regenerate', () => {
     const stored = await d.conversations.listMessages(USER, conversationId);
     expect(stored).toHaveLength(6);
     expect(currentMessages(stored).map((message) => message.content)).toEqual(['What is a monad?', 'Third answer', 'And a functor?', 'Fine']);
+  });
+
+  it('keeps what two tabs did at once in the order the user sees: each answer after its own question', async () => {
+    const d = makeDomain();
+    const { conversationId, answerId: a1 } = await oneExchange(d);
+    // Tab 1 regenerates the first answer; while it streams, tab 2 asks a new question.
+    d.model.play(hangAfter('Second version'));
+    const controller = new AbortController();
+    const regenerating = collect(d.chat.send(USER, { conversationId, regenerate: { messageId: a1 } }, controller.signal));
+    await vi.waitFor(() => expect(d.model.requests).toHaveLength(2));
+    d.model.play(replyWith('About functors'));
+    await ask(d, 'And a functor?', conversationId);
+    controller.abort();
+    await regenerating;
+
+    const stored = await d.conversations.listMessages(USER, conversationId);
+    // Stored in time order the new version comes after the new question; read as the user sees it, it stands where the first was.
+    expect(currentMessages(stored).map((message) => message.content)).toEqual(['What is a monad?', 'Second version', 'And a functor?', 'About functors']);
+    d.model.play(replyWith('Another take on functors'));
+    const latest = stored.find((message) => message.content === 'About functors')!.id;
+    await regenerate(d, conversationId, latest);
+    expect(d.model.requests.at(-1)?.messages).toEqual([
+      { role: 'user', content: 'What is a monad?' },
+      { role: 'assistant', content: 'Second version' },
+      { role: 'user', content: 'And a functor?' },
+    ]);
+  });
+
+  it('lets only the newest of two versions written at once be the answer', async () => {
+    const d = makeDomain();
+    const { conversationId, answerId: a1 } = await oneExchange(d);
+    d.model.play(replyWith('From tab one'));
+    await regenerate(d, conversationId, a1);
+    // A version that names the first answer directly, as a request checked before the other was stored would.
+    const forked = { id: 'fork', role: 'assistant' as const, content: 'From tab two', timestamp: '2026-06-01T00:00:00.000Z', replaces: a1 };
+    await d.conversations.appendMessage(USER, conversationId, forked);
+    const stored = await d.conversations.listMessages(USER, conversationId);
+    expect(currentMessages(stored).map((message) => message.content)).toEqual(['What is a monad?', 'From tab two']);
+    d.model.play(replyWith('Third'));
+    const [done] = ofType(await regenerate(d, conversationId, a1), 'done');
+    expect(done!.message.replaces).toBe('fork');
   });
 
   it('refuses any answer but the latest with 409 NOT_LATEST_ANSWER, a question with 400 and an unknown id with 404', async () => {

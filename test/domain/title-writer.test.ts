@@ -3,7 +3,7 @@ import { MemoryConversationStore } from '../../src/adapters/history/memory-conve
 import { DomainError } from '../../src/domain/errors.js';
 import { TitleWriter, cleanTitle, type FirstExchange } from '../../src/domain/title-writer.js';
 import { ScriptedModel, failAfter, hangAfter, replyWith } from '../support/fakes.js';
-import { USER, liveSignal } from '../support/domain-builder.js';
+import { USER } from '../support/domain-builder.js';
 
 const CREATED = '2026-01-01T00:00:00.000Z';
 const ANSWERED = '2026-01-01T00:00:05.000Z';
@@ -30,7 +30,7 @@ describe('TitleWriter', () => {
     const model = new ScriptedModel(replyWith('Title: "Food-lover\'s ', 'weekend in Lyon".'));
     const { conversations, writer, exchange } = await setUp(model);
 
-    await expect(writer.write(exchange, liveSignal())).resolves.toBe("Food-lover's weekend in Lyon");
+    await expect(writer.write(exchange)).resolves.toBe("Food-lover's weekend in Lyon");
 
     const stored = await conversations.get(USER, 'c1');
     expect(stored).toMatchObject({ title: "Food-lover's weekend in Lyon", updatedAt: ANSWERED });
@@ -46,7 +46,7 @@ describe('TitleWriter', () => {
   it('sends only the start of a very long question and answer', async () => {
     const model = new ScriptedModel(replyWith('Long text'));
     const { writer, exchange } = await setUp(model);
-    await writer.write({ ...exchange, question: 'q'.repeat(50_000), answer: 'a'.repeat(50_000) }, liveSignal());
+    await writer.write({ ...exchange, question: 'q'.repeat(50_000), answer: 'a'.repeat(50_000) });
     expect(model.requests[0]!.messages[0]!.content.length).toBeLessThan(3_200);
   });
 
@@ -55,14 +55,14 @@ describe('TitleWriter', () => {
     const { conversations, writer, exchange } = await setUp(model);
     await conversations.rename(USER, 'c1', 'My trip', CREATED);
 
-    await expect(writer.write(exchange, liveSignal())).resolves.toBeUndefined();
+    await expect(writer.write(exchange)).resolves.toBeUndefined();
     expect((await conversations.get(USER, 'c1'))?.title).toBe('My trip');
   });
 
   it('leaves a deleted conversation deleted', async () => {
     const { conversations, writer, exchange } = await setUp(new ScriptedModel(replyWith('Weekend in Lyon')));
     await conversations.delete(USER, 'c1');
-    await expect(writer.write(exchange, liveSignal())).resolves.toBeUndefined();
+    await expect(writer.write(exchange)).resolves.toBeUndefined();
     expect(await conversations.get(USER, 'c1')).toBeUndefined();
   });
 
@@ -70,25 +70,28 @@ describe('TitleWriter', () => {
     const error = new DomainError('throttled', 'MODEL_THROTTLED', 'Busy.');
     const { conversations, writer, exchange, failures } = await setUp(new ScriptedModel(failAfter(error, 'Week')));
 
-    await expect(writer.write(exchange, liveSignal())).resolves.toBeUndefined();
+    await expect(writer.write(exchange)).resolves.toBeUndefined();
     expect((await conversations.get(USER, 'c1'))?.title).toBe('Plan a weekend in Lyon');
     expect(failures).toEqual([error]);
   });
 
-  it('gives up quietly when the request is gone', async () => {
-    const controller = new AbortController();
-    const { conversations, writer, exchange, failures } = await setUp(new ScriptedModel(hangAfter('Weekend')));
-    const written = writer.write(exchange, controller.signal);
-    controller.abort();
+  it('gives up after its own time limit, whatever the request does, and says so', async () => {
+    const model = new ScriptedModel(hangAfter('Weekend'));
+    const conversations = new MemoryConversationStore();
+    await conversations.create(USER, { conversationId: 'c1', title: 'Plan a weekend in Lyon', createdAt: CREATED, updatedAt: CREATED, fileIds: [] });
+    const failures: unknown[] = [];
+    const writer = new TitleWriter({ model, conversations, onFailure: (error) => failures.push(error), timeoutMs: 20 });
+    const { exchange } = await setUp(model);
 
-    await expect(written).resolves.toBeUndefined();
+    await expect(writer.write(exchange)).resolves.toBeUndefined();
     expect((await conversations.get(USER, 'c1'))?.title).toBe('Plan a weekend in Lyon');
-    expect(failures).toEqual([]);
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0])).toMatch(/did not answer in time/);
   });
 
   it('keeps the first-line title when the reply has no words', async () => {
     const { conversations, writer, exchange } = await setUp(new ScriptedModel(replyWith('  **  ', '""')));
-    await expect(writer.write(exchange, liveSignal())).resolves.toBeUndefined();
+    await expect(writer.write(exchange)).resolves.toBeUndefined();
     expect((await conversations.get(USER, 'c1'))?.title).toBe('Plan a weekend in Lyon');
   });
 });

@@ -62,6 +62,22 @@ describe('conversation titles written by the model', () => {
     expect((after.outputTokens as number) - (before.outputTokens as number)).toBe(15);
   });
 
+  it('still names the conversation when the client leaves right after the answer', async () => {
+    fake.reply(answer(['Use a Map.']), answer(['Counting words'], { then: [{ delayMs: 300 }] }));
+    const controller = new AbortController();
+    const { events } = await app.openChatStream(token, { message: 'How do I count words in JS?' }, controller.signal);
+    let conversationId = '';
+    for await (const event of events) {
+      if (event.event === 'meta') conversationId = event.data.conversationId as string;
+      if (event.event === 'done') break;
+    }
+    controller.abort();
+
+    await expect
+      .poll(async () => (await app.api(`/conversations/${conversationId}`, { token })).json.title, { timeout: 5_000 })
+      .toBe('Counting words');
+  });
+
   it('asks for no title on a follow-up', async () => {
     fake.reply(answer(['First.']), answer(['A title']));
     const first = await app.chatStream(token, { message: 'Hello there' });

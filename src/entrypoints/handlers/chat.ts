@@ -160,8 +160,9 @@ export function createChatStreamHandler(
           await write(out, chatEventFrame(chatEvent));
           alive.sent();
         }
-        // The service kept the partial answer (stopped); a client still there needs an ending.
-        const ending = limits.endingError();
+        // The service kept the partial answer (stopped); a client still there needs an ending,
+        // unless the answer had already ended (a limit reached while its title was written).
+        const ending = outcome === undefined ? limits.endingError() : undefined;
         if (ending) {
           outcome = ending.code;
           services.metrics.record({ errorCode: ending.code, totalMs: performance.now() - started });
