@@ -102,6 +102,12 @@ describe('accessibility of every screen (axe-core)', () => {
     await expect.poll(() => page.url()).toMatch(/\/c\/[\w-]+$/);
     conversationPath = new URL(page.url()).pathname;
     await expect.poll(() => answers(page).getByRole('table').count()).toBe(1);
+    // The conversation is named by the model after its first answer: the tab, the header and the sidebar follow.
+    await expect.poll(() => page.title(), { timeout: 10_000 }).toBe('Sorting lists in Python – Claude Serverless Chat');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Sorting lists in Python');
+    const sidebar = page.getByRole('navigation', { name: 'Conversations' });
+    expect(await sidebar.getByRole('listitem').filter({ hasText: 'Sorting lists in Python' }).count()).toBe(1);
+    await snap(page, 'a11y-00-titled-by-model');
   });
 
   for (const screen of SCREENS) {
