@@ -168,6 +168,59 @@ describe('Cognito sessions', () => {
     expect(await cognito.idToken()).toBe(renewed);
   });
 
+  /** What `run` ends with once the library has tried again as often as it does (a few seconds of backoff). */
+  async function settled<T>(run: () => Promise<T>): Promise<T | Error> {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const outcome = run().catch((error: Error) => error);
+      await vi.runAllTimersAsync();
+      return await outcome;
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('keeps the session when Cognito cannot be reached or fails, with a failure worth retrying', async () => {
+    const current = signedIn(1800);
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const cognito = auth();
+    expect(await settled(() => cognito.refresh())).toMatchObject({ name: 'ApiError', status: 0, code: 'NETWORK_ERROR', retryable: true });
+    fakeCognito(() => ({ status: 500, body: { __type: 'InternalErrorException', message: 'Internal error' } }));
+    expect(await settled(() => cognito.refresh())).toMatchObject({ code: 'NETWORK_ERROR', retryable: true });
+    // Still signed in: the stored tokens are kept, and the next renewal, Cognito back, works.
+    expect(await cognito.restore()).toEqual({ name: 'ivy@example.com', email: 'ivy@example.com' });
+    expect(await cognito.idToken()).toBe(current);
+    const renewed = jwt({ email: 'ivy@example.com', fresh: 'back' });
+    renewing(renewed);
+    expect(await cognito.refresh()).toBe(renewed);
+  });
+
+  it('keeps an expired session too when Cognito cannot be reached to renew it', async () => {
+    signedIn(-30);
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    expect(await settled(() => auth().idToken())).toMatchObject({ code: 'NETWORK_ERROR', retryable: true });
+    const renewed = jwt({ email: 'ivy@example.com', fresh: 'back' });
+    renewing(renewed);
+    expect(await auth().idToken()).toBe(renewed);
+  });
+
+  it('ends the session when Cognito refuses the refresh token (expired, revoked)', async () => {
+    signedIn(1800);
+    fakeCognito(() => refuse('NotAuthorizedException', 'Refresh Token has been revoked'));
+    const cognito = auth();
+    expect(await settled(() => cognito.refresh())).toBeUndefined();
+    expect(await cognito.restore()).toBeUndefined();
+
+    signedIn(-30);
+    fakeCognito(() => refuse('NotAuthorizedException', 'Refresh Token has expired'));
+    expect(await settled(() => auth().idToken())).toBeUndefined();
+    expect(await auth().restore()).toBeUndefined();
+  });
+
   it('has nothing to renew with when nobody signed in', async () => {
     const asked = renewing('never');
     expect(await auth().refresh()).toBeUndefined();

@@ -5,6 +5,7 @@ import {
   CognitoUserPool,
   type CognitoUserSession,
 } from 'amazon-cognito-identity-js';
+import { ApiError } from '../api/client';
 import type { AuthConfig } from '../api/types';
 import type { AuthError, AuthFailureReason, AuthProvider, SignedInUser, SignInOutcome } from './types';
 
@@ -115,7 +116,8 @@ export class CognitoAuth implements AuthProvider {
    * New tokens from the refresh token (REFRESH_TOKEN_AUTH), whatever the stored ones say: the API
    * refused them (revoked, or this browser's clock is wrong). Calls refused at the same moment
    * share one renewal. Undefined when the refresh token is refused too (expired, or signed out
-   * everywhere): the library then forgets the stored tokens.
+   * everywhere): the library then forgets the stored tokens. Cognito out of reach (or in trouble)
+   * is no refusal: a NETWORK_ERROR to retry, and the user stays signed in.
    */
   refresh(): Promise<string | undefined> {
     this.renewing ??= this.renew().finally(() => (this.renewing = undefined));
@@ -131,24 +133,48 @@ export class CognitoAuth implements AuthProvider {
     const user = this.pool.getCurrentUser();
     const session = user && (await this.session(user));
     if (!user || !session) return undefined;
-    return new Promise((resolve) => {
-      user.refreshSession(session.getRefreshToken(), (error: Error | null, renewed: CognitoUserSession | null) =>
-        resolve(error || !renewed ? undefined : renewed.getIdToken().getJwtToken()),
-      );
+    return new Promise((resolve, reject) => {
+      user.refreshSession(session.getRefreshToken(), (error: (Error & { code?: string }) | null, renewed: CognitoUserSession | null) => {
+        if (error && !sessionRefused(error)) reject(unreachable());
+        else resolve(error || !renewed ? undefined : renewed.getIdToken().getJwtToken());
+      });
     });
   }
 
-  /** The stored session; `getSession` renews it with the refresh token when it has expired. */
+  /**
+   * The stored session; `getSession` renews it with the refresh token when it has expired.
+   * Undefined when there is none or the refresh token was refused; Cognito out of reach is thrown.
+   */
   private session(user = this.pool.getCurrentUser()): Promise<CognitoUserSession | undefined> {
     if (!user) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      user.getSession((error: Error | null, session: CognitoUserSession | null) => resolve(error || !session?.isValid() ? undefined : session));
+    return new Promise((resolve, reject) => {
+      user.getSession((error: (Error & { code?: string }) | null, session: CognitoUserSession | null) => {
+        // The library's own "no tokens stored" errors carry no code: nobody to renew. What came
+        // back from Cognito has one, or is a TypeError (an answer that was not Cognito's JSON).
+        const fromCognito = error?.code !== undefined || error instanceof TypeError;
+        if (error && fromCognito && !sessionRefused(error)) reject(unreachable());
+        else resolve(error || !session?.isValid() ? undefined : session);
+      });
     });
   }
 
   private user(email: string): CognitoUser {
     return new CognitoUser({ Username: email.trim().toLowerCase(), Pool: this.pool });
   }
+}
+
+/**
+ * Cognito refusing the refresh token: expired, revoked (signed out everywhere), or its user
+ * disabled or deleted. Only these end the session; a network outage or a Cognito hiccup does not.
+ */
+function sessionRefused(error: Error & { code?: string }): boolean {
+  const code = error.code ?? error.name;
+  return code === 'NotAuthorizedException' || code === 'UserNotFoundException';
+}
+
+/** The renewal did not reach Cognito, or Cognito failed: the API call that needed it can be tried again. */
+function unreachable(): ApiError {
+  return new ApiError(0, 'NETWORK_ERROR', 'The sign-in service cannot be reached. Check your connection and try again.');
 }
 
 /** Renew this long before the ID token expires, so that it does not lapse between here and the API. */

@@ -30,6 +30,28 @@ describe('UnsentNotice', () => {
   });
 });
 
+describe('UnsentNotice, for a question the server refused for what it is', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  const buttons = (unsent: Omit<Unsent, 'key'>) => notice(unsent).findAll('button').map((button) => button.text());
+
+  it('offers Edit only, with the reason, when sending it again would be refused again', () => {
+    const tooLong = notice({ code: 'MESSAGE_TOO_LONG', message: 'The message is 200001 characters; the limit is 200000.', status: 400 });
+    expect(tooLong.get('[role=alert]').text()).toBe('Not sent · Your message is 200,001 characters long; the limit is 200,000. Shorten it, or attach the text as a file.');
+    expect(tooLong.findAll('button').map((button) => button.text())).toEqual(['Edit']);
+    expect(buttons({ code: 'TOO_MANY_FILES', message: 'Attach at most 10 files to one message.', status: 400 })).toEqual(['Edit']);
+    expect(buttons({ code: 'FILE_NOT_FOUND', message: 'This file does not exist.', status: 404 })).toEqual(['Edit']);
+    expect(buttons({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'This Idempotency-Key was used for a different request.', status: 422 })).toEqual(['Edit']);
+  });
+
+  it('keeps Retry when trying again can succeed: out of time, busy, or the first try still being answered', () => {
+    expect(buttons({ code: 'REQUEST_TIMEOUT', message: 'Too slow.', status: 408 })).toEqual(['Retry', 'Edit']);
+    expect(buttons({ code: 'MODEL_OVERLOADED', message: 'Busy.', status: 429 })).toEqual(['Retry', 'Edit']);
+    expect(buttons({ code: 'IDEMPOTENCY_KEY_IN_USE', message: 'Still being answered.', status: 409 })).toEqual(['Retry', 'Edit']);
+    expect(buttons({ code: 'SERVICE_UNAVAILABLE', message: 'Down.', status: 503 })).toEqual(['Retry', 'Edit']);
+  });
+});
+
 describe('AnswerVersions', () => {
   beforeEach(() => setActivePinia(createPinia()));
 

@@ -1,3 +1,5 @@
+import type { SignedInUser } from '../auth/types';
+
 /** Why a question did not reach the server, as the thread words it (see UnsentNotice.vue). */
 export interface UnsentReason {
   code: string;
@@ -5,6 +7,17 @@ export interface UnsentReason {
   message: string;
   /** The HTTP status; 0 when the server could not be reached or did not answer. */
   status: number;
+}
+
+/**
+ * Whether sending the same question again can succeed: not when the server refused it for what it
+ * is (too long, too many files, a file gone, a key reused for other words: a 4xx), only when it
+ * was out of reach, in trouble (5xx), out of time (408), busy (429), or still answering the first
+ * try under this key. A refused one is for Edit only.
+ */
+export function canRetry({ code, status }: UnsentReason): boolean {
+  if (status < 400 || status >= 500) return true;
+  return status === 408 || status === 429 || code === 'IDEMPOTENCY_KEY_IN_USE';
 }
 
 /** A question that did not reach the server, kept to be sent again (Retry) or taken back (Edit). */
@@ -70,6 +83,16 @@ export function unsentQuestions(storage: Pick<Storage, 'getItem' | 'setItem' | '
       kept[conversationId] = (kept[conversationId] ?? []).filter((question) => question.id !== id);
       write(kept);
     },
+    /** A deleted conversation's: there is nothing left to send them into. */
+    forgetConversation(conversationId: string): void {
+      const kept = read();
+      delete kept[conversationId];
+      write(kept);
+    },
+    /** All of this user's, on an explicit sign-out: nobody who signs in here next should find them. */
+    forgetAll(): void {
+      write({});
+    },
     /** A new chat's questions, once the server has named the conversation they are in. */
     move(from: string, to: string): void {
       const kept = read();
@@ -82,3 +105,9 @@ export function unsentQuestions(storage: Pick<Storage, 'getItem' | 'setItem' | '
 }
 
 export type UnsentQuestions = ReturnType<typeof unsentQuestions>;
+
+/** The unsent questions `user` left in this browser (none kept when nobody is signed in). */
+export function unsentQuestionsOf(user: SignedInUser | undefined): UnsentQuestions | undefined {
+  const name = user?.email ?? user?.name;
+  return name === undefined ? undefined : unsentQuestions(typeof localStorage === 'undefined' ? undefined : localStorage, name);
+}

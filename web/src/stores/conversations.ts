@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ConversationSummary } from '../api/types';
+import { unsentQuestionsOf } from '../lib/unsent-questions';
 import { useSessionStore } from './session';
 
 /** The sidebar: the user's conversations, newest first, paged through the API's cursor. */
@@ -55,9 +56,12 @@ export const useConversationsStore = defineStore('conversations', () => {
     items.value = items.value.map((item) => (item.conversationId === id ? { ...item, title: updated.title } : item));
   }
 
+  /** Deletes a conversation, and the questions this browser kept unsent for it: they have nowhere to go. */
   async function remove(id: string): Promise<void> {
-    await useSessionStore().client().deleteConversation(id);
+    const session = useSessionStore();
+    await session.client().deleteConversation(id);
     items.value = items.value.filter((item) => item.conversationId !== id);
+    unsentQuestionsOf(session.user)?.forgetConversation(id);
   }
 
   function reset(): void {

@@ -5,6 +5,7 @@ import type { SiteConfig } from '../api/types';
 import type { CognitoAuth } from '../auth/cognito-auth';
 import { LocalAuth } from '../auth/local-auth';
 import type { AuthProvider, SignedInUser, SignInOutcome } from '../auth/types';
+import { unsentQuestionsOf } from '../lib/unsent-questions';
 
 /**
  * Why a session ended: the user signed out, or the API refused their token even after a refresh
@@ -106,6 +107,9 @@ export const useSessionStore = defineStore('session', () => {
     auth.value?.signOut();
     user.value = undefined;
     status.value = 'signedOut';
+    // Kept in this browser's storage, the unsent questions go here, whichever stores this page
+    // used: an explicit sign-out forgets them; a session that ended keeps them for the user's return.
+    if (reason === 'signedOut') unsentQuestionsOf(who)?.forgetAll();
     for (const forget of signOutListeners) forget(reason, who);
   }
 

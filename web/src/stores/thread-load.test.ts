@@ -98,3 +98,54 @@ describe('the thread store, when a conversation cannot be read', () => {
     expect([thread.conversationId, thread.loadFailure, thread.loading]).toEqual(['c1', undefined, false]);
   });
 });
+
+describe('the thread store, when the earlier messages cannot be read', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  const message = (n: number) => ({ id: `m${n}`, role: n % 2 ? ('assistant' as const) : ('user' as const), content: `message ${n}`, timestamp: `2026-01-01T00:00:0${n}.000Z` });
+
+  /** A long conversation whose older page fails `failures` times before it is read; chat counts its calls. */
+  function longConversation(failures: number) {
+    const calls = { earlier: 0, chat: 0 };
+    useSessionStore().client = () =>
+      ({
+        getConversation: async (_id: string, { before }: { before?: string } = {}) => {
+          if (before === undefined) return { conversationId: 'c1', title: 'Long', createdAt: '', updatedAt: '', fileIds: [], messages: [message(2), message(3)], omittedMessages: 2 };
+          if (calls.earlier++ < failures) throw new ApiError(0, 'NETWORK_ERROR', 'The server cannot be reached.');
+          return { conversationId: 'c1', title: 'Long', createdAt: '', updatedAt: '', fileIds: [], messages: [message(0), message(1)] };
+        },
+        chat: () => {
+          calls.chat++;
+          throw new Error('nothing should be sent');
+        },
+      }) as unknown as ApiClient;
+    return calls;
+  }
+
+  it('reads them again on Retry, and never asks for a new version of the latest answer', async () => {
+    const calls = longConversation(1);
+    const thread = useThreadStore();
+    await thread.open('c1');
+    await thread.loadEarlier();
+    expect(thread.failure).toMatchObject({ code: 'NETWORK_ERROR', retry: { kind: 'loadEarlier' } });
+    expect(thread.messages.map((shown) => shown.id)).toEqual(['m2', 'm3']);
+
+    await thread.retry();
+    expect(calls).toEqual({ earlier: 2, chat: 0 });
+    expect(thread.failure).toBeUndefined();
+    expect(thread.messages.map((shown) => shown.id)).toEqual(['m0', 'm1', 'm2', 'm3']);
+    expect(thread.omitted).toBe(0);
+  });
+
+  it('does the same when an export could not read the whole conversation', async () => {
+    const calls = longConversation(1);
+    const thread = useThreadStore();
+    await thread.open('c1');
+    expect(await thread.loadAll()).toBe(false);
+    expect(thread.failure?.retry).toEqual({ kind: 'loadEarlier' });
+    await thread.retry();
+    expect(calls.chat).toBe(0);
+    expect(thread.messages).toHaveLength(4);
+    expect(await thread.loadAll()).toBe(true);
+  });
+});

@@ -1,8 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { nextTick } from 'vue';
 import { ApiError } from '../api/client';
 import type { Conversation, FileContext } from '../api/types';
 import { useComposerStore } from './composer';
+import { useConversationsStore } from './conversations';
 import { useFilesStore } from './files';
 import { useSessionStore } from './session';
 import { META_TIMEOUT_MS, useThreadStore } from './thread';
@@ -86,6 +88,24 @@ describe('the thread store, when a question cannot be sent', () => {
     expect(useThreadStore().messages).toEqual([]);
   });
 
+  it('does not send again a question refused for what it is (too long): Edit gives it back to change', async () => {
+    const { calls } = fakeApi([fails(new ApiError(400, 'MESSAGE_TOO_LONG', 'The message is 200001 characters; the limit is 200000.'))]);
+    const files = useFilesStore();
+    files.library = { f1: { fileId: 'f1', fileName: 'notes.md', fileType: 'text/markdown', size: 10, charCount: 10, status: 'ready', uploadedAt: '' } satisfies FileContext };
+    const thread = useThreadStore();
+    await thread.send('A very long question', ['f1']);
+    const [unsent] = thread.messages;
+    expect(unsent).toMatchObject({ content: 'A very long question', unsent: { code: 'MESSAGE_TOO_LONG', status: 400 } });
+    await thread.retryUnsent(unsent!.id);
+    expect(calls).toHaveLength(1);
+    expect(thread.messages).toEqual([unsent]);
+
+    thread.editUnsent(unsent!.id);
+    expect(thread.messages).toEqual([]);
+    expect(useComposerStore().draft).toBe('A very long question');
+    expect(files.attachments).toMatchObject([{ name: 'notes.md', file: { fileId: 'f1' } }]);
+  });
+
   it('counts a send with no answer at all in a minute as failed', async () => {
     vi.useFakeTimers();
     fakeApi([
@@ -162,5 +182,57 @@ describe('the thread store, when a question cannot be sent', () => {
     expect(later.messages).toEqual([]);
     await later.open('c9');
     expect(later.messages.map((message) => message.content)).toEqual(['First try']);
+  });
+});
+
+describe('unsent questions, when the user signs out or deletes their conversation', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    reloadPage();
+  });
+
+  const contents = () => useThreadStore().messages.map((message) => [message.content, message.unsent?.code]);
+
+  it('shows a new chat’s unsent question again as soon as its user signs in again, after their session ended', async () => {
+    fakeApi([fails(unreachable())]);
+    const thread = useThreadStore();
+    await thread.send('Plan a weekend in Lyon');
+    const session = useSessionStore();
+    session.signOut('ended');
+    await nextTick();
+    expect(thread.messages).toEqual([]);
+    session.user = { name: 'Ada' };
+    await nextTick();
+    expect(contents()).toEqual([['Plan a weekend in Lyon', 'NETWORK_ERROR']]);
+  });
+
+  it('keeps them when the session ended, and forgets them on sign-out, even from a page that never showed the thread', async () => {
+    fakeApi([fails(unreachable())]);
+    await useThreadStore().send('Plan a weekend in Lyon');
+    useSessionStore().signOut('ended');
+    reloadPage();
+    expect(contents()).toEqual([['Plan a weekend in Lyon', 'NETWORK_ERROR']]);
+
+    reloadPage();
+    useSessionStore().signOut();
+    reloadPage();
+    expect(contents()).toEqual([]);
+  });
+
+  it('forgets the ones of a deleted conversation, and only those', async () => {
+    fakeApi([fails(unreachable())], conversation);
+    useSessionStore().client().deleteConversation = async () => undefined;
+    const thread = useThreadStore();
+    await thread.send('For a new chat');
+    await thread.open('c1');
+    await thread.send('And in winter?');
+    expect(contents()).toEqual([['Hello', undefined], ['Hi', undefined], ['And in winter?', 'NETWORK_ERROR']]);
+
+    await useConversationsStore().remove('c1');
+    reloadPage();
+    fakeApi([], conversation);
+    expect(contents()).toEqual([['For a new chat', 'NETWORK_ERROR']]);
+    await useThreadStore().open('c1');
+    expect(contents()).toEqual([['Hello', undefined], ['Hi', undefined]]);
   });
 });

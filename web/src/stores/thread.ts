@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, ref, watch } from 'vue';
 import { ApiError, type SendMessage } from '../api/client';
 import type { ContextReport, Conversation, Message } from '../api/types';
 import { threadView, type VersionInfo } from '../lib/answer-versions';
 import { REFUSAL_CODES } from '../lib/errors';
-import { NEW_CHAT, unsentQuestions, type UnsentQuestion, type UnsentReason } from '../lib/unsent-questions';
+import { canRetry, NEW_CHAT, unsentQuestionsOf, type UnsentQuestion, type UnsentReason } from '../lib/unsent-questions';
 import { useComposerStore } from './composer';
 import { useConversationsStore } from './conversations';
 import { useFilesStore } from './files';
@@ -19,7 +19,10 @@ export interface Unsent extends UnsentReason {
 export interface ThreadMessage extends Message {
   streaming?: boolean;
   context?: ContextReport;
-  /** A question the server never got (unreachable, 5xx, no answer in time): Retry or Edit it. */
+  /**
+   * A question the server never got (unreachable, 5xx, no answer in time): Retry or Edit it; or
+   * refused for what it is (too long, a file gone): Edit only (see `canRetry`).
+   */
   unsent?: Unsent;
 }
 
@@ -29,8 +32,12 @@ export interface Failure {
   /** From `Retry-After`, and when it arrived (ms). */
   retryAfterSeconds?: number;
   receivedAt?: number;
-  /** A Regenerate that did not go: Retry sends it again under the same idempotency key, never answered twice. */
-  retry?: { key: string; answerId: string };
+  /**
+   * What Retry does instead of a new version of the latest answer: a Regenerate that did not go,
+   * sent again under the same idempotency key (never answered twice); or a read of the earlier
+   * messages that failed, read again (nothing is sent, nothing is billed).
+   */
+  retry?: { kind: 'regenerate'; key: string; answerId: string } | { kind: 'loadEarlier' };
   /** A refusal (spent budget, too many messages): nothing was sent, and Retry at once would be refused again. */
   refused?: boolean;
   /**
@@ -98,9 +105,7 @@ export const useThreadStore = defineStore('thread', () => {
 
   /** This user's unsent questions in this browser (none kept when nobody is signed in). */
   function kept() {
-    const user = useSessionStore().user;
-    const name = user?.email ?? user?.name;
-    return name === undefined ? undefined : unsentQuestions(typeof localStorage === 'undefined' ? undefined : localStorage, name);
+    return unsentQuestionsOf(useSessionStore().user);
   }
 
   /** The unsent questions kept for `id` (NEW_CHAT for a new chat), as bubbles. */
@@ -138,13 +143,15 @@ export const useThreadStore = defineStore('thread', () => {
     if (!id || !oldest || omitted.value === 0 || loadingEarlier.value) return;
     const ticket = opened;
     loadingEarlier.value = true;
+    if (failure.value?.retry?.kind === 'loadEarlier') failure.value = undefined;
     try {
       const page = await useSessionStore().client().getConversation(id, { before: oldest.id });
       if (ticket !== opened) return;
       all.value = [...page.messages, ...all.value];
       omitted.value = page.omittedMessages ?? 0;
     } catch (error) {
-      if (ticket === opened) failure.value = { code: (error as ApiError).code ?? 'ERROR', message: (error as Error).message };
+      // Retry reads them again: a new version of the latest answer would be no answer to this.
+      if (ticket === opened) failure.value = { code: (error as ApiError).code ?? 'ERROR', message: (error as Error).message, retry: { kind: 'loadEarlier' } };
     } finally {
       if (ticket === opened) loadingEarlier.value = false;
     }
@@ -332,7 +339,8 @@ export const useThreadStore = defineStore('thread', () => {
   /**
    * What nothing reached the server with becomes. A refused question (spent budget, too many
    * messages) goes back to the composer, words and files; any other new question stays in the
-   * thread as unsent, kept across reloads, for Retry or Edit. A Regenerate leaves the old answer
+   * thread as unsent, kept across reloads, for Retry or Edit (Edit only when the server refused it
+   * for what it is, see `canRetry`). A Regenerate leaves the old answer
    * shown, with a Retry that sends it again under the same key.
    */
   function notSent(asking: Asking, error: ApiError, key: string, questionId: string): void {
@@ -344,7 +352,7 @@ export const useThreadStore = defineStore('thread', () => {
       ...(error.retryAfterSeconds !== undefined && { retryAfterSeconds: error.retryAfterSeconds }),
     };
     if (asking.kind === 'regenerate') {
-      failure.value = { ...base, ...(refused ? { refused: true } : { retry: { key, answerId: asking.answerId } }) };
+      failure.value = { ...base, ...(refused ? { refused: true } : { retry: { kind: 'regenerate', key, answerId: asking.answerId } }) };
       return;
     }
     if (refused) {
@@ -376,6 +384,9 @@ export const useThreadStore = defineStore('thread', () => {
   /** Sends an unsent question again, under the key it first went with: never answered twice. */
   async function retryUnsent(id: string): Promise<void> {
     if (streaming.value) return;
+    // Refused for what it is, it would be refused again: only Edit helps.
+    const unsent = all.value.find((message) => message.id === id)?.unsent;
+    if (!unsent || !canRetry(unsent)) return;
     const question = takeUnsent(id);
     if (question?.unsent) await ask({ kind: 'new', text: question.content, fileIds: [...(question.fileIds ?? [])] }, question.unsent.key);
   }
@@ -403,10 +414,14 @@ export const useThreadStore = defineStore('thread', () => {
     await ask({ kind: 'regenerate', answerId: newest.id }, crypto.randomUUID());
   }
 
-  /** After a failure: the Regenerate that did not go, again under its key; else a new version of the failed answer. */
+  /**
+   * After a failure: the earlier messages that could not be read, read again; the Regenerate that
+   * did not go, again under its key; else a new version of the failed answer.
+   */
   async function retry(): Promise<void> {
     const again = failure.value?.retry;
-    if (again) await ask({ kind: 'regenerate', answerId: again.answerId }, again.key);
+    if (again?.kind === 'loadEarlier') await loadEarlier();
+    else if (again) await ask({ kind: 'regenerate', answerId: again.answerId }, again.key);
     else await regenerate();
   }
 
@@ -447,8 +462,18 @@ export const useThreadStore = defineStore('thread', () => {
     };
   }
 
-  useSessionStore().onSignOut(clear);
+  const session = useSessionStore();
+  session.onSignOut(clear);
   all.value = unsentOf(NEW_CHAT);
+  // Signed in within this page (after a session ended, say): the new chat shows the questions this
+  // user left unsent in it, as a reload would. A conversation being opened brings its own.
+  watch(
+    () => session.user?.email ?? session.user?.name,
+    (signedIn) => {
+      if (signedIn === undefined || conversationId.value !== undefined || streaming.value) return;
+      all.value = [...all.value.filter((message) => !message.unsent), ...unsentOf(NEW_CHAT)];
+    },
+  );
 
   return {
     conversationId, title, fileIds, messages, omitted, loadingEarlier, loading, notFound, failure, loadFailure, streaming, lastContext, canRegenerate,

@@ -8,6 +8,7 @@ import type { Conversation } from '../api/types';
 import { createAppI18n } from '../i18n';
 import { useConversationsStore } from '../stores/conversations';
 import { useSessionStore } from '../stores/session';
+import { useThreadStore } from '../stores/thread';
 import ChatView from './ChatView.vue';
 
 // The thread as a plain log: the real one shows the site's icon (/favicon.svg), which the test's
@@ -85,6 +86,27 @@ describe('ChatView', () => {
     expect(view.get('[role=log]').text()).toContain('The 8:04.');
     expect(view.get('textarea').attributes('disabled')).toBeUndefined();
     expect(document.title).toBe('Trip to Lyon – Claude Serverless Chat');
+    view.unmount();
+  });
+
+  it('says when the earlier messages could not be read, and its Retry reads them, sending nothing', async () => {
+    const older: Conversation = {
+      ...conversation,
+      messages: [
+        { id: 'u0', role: 'user', content: 'Paris or Lyon?', timestamp: '2026-11-02T09:58:00.000Z' },
+        { id: 'a0', role: 'assistant', content: 'Lyon, for the food.', timestamp: '2026-11-02T09:59:00.000Z' },
+      ],
+    };
+    const { view } = await mountChat('/c/c1', { ...conversation, omittedMessages: 2 }, new ApiError(0, 'NETWORK_ERROR', 'The server cannot be reached.'), older);
+    await useThreadStore().loadEarlier();
+    await flushPromises();
+    const banner = view.get('main > [role=alert]');
+    expect(banner.text()).toContain('The earlier messages were not loaded: Retry reads them again.');
+
+    await banner.get('button').trigger('click');
+    await flushPromises();
+    expect(view.find('main > [role=alert]').exists()).toBe(false);
+    expect(view.findAll('[role=log] article').map((article) => article.text())).toEqual(['Paris or Lyon?', 'Lyon, for the food.', 'Which train?', 'The 8:04.']);
     view.unmount();
   });
 
