@@ -1,6 +1,5 @@
 import { createI18n } from 'vue-i18n';
 import en from './en.json';
-import fr from './fr.json';
 
 export type Locale = 'en' | 'fr';
 export const LOCALES: Locale[] = ['en', 'fr'];
@@ -22,6 +21,20 @@ export function rememberLocale(locale: Locale, storage: Pick<Storage, 'setItem'>
   document.documentElement.lang = locale;
 }
 
+export type Messages = typeof en;
+
+/**
+ * English, the fallback, ships with the first page; French is fetched the first time it is
+ * chosen (or remembered): the first page weighs one language's words, not both (bench: web).
+ */
+const loaded: Partial<Record<Locale, Messages>> = { en };
+
+export async function loadLocale(locale: Locale): Promise<Messages> {
+  loaded[locale] ??= (await import('./fr.json')).default;
+  return loaded[locale];
+}
+
+/** With every language loaded so far: load the user's (`loadLocale`) first. */
 export function createAppI18n(locale: Locale = initialLocale()) {
-  return createI18n({ legacy: false, locale, fallbackLocale: 'en', messages: { en, fr } });
+  return createI18n({ legacy: false, locale, fallbackLocale: 'en', messages: { ...loaded } });
 }
