@@ -3,6 +3,7 @@ import { extname, join, relative } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { contentTypeOf } from '../../src/entrypoints/http/content-types.js';
+import { denyPlainHttp } from './storage.js';
 import type { CustomDomain } from '../custom-domain.js';
 import { API_STAGE } from './api.js';
 import { ORIGIN_VERIFY_HEADER } from '../../src/entrypoints/http/origin-verify.js';
@@ -164,6 +165,7 @@ export class Frontend extends pulumi.ComponentResource {
                 Resource: `${bucketArn}/*`,
                 Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
               },
+              denyPlainHttp(bucketArn),
             ],
           }),
         ),

@@ -42,6 +42,11 @@ export class Storage extends pulumi.ComponentResource {
     this.uploadsName = `${name}-uploads`;
     this.uploads = new aws.s3.Bucket(this.uploadsName, { forceDestroy: args.forceDestroy }, parent);
     privateBucket(`${name}-uploads`, this.uploads, this);
+    new aws.s3.BucketPolicy(
+      `${name}-uploads-policy`,
+      { bucket: this.uploads.id, policy: this.uploads.arn.apply((arn) => JSON.stringify({ Version: '2012-10-17', Statement: [denyPlainHttp(arn)] })) },
+      parent,
+    );
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-uploads-expiry`,
       {
@@ -80,6 +85,21 @@ export class Storage extends pulumi.ComponentResource {
       { parent: this },
     );
   }
+}
+
+/**
+ * Refuses every request made over plain HTTP, presigned ones included: a presigned URL taken
+ * down to http:// would otherwise carry a user's file in the clear.
+ */
+export function denyPlainHttp(bucketArn: string) {
+  return {
+    Sid: 'DenyPlainHttp',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
 }
 
 /** Encrypted, public access blocked, owner-enforced: nothing in it is ever public. */

@@ -194,6 +194,16 @@ describe('the Pulumi stack (mocks)', () => {
     for (const fn of ['conversations', 'files', 'file-processor', 'health', 'history-expiry']) expect(onUsage(fn), fn).toEqual({ table: [], indexes: [] });
   });
 
+  it('refuses plain HTTP on both buckets, presigned uploads included', () => {
+    for (const name of ['chat-uploads-policy', 'site-policy']) {
+      const policy = JSON.parse(one('aws:s3/bucketPolicy:BucketPolicy', name).policy as string) as { Statement: Array<Record<string, unknown>> };
+      const deny = policy.Statement.find((statement) => statement.Effect === 'Deny');
+      expect(deny, name).toMatchObject({ Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+      const [bucket, objects] = deny!.Resource as string[];
+      expect(objects, name).toBe(`${bucket}/*`);
+    }
+  });
+
   it('serves the SPA through CloudFront: private origin, HTTPS, HTTP/2 and 3, SPA fallback, security headers, config.json', () => {
     const cdn = one('aws:cloudfront/distribution:Distribution', 'cdn');
     expect(cdn).toMatchObject({ httpVersion: 'http2and3', defaultRootObject: 'index.html' });
