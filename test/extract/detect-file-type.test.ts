@@ -93,4 +93,13 @@ describe('declaredFileType (what accepts() goes by, before any byte is seen)', (
     expect(declaredFileType('setup.exe', 'application/octet-stream')).toBeUndefined();
     expect(declaredFileType('blob', 'application/octet-stream')).toBeUndefined();
   });
+
+  it('finds no inherited member for a name like __proto__ or x.constructor: the declared type decides', () => {
+    for (const fileName of ['__proto__', 'x.constructor', 'a.toString', 'b.hasOwnProperty', 'c.valueOf', 'd.__proto__']) {
+      expect(declaredFileType(fileName, 'application/octet-stream'), fileName).toBeUndefined();
+      expect(declaredFileType(fileName, 'text/plain'), fileName).toBe('text');
+      expect(refusal(fileName, utf8('Some plain text.\n'))).toMatchObject({ kind: 'unsupported', code: 'UNSUPPORTED_FILE_TYPE' });
+      expect(detectFileType({ fileName, contentType: 'text/plain', bytes: utf8('Some plain text.\n') }), fileName).toBe('text');
+    }
+  });
 });

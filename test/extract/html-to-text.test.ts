@@ -8,6 +8,10 @@ describe('htmlToText (mammoth HTML to Markdown-like text)', () => {
     );
   });
 
+  it('leaves an entity named like an Object.prototype member as it is', () => {
+    expect(htmlToText('<p>&constructor; &__proto__; &toString; &amp;</p>')).toBe('&constructor; &__proto__; &toString; &');
+  });
+
   it('numbers ordered lists and indents nested ones', () => {
     const html = '<ol><li>One<ul><li>One a</li><li>One b</li></ul></li><li>Two</li></ol>';
     expect(htmlToText(html)).toBe('1. One\n  - One a\n  - One b\n2. Two');

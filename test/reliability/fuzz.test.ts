@@ -33,7 +33,12 @@ describe('fuzzing the HTTP edge', () => {
     fc.uuid(),
   );
   const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`);
-  const query = fc.option(fc.dictionary(fc.constantFrom('limit', 'cursor', 'month', 'x', ''), fc.string({ maxLength: 30 }), { maxKeys: 3 }), { nil: undefined });
+  /** Names of Object.prototype members: a map built on a plain object finds them inherited. */
+  const prototypeNames = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf'];
+  // Pairs, not a dictionary: fast-check's dictionaries may hold `__proto__` as an own key, which
+  // URLSearchParams and a headers object would then lose.
+  const query = fc.option(fc.array(fc.tuple(fc.constantFrom('limit', 'cursor', 'month', 'x', '', ...prototypeNames), fc.string({ maxLength: 30 })), { maxLength: 3 }), { nil: undefined });
+  const extraHeaders = fc.array(fc.tuple(fc.constantFrom(...prototypeNames, 'x-custom'), fc.stringMatching(/^[\x21-\x7e]{0,20}$/)), { maxLength: 3 });
   const json = fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
     fc.record({ message: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), conversationId: fc.option(fc.string()), fileIds: fc.option(fc.array(fc.string())) }),
@@ -52,9 +57,11 @@ describe('fuzzing the HTTP edge', () => {
         body,
         fc.constantFrom('valid', 'admin', 'garbage', 'none'),
         fc.constantFrom('application/json', 'text/plain', 'text/event-stream', ''),
-        async (method, target, params, payload, auth, accept) => {
+        extraHeaders,
+        async (method, target, params, payload, auth, accept, extra) => {
           const url = params ? `${target}?${new URLSearchParams(params).toString()}` : target;
           const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+          for (const [name, value] of extra) Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
           if (accept) headers.Accept = accept;
           if (auth === 'valid') headers.Authorization = `Bearer ${token}`;
           if (auth === 'admin') headers.Authorization = `Bearer ${adminToken}`;

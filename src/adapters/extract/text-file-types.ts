@@ -1,12 +1,15 @@
 import type { FileType } from '../../domain/file-context.js';
 
-/** Extensions read as text, by the kind of text they hold. */
-const BY_EXTENSION: Record<string, FileType> = {
-  txt: 'text', text: 'text', log: 'text',
-  md: 'markdown', markdown: 'markdown',
-  json: 'json',
-  csv: 'csv', tsv: 'csv',
-};
+/**
+ * Extensions read as text, by the kind of text they hold. A Map, not an object: the extension comes
+ * from the uploader, and `x.constructor` or `__proto__` must not find an inherited member.
+ */
+const BY_EXTENSION: ReadonlyMap<string, FileType> = new Map<string, FileType>([
+  ['txt', 'text'], ['text', 'text'], ['log', 'text'],
+  ['md', 'markdown'], ['markdown', 'markdown'],
+  ['json', 'json'],
+  ['csv', 'csv'], ['tsv', 'csv'],
+]);
 
 const CODE_EXTENSIONS = new Set([
   'ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'vue', 'svelte', 'py', 'rb', 'php', 'java', 'kt', 'kts', 'scala',
@@ -27,7 +30,7 @@ export function extensionOf(fileName: string): string {
 /** The kind of text a file holds, by its name first and its declared type second. */
 export function textFileType(fileName: string, contentType: string): FileType | undefined {
   const extension = extensionOf(fileName);
-  const known = BY_EXTENSION[extension];
+  const known = BY_EXTENSION.get(extension);
   if (known) return known;
   if (CODE_EXTENSIONS.has(extension)) return 'code';
   const type = contentType.toLowerCase();

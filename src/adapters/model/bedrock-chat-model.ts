@@ -75,6 +75,10 @@ const STOP_REASONS: Record<string, StopReason> = {
   malformed_tool_use: 'tool_use',
 };
 
+/** Own keys only: a reason named like an Object member (`constructor`) is an unknown one. */
+const stopReasonOf = (reason: string | undefined): StopReason =>
+  reason !== undefined && Object.hasOwn(STOP_REASONS, reason) ? STOP_REASONS[reason]! : 'end_turn';
+
 /** Claude on Amazon Bedrock (or any Bedrock model that speaks Converse), streamed with ConverseStream. */
 export class BedrockChatModel implements ChatModel {
   readonly modelId: string;
@@ -114,7 +118,7 @@ export class BedrockChatModel implements ChatModel {
         output += text;
         yield { type: 'text', text };
       } else if (event.messageStop) {
-        stopReason = STOP_REASONS[event.messageStop.stopReason ?? ''] ?? 'end_turn';
+        stopReason = stopReasonOf(event.messageStop.stopReason);
       } else if (event.metadata) {
         usage = event.metadata.usage;
       } else {

@@ -38,6 +38,10 @@ const STOP_REASONS: Record<string, StopReason> = {
   function_call: 'tool_use',
 };
 
+/** Own keys only: a reason named like an Object member (`constructor`) is an unknown one. */
+const stopReasonOf = (reason: string | undefined): StopReason =>
+  reason !== undefined && Object.hasOwn(STOP_REASONS, reason) ? STOP_REASONS[reason]! : 'end_turn';
+
 /** The server answered with an error status. */
 class HttpFailure extends Error {
   override readonly name = 'HttpFailure';
@@ -109,7 +113,7 @@ export class OpenAiChatModel implements ChatModel {
             output += text;
             yield { type: 'text', text };
           }
-          if (choice?.finish_reason) stopReason = STOP_REASONS[choice.finish_reason] ?? 'end_turn';
+          if (choice?.finish_reason) stopReason = stopReasonOf(choice.finish_reason);
           if (chunk.usage) usage = chunk.usage;
         }
       }

@@ -47,7 +47,8 @@ export function checkPresignedRequest(
     .sort()
     .join('&');
   const headerValue = (name: string) => {
-    const value = request.headers[name];
+    // The names come from the URL's X-Amz-SignedHeaders: own entries only, never an inherited member.
+    const value = Object.hasOwn(request.headers, name) ? request.headers[name] : undefined;
     return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim().replace(/\s+/g, ' ');
   };
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${headerValue(name)}\n`).join('');

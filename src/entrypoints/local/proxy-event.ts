@@ -13,16 +13,18 @@ export interface RequestTarget {
  * local server runs the very handlers that production runs.
  */
 export function toProxyEvent(req: IncomingMessage, url: RequestTarget, body: Buffer, match: RouteMatch, requestId: string): ApiEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // The names come from the client: maps without a prototype, so that a header or parameter named
+  // `constructor`, `__proto__` or `toString` is a key like any other, not an inherited member.
+  const headers = emptyMap<string>();
+  const multiValueHeaders = emptyMap<string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!;
     const value = req.rawHeaders[i + 1]!;
     headers[name] = value;
     (multiValueHeaders[name] ??= []).push(value);
   }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
+  const query = emptyMap<string>();
+  const multiValueQuery = emptyMap<string[]>();
   for (const [name, value] of url.searchParams) {
     query[name] = value;
     (multiValueQuery[name] ??= []).push(value);
@@ -73,3 +75,6 @@ export function toProxyEvent(req: IncomingMessage, url: RequestTarget, body: Buf
     },
   };
 }
+
+/** An object with no prototype, for keys that come from outside. */
+const emptyMap = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
