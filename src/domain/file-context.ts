@@ -53,21 +53,72 @@ export function toFileContext(record: FileRecord): FileContext {
 /** The extracted text's name in a file's folder. */
 const TEXT_NAME = 'text.txt';
 
+/** The longest file name kept, in UTF-16 code units (what `String#length` counts). */
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/**
+ * The most UTF-8 bytes of a file name that go into its storage key. S3 takes 1024 bytes for a whole
+ * key, but the embedded S3 (s3rver) writes each key's last part as a file name with a suffix of up to
+ * 22 bytes (`._S3rver_metadata.json`), and file systems stop at 255 bytes: 200 fits every store.
+ */
+export const MAX_KEY_NAME_BYTES = 200;
+
 /**
  * Storage keys: everything a user owns lives under their id, so one prefix deletes it all. An upload
  * that is itself named `text.txt` keeps its bytes under another name, so that its extracted
- * text does not overwrite them.
+ * text does not overwrite them. A long name is cut shorter in the key than in the catalog.
  */
-export const fileKeys = (userId: string, fileId: string, fileName: string) => ({
-  prefix: `${userId}/${fileId}/`,
-  blob: `${userId}/${fileId}/${fileName === TEXT_NAME ? `original-${fileName}` : fileName}`,
-  text: `${userId}/${fileId}/${TEXT_NAME}`,
-});
+export const fileKeys = (userId: string, fileId: string, fileName: string) => {
+  const keyName = cutText(fileName, MAX_KEY_NAME_BYTES, utf8Length);
+  return {
+    prefix: `${userId}/${fileId}/`,
+    blob: `${userId}/${fileId}/${keyName === TEXT_NAME ? `original-${keyName}` : keyName}`,
+    text: `${userId}/${fileId}/${TEXT_NAME}`,
+  };
+};
 
-/** A file name safe as an S3 key segment and in a prompt: no path, no control characters. */
+/** Half a surrogate pair: not text, and the S3 client throws URIError on it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A file name safe as an S3 key segment and in a prompt: no path, no control characters, no lone
+ * surrogate (each becomes U+FFFD), and at most 255 UTF-16 units, cut between whole characters.
+ */
 export function sanitizeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return cleaned.slice(0, 255);
+  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, '').replace(LONE_SURROGATE, '\uFFFD').trim();
+  return cutText(cleaned, MAX_FILE_NAME_LENGTH);
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const utf8 = new TextEncoder();
+const utf8Length = (text: string): number => utf8.encode(text).length;
+
+/**
+ * The longest start of `text` no larger than `max` (by `size`, UTF-16 units unless told), cut between
+ * grapheme clusters so that no emoji, flag or accented letter is split. A single cluster larger than
+ * `max` (a letter under hundreds of combining marks) is cut between code points instead.
+ */
+export function cutText(text: string, max: number, size: (part: string) => number = (part) => part.length): string {
+  if (size(text) <= max) return text;
+  let kept = '';
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const length = size(segment);
+    if (used + length <= max) {
+      kept += segment;
+      used += length;
+      continue;
+    }
+    if (kept === '') {
+      for (const point of segment) {
+        if (used + size(point) > max) break;
+        kept += point;
+        used += size(point);
+      }
+    }
+    break;
+  }
+  return kept;
 }

@@ -207,6 +207,36 @@ describe('/files', () => {
     expect(pluck(listed.json.items, 'fileId')).not.toContain(fileId);
     expectError(await app.api('/chat', { method: 'POST', token, body: { message: 'hi', fileIds: [fileId] } }), 404, 'FILE_NOT_FOUND');
   });
+
+  // Issue 17: a name cut in the middle of a surrogate pair, or sent with a lone surrogate, made the
+  // S3 client throw URIError (a 500). Names are cut on whole characters and lone surrogates become U+FFFD.
+  it.each([
+    ['254 "a" and an emoji, cut before the emoji', `${'a'.repeat(254)}😀.txt`, 'a'.repeat(254)],
+    ['253 "a" and a family emoji, cut before the family', `${'a'.repeat(253)}👨‍👩‍👧.txt`, 'a'.repeat(253)],
+    ['a lone high surrogate', 'notes-\ud83d.txt', 'notes-\ufffd.txt'],
+    ['a lone low surrogate', '\ude00notes.txt', '\ufffdnotes.txt'],
+    ['254 "a" and a lone surrogate', `${'a'.repeat(254)}\ud83d`, `${'a'.repeat(254)}\ufffd`],
+  ])('takes a file named with %s (201) and the name round-trips', async (_, fileName, expected) => {
+    const res = await upload(fileName, 'Some text.\n', 'text/plain');
+    expect(res.status, res.text).toBe(201);
+    expect(res.json.fileName).toBe(expected);
+    const fileId = res.json.fileId as string;
+    const listed = await app.api('/files', { token });
+    expect((listed.json.items as Json[]).find((f) => f.fileId === fileId)?.fileName).toBe(expected);
+    expect((await app.api(`/files/${fileId}`, { token })).json.fileName).toBe(expected);
+    expect((await app.api(`/files/${fileId}`, { method: 'DELETE', token })).status).toBe(204);
+  });
+
+  it('gives an upload URL for a name with a lone surrogate (201), and the PUT lands', async () => {
+    const bytes = Buffer.from('Some text.\n');
+    const slot = await app.api('/files/uploads', { method: 'POST', token, body: { fileName: `${'a'.repeat(254)}\ud83d`, contentType: 'text/plain', size: bytes.length } });
+    expect(slot.status, slot.text).toBe(201);
+    const put = await fetch(slot.json.uploadUrl as string, { method: 'PUT', headers: slot.json.headers as Record<string, string>, body: bytes });
+    expect(put.status).toBe(200);
+    const processed = await app.api(`/files/${slot.json.fileId}/process`, { method: 'POST', token });
+    expect(processed.status, processed.text).toBe(200);
+    expect(processed.json.fileName).toBe(`${'a'.repeat(254)}\ufffd`);
+  });
 });
 
 describe('/files with a small inline limit', () => {
