@@ -25,6 +25,8 @@ export default defineConfig({
     // dist/.vite/manifest.json: which file each module became. The stack reads it to preload the
     // Cognito chunk, which every visit on AWS loads (infra/components/spa-index.ts).
     manifest: true,
+    // Fonts stay files (KaTeX's small ones would become data: URIs): the CSP's font-src is 'self'.
+    assetsInlineLimit: (file) => (/\.(woff2?|ttf|otf)$/.test(file) ? false : undefined),
   },
   server: {
     host: '127.0.0.1',

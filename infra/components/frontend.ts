@@ -71,7 +71,7 @@ export class Frontend extends pulumi.ComponentResource {
         securityHeadersConfig: {
           contentSecurityPolicy: {
             override: true,
-            contentSecurityPolicy: pulumi.interpolate`default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' https://cognito-idp.${args.cognitoRegion}.amazonaws.com https://${args.uploadsHost}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,
+            contentSecurityPolicy: pulumi.interpolate`default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self' https://cognito-idp.${args.cognitoRegion}.amazonaws.com https://${args.uploadsHost}; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'`,
           },
           strictTransportSecurity: { override: true, accessControlMaxAgeSec: 63_072_000, includeSubdomains: true, preload: true },
           frameOptions: { override: true, frameOption: 'DENY' },

@@ -21,6 +21,7 @@ describe('the composer and how the thread reads', () => {
   let longThread = '';
   /** KaTeX's files, as the browser asked for them: none until an answer has math. */
   const katexRequests: string[] = [];
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     // A word every 40 ms: an answer takes a few seconds, long enough to scroll while it streams.
@@ -29,6 +30,10 @@ describe('the composer and how the thread reads', () => {
     page = await context.newPage();
     page.on('request', (request) => {
       if (/\/assets\/katex[^/]*\.(js|css)$/.test(new URL(request.url()).pathname)) katexRequests.push(request.url());
+    });
+    // The page runs under the server's CSP (no inline <style>): anything it refuses is a defect.
+    page.on('console', (entry) => {
+      if (/Content Security Policy/i.test(entry.text())) cspViolations.push(entry.text());
     });
   }, 120_000);
   afterAll(async () => {
@@ -226,6 +231,7 @@ describe('the composer and how the thread reads', () => {
     expect(await answer.textContent()).toContain('It costs $5 and $10.');
     expect(katexRequests.some((url) => url.endsWith('.js'))).toBe(true);
     expect(katexRequests.some((url) => url.endsWith('.css'))).toBe(true);
+    expect(cspViolations).toEqual([]);
     // The question stays as typed: math is drawn in answers only.
     expect(await questions().first().locator('.katex').count()).toBe(0);
     await snap(page, 'composer-07-math');

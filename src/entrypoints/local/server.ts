@@ -67,7 +67,10 @@ function contentSecurityPolicy(connectTo: string[]): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    // Style attributes (KaTeX positions formulas with them), but no <style> element: injected
+    // CSS with selectors is how a page's text leaks without script.
+    "style-src 'self'",
+    "style-src-attr 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     `connect-src ${["'self'", ...connectTo].join(' ')}`,
