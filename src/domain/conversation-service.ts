@@ -2,22 +2,29 @@ import { MAX_TITLE_LENGTH, toSummary, type ConversationSummary, type Conversatio
 import { conversationNotFound, invalidInput } from './errors.js';
 import type { Clock } from './ports/clock.js';
 import type { ConversationStore, ListOptions, Page } from './ports/conversation-store.js';
+import { jsonBytes } from './json-bytes.js';
 
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * The most message text one read returns: a Lambda response is at most 6 MB, and JSON escaping and
- * UTF-8 can grow text up to threefold. Beyond it the newest messages are sent, the rest counted
- * and read by the next page.
+ * The most JSON one read of a conversation sends, in UTF-8 bytes. A Lambda response is at most
+ * 6,291,456 bytes, headers and the API Gateway envelope included: 5 MB of body leaves room for them.
+ * Counted on the serialised messages, not their characters: JSON escapes a control character to
+ * six bytes (`\u0001`) and UTF-8 takes up to three bytes for one UTF-16 unit, so 1.5 million
+ * characters could be 9 MB. Beyond it the newest messages are sent, the rest counted and read by
+ * the next page. One message alone always fits: a question is at most MAX_MESSAGE_CHARS (100,000)
+ * characters, 600 KB serialised at worst, and an answer is bounded by the model's output tokens and
+ * the store's item size (DynamoDB: 400 KB, so at most 2.4 MB serialised).
  */
-export const MAX_READ_CHARS = 1_500_000;
+export const MAX_READ_BYTES = 5 * 1024 * 1024;
+
 
 /** Listing, reading, renaming and deleting a user's conversations. */
 export class ConversationService {
   constructor(
     private readonly store: ConversationStore,
     private readonly clock: Clock,
-    private readonly maxReadChars = MAX_READ_CHARS,
+    private readonly maxReadBytes = MAX_READ_BYTES,
   ) {}
 
   async list(userId: string, options: ListOptions): Promise<Page<ConversationSummary>> {
@@ -39,11 +46,16 @@ export class ConversationService {
     if (!conversation) throw conversationNotFound();
     const end = options.before === undefined ? messages.length : messages.findIndex((message) => message.id === options.before);
     if (end === -1) throw invalidInput('UNKNOWN_MESSAGE', '`before` must be the id of a message of this conversation.');
-    let chars = 0;
+    // The conversation's own fields, an empty message list and the largest `omittedMessages`
+    // count, then each message and its comma.
+    let bytes = jsonBytes({ ...conversation, messages: [], omittedMessages: messages.length });
     let first = end;
-    // At least one message, whatever its length: every read moves back.
-    while (first > 0 && (first === end || chars + messages[first - 1]!.content.length <= this.maxReadChars)) {
-      chars += messages[--first]!.content.length;
+    // At least one message, whatever its size: every read moves back.
+    while (first > 0) {
+      const size = jsonBytes(messages[first - 1]) + 1;
+      if (first !== end && bytes + size > this.maxReadBytes) break;
+      bytes += size;
+      first--;
     }
     const page = messages.slice(first, end);
     return first === 0 ? { ...conversation, messages: page } : { ...conversation, messages: page, omittedMessages: first };

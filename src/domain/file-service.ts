@@ -1,3 +1,4 @@
+import { jsonBytes } from './json-bytes.js';
 import { DomainError, fileNotFound, invalidInput } from './errors.js';
 import {
   PREVIEW_LENGTH,
@@ -48,11 +49,23 @@ export interface UploadSlot {
   expiresAt: string;
 }
 
+/** The most JSON one `GET /files` sends, in UTF-8 bytes: under Lambda's 6 MB with room for headers. */
+export const MAX_LIST_BYTES = 5 * 1024 * 1024;
+
+/** Where the previous page of files stopped; DomainError `invalid` `INVALID_CURSOR` when it is not one. */
+function parseFileCursor(cursor: string): { uploadedAt: string; fileId: string } {
+  // `<uploadedAt>~<fileId>`: an ISO instant has no `~`, and neither have the server's ids.
+  const match = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~([\w-]{1,128})$/.exec(cursor);
+  if (match) return { uploadedAt: match[1]!, fileId: match[2]! };
+  throw invalidInput('INVALID_CURSOR', 'This page cursor is not valid. Start again from the first page.');
+}
+
 /** Files a user gives the model to read: upload, extract once, list, read, delete. */
 export class FileService {
   constructor(
     private readonly deps: FileDeps,
     private readonly limits: FileLimits,
+    private readonly maxListBytes = MAX_LIST_BYTES,
   ) {}
 
   /** The small-file path: bytes arrive with the request and are extracted at once. */
@@ -126,8 +139,35 @@ export class FileService {
     return this.saveReady(uploaded, extracted, 'update');
   }
 
-  async list(userId: string): Promise<FileContext[]> {
-    return (await this.deps.catalog.list(userId)).map(toFileContext);
+  /**
+   * The user's files, newest upload first, as many as fit one response: a list of files is
+   * metadata, but a user may have any number of files (the storage limit is optional and counts
+   * bytes, not files), and a name of 255 characters takes up to 765 bytes in JSON, so thousands of
+   * files would pass Lambda's 6 MB response limit. Past MAX_LIST_BYTES of serialised items the list
+   * stops, and `nextCursor` reads on from the last file sent.
+   */
+  async list(userId: string, options: { cursor?: string } = {}): Promise<{ items: FileContext[]; nextCursor?: string }> {
+    const all = (await this.deps.catalog.list(userId))
+      .map(toFileContext)
+      .sort((a, b) => b.uploadedAt.localeCompare(a.uploadedAt) || b.fileId.localeCompare(a.fileId));
+    const after = options.cursor === undefined ? undefined : parseFileCursor(options.cursor);
+    const rest = after
+      ? all.filter((file) => file.uploadedAt < after.uploadedAt || (file.uploadedAt === after.uploadedAt && file.fileId < after.fileId))
+      : all;
+    // `{"items":[],"nextCursor":"…"}`: a cursor is two short fields, 200 bytes covers it.
+    let bytes = 200;
+    let count = 0;
+    // At least one file: every page moves on.
+    while (count < rest.length) {
+      const size = jsonBytes(rest[count]) + 1;
+      if (count > 0 && bytes + size > this.maxListBytes) break;
+      bytes += size;
+      count++;
+    }
+    const items = rest.slice(0, count);
+    if (count === rest.length) return { items };
+    const last = items[items.length - 1]!;
+    return { items, nextCursor: `${last.uploadedAt}~${last.fileId}` };
   }
 
   async get(userId: string, fileId: string): Promise<FileContext & { preview: string }> {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
 import { ConversationService, MAX_PAGE_SIZE } from '../../src/domain/conversation-service.js';
+import { jsonBytes } from '../../src/domain/json-bytes.js';
+import type { Message } from '../../src/domain/conversation.js';
 import { FixedClock } from '../support/fakes.js';
 import { OTHER_USER, USER, collect, liveSignal, makeDomain, metaOf, type Domain } from '../support/domain-builder.js';
 import { expectDomainError } from '../support/domain-error.js';
@@ -108,34 +110,51 @@ describe('ConversationService.delete', () => {
 });
 
 describe('ConversationService.get on a very long conversation', () => {
+  const message = (n: number): Message => ({ id: `m${n}`, role: n % 2 ? 'assistant' : 'user', content: `message ${n}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString() });
+  /** A read's budget, in serialised bytes: the conversation's fields and two messages (each with its comma). */
+  const twoMessages = async (store: MemoryConversationStore, count: number) => {
+    const conversation = (await store.get(USER, 'long'))!;
+    return jsonBytes({ ...conversation, messages: [], omittedMessages: count }) + jsonBytes(message(0)) + 1 + jsonBytes(message(1)) + 1;
+  };
+
   it('sends the newest messages that fit one response, and counts the older ones left out', async () => {
     const store = new MemoryConversationStore();
     const clock = new FixedClock();
-    const service = new ConversationService(store, clock, 25);
     await store.create(USER, { conversationId: 'long', title: 'Long', createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(), fileIds: [] });
-    for (let n = 0; n < 6; n++) {
-      await store.appendMessage(USER, 'long', { id: `m${n}`, role: n % 2 ? 'assistant' : 'user', content: `message ${n}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString() });
-    }
+    for (let n = 0; n < 6; n++) await store.appendMessage(USER, 'long', message(n));
+    const service = new ConversationService(store, clock, await twoMessages(store, 6));
     const read = await service.get(USER, 'long');
-    expect(read.messages.map((message) => message.id)).toEqual(['m4', 'm5']);
+    expect(read.messages.map((m) => m.id)).toEqual(['m4', 'm5']);
     expect(read.omittedMessages).toBe(4);
     expect((await new ConversationService(store, clock).get(USER, 'long')).omittedMessages).toBeUndefined();
+  });
+
+  it('counts serialised bytes, not characters: escaped control characters and UTF-8 take more', async () => {
+    const store = new MemoryConversationStore();
+    const clock = new FixedClock();
+    await store.create(USER, { conversationId: 'long', title: 'Long', createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(), fileIds: [] });
+    for (let n = 0; n < 6; n++) await store.appendMessage(USER, 'long', message(n));
+    const service = new ConversationService(store, clock, await twoMessages(store, 6));
+    // Same length in characters as `message N`, six bytes each once escaped (or four in UTF-8).
+    await store.appendMessage(USER, 'long', { ...message(6), id: 'control', content: '\u0001'.repeat(9) });
+    await store.appendMessage(USER, 'long', { ...message(7), id: 'emoji', content: '😀'.repeat(4) + 'x' });
+    const read = await service.get(USER, 'long');
+    expect(read.messages.map((m) => m.id)).toEqual(['emoji']);
+    expect(read.omittedMessages).toBe(7);
   });
 
   it('pages back with `before` until nothing is left out, each message sent once', async () => {
     const store = new MemoryConversationStore();
     const clock = new FixedClock();
-    const service = new ConversationService(store, clock, 25);
     await store.create(USER, { conversationId: 'long', title: 'Long', createdAt: clock.now().toISOString(), updatedAt: clock.now().toISOString(), fileIds: [] });
-    for (let n = 0; n < 7; n++) {
-      await store.appendMessage(USER, 'long', { id: `m${n}`, role: n % 2 ? 'assistant' : 'user', content: `message ${n}`, timestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString() });
-    }
+    for (let n = 0; n < 7; n++) await store.appendMessage(USER, 'long', message(n));
+    const service = new ConversationService(store, clock, await twoMessages(store, 7));
     const pages: string[][] = [];
     let read = await service.get(USER, 'long');
-    pages.push(read.messages.map((message) => message.id));
+    pages.push(read.messages.map((m) => m.id));
     while (read.omittedMessages) {
       read = await service.get(USER, 'long', { before: read.messages[0]!.id });
-      pages.unshift(read.messages.map((message) => message.id));
+      pages.unshift(read.messages.map((m) => m.id));
     }
     expect(pages).toEqual([['m0'], ['m1', 'm2'], ['m3', 'm4'], ['m5', 'm6']]);
   });

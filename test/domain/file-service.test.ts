@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fileKeys } from '../../src/domain/file-context.js';
+import { MemoryFileCatalog } from '../../src/adapters/files/memory-file-catalog.js';
+import { jsonBytes } from '../../src/domain/json-bytes.js';
+import { fileKeys, toFileContext, type FileRecord } from '../../src/domain/file-context.js';
+import { FileService, MAX_LIST_BYTES, type FileDeps, type FileLimits } from '../../src/domain/file-service.js';
 import { OTHER_USER, UPLOAD_BASE_URL, USER, makeDomain, uploadText, uploadToken, utf8, type Domain } from '../support/domain-builder.js';
 import { expectDomainError } from '../support/domain-error.js';
 
@@ -22,7 +25,7 @@ describe('FileService.upload', () => {
     expect(code).toMatchObject({ fileType: 'code', charCount: 28, status: 'ready' });
     const json = await uploadText(d, USER, 'data.json', '{"b":[1,2],"a":"x"}', 'application/json');
     expect(json).toMatchObject({ fileType: 'json', status: 'ready' });
-    expect((await d.files.list(USER)).map((file) => file.fileName).sort()).toEqual(['data.json', 'main.ts', 'notes.md']);
+    expect((await d.files.list(USER)).items.map((file) => file.fileName).sort()).toEqual(['data.json', 'main.ts', 'notes.md']);
   });
 
   it('keeps only the last segment of a file name given with a path, and refuses a name that is only a path', async () => {
@@ -43,14 +46,14 @@ describe('FileService.upload', () => {
   it('refuses invalid JSON as unreadable and stores nothing', async () => {
     const d = makeDomain();
     await expectDomainError(uploadText(d, USER, 'data.json', '{"a": 1,', 'application/json'), { kind: 'unreadable', code: 'INVALID_JSON_FILE' });
-    expect(await d.files.list(USER)).toEqual([]);
+    expect((await d.files.list(USER)).items).toEqual([]);
   });
 
   it('refuses binary bytes named .txt as unsupported', async () => {
     const d = makeDomain();
     const bytes = new Uint8Array([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0xff, 0xfe, 0x01, 0x02]);
     await expectDomainError(d.files.upload(USER, { fileName: 'notes.txt', contentType: 'text/plain', bytes }), { kind: 'unsupported' });
-    expect(await d.files.list(USER)).toEqual([]);
+    expect((await d.files.list(USER)).items).toEqual([]);
   });
 
   it('refuses .exe and (not yet supported) .pdf files by name', async () => {
@@ -103,7 +106,7 @@ describe('FileService.get and delete', () => {
     expect(await d.blobs.stat(keys(gone.fileId, 'gone.txt').text)).toBeUndefined();
     expect(await d.blobs.stat(keys(kept.fileId, 'kept.txt').blob)).toBeDefined();
     expect(await d.blobs.stat(keys(kept.fileId, 'kept.txt').text)).toBeDefined();
-    expect((await d.files.list(USER)).map((file) => file.fileId)).toEqual([kept.fileId]);
+    expect((await d.files.list(USER)).items.map((file) => file.fileId)).toEqual([kept.fileId]);
     await expectDomainError(d.files.delete(USER, gone.fileId), { kind: 'not_found' });
   });
 
@@ -131,7 +134,7 @@ describe('FileService presigned uploads', () => {
     const slot = await announce(d);
     expect(slot).toMatchObject({ method: 'PUT', headers: { 'Content-Type': 'text/csv' } });
     expect(slot.uploadUrl.startsWith(`${UPLOAD_BASE_URL}/`)).toBe(true);
-    expect(await d.files.list(USER)).toMatchObject([{ fileId: slot.fileId, status: 'uploading' }]);
+    expect((await d.files.list(USER)).items).toMatchObject([{ fileId: slot.fileId, status: 'uploading' }]);
 
     expect(await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', csv)).toEqual({ ok: true });
     const ready = await d.files.process(USER, slot.fileId);
@@ -173,7 +176,7 @@ describe('FileService presigned uploads', () => {
     await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', csv);
     const first = await d.files.process(USER, slot.fileId);
     expect(await d.files.process(USER, slot.fileId)).toEqual(first);
-    expect(await d.files.list(USER)).toEqual([first]);
+    expect((await d.files.list(USER)).items).toEqual([first]);
   });
 
   it('keeps a file deleted while its upload is being read deleted: no record, no text left', async () => {
@@ -187,7 +190,7 @@ describe('FileService presigned uploads', () => {
       return bytes;
     };
     await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'not_found', code: 'FILE_NOT_FOUND' });
-    expect(await d.files.list(USER)).toEqual([]);
+    expect((await d.files.list(USER)).items).toEqual([]);
     expect(await read(`${USER}/${slot.fileId}/text.txt`)).toBeUndefined();
   });
 
@@ -204,7 +207,7 @@ describe('FileService presigned uploads', () => {
   it('refuses to announce a file over the upload limit', async () => {
     const d = makeDomain({ files: { maxUploadBytes: 1000 } });
     await expectDomainError(announce(d, 'big.csv', 'text/csv', 1001), { kind: 'too_large', code: 'FILE_TOO_LARGE' });
-    expect(await d.files.list(USER)).toEqual([]);
+    expect((await d.files.list(USER)).items).toEqual([]);
   });
 });
 
@@ -218,7 +221,7 @@ describe('FileService storage per user', () => {
     // 90 bytes in use, counting the upload not sent yet at its declared size.
     await expectDomainError(uploadText(d, USER, 'third.txt', 'x'.repeat(11)), storageLimit);
     await expectDomainError(d.files.createUpload(USER, { fileName: 'third.txt', contentType: 'text/plain', size: 11 }), storageLimit);
-    expect((await d.files.list(USER)).map((file) => file.fileName).sort()).toEqual(['first.txt', 'second.txt']);
+    expect((await d.files.list(USER)).items.map((file) => file.fileName).sort()).toEqual(['first.txt', 'second.txt']);
     // What fits exactly is taken; another user's storage is their own.
     expect((await uploadText(d, USER, 'last.txt', 'x'.repeat(10))).size).toBe(10);
     expect((await uploadText(d, OTHER_USER, 'bob.txt', 'x'.repeat(100))).size).toBe(100);
@@ -234,5 +237,63 @@ describe('FileService storage per user', () => {
     await uploadText(d, USER, 'notes.txt', 'x'.repeat(1536));
     const error = await expectDomainError(uploadText(d, USER, 'more.txt', 'x'.repeat(1024)), storageLimit);
     expect(error.message).toMatch(/1\.5 KB of your 2\.0 KB.*1\.0 KB.*Delete files/);
+  });
+});
+
+describe('FileService.list of many files', () => {
+  // A name of 255 characters that take three UTF-8 bytes each: ~900 bytes an item once serialised.
+  const record = (n: number): FileRecord => ({
+    fileId: `file-${String(n).padStart(4, '0')}`,
+    userId: USER,
+    fileName: `${'中'.repeat(251)}.txt`,
+    contentType: 'text/plain',
+    fileType: 'text',
+    size: 1,
+    charCount: 0,
+    status: 'uploading',
+    // Pairs share an upload time: the order, and the cursor, fall back on the id.
+    uploadedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, Math.floor(n / 2))).toISOString(),
+    blobKey: `${USER}/file-${n}/x.txt`,
+  });
+  const serviceOver = async (count: number, maxListBytes?: number) => {
+    const catalog = new MemoryFileCatalog();
+    for (let n = 0; n < count; n++) await catalog.put(record(n));
+    const limits = {} as FileLimits;
+    return new FileService({ catalog } as unknown as FileDeps, limits, maxListBytes);
+  };
+  const readAll = async (service: FileService) => {
+    const pages: string[][] = [];
+    let page = await service.list(USER);
+    pages.push(page.items.map((file) => file.fileId));
+    while (page.nextCursor) {
+      page = await service.list(USER, { cursor: page.nextCursor });
+      pages.push(page.items.map((file) => file.fileId));
+    }
+    return pages;
+  };
+
+  it('stops a list at the response budget in serialised bytes, and pages on with the cursor, each file once', async () => {
+    const service = await serviceOver(7, 200 + 2 * (jsonBytes(toFileContext(record(0))) + 1));
+    const pages = await readAll(service);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 1]);
+    expect(pages.flat()).toEqual(Array.from({ length: 7 }, (_, n) => record(6 - n).fileId));
+  });
+
+  it('keeps the whole list of thousands of long-named files under 6 MB a response', async () => {
+    const count = Math.ceil((6_000_000 / jsonBytes(toFileContext(record(0)))) * 1.1);
+    const service = await serviceOver(count);
+    const first = await service.list(USER);
+    expect(jsonBytes(first)).toBeLessThan(6_000_000);
+    expect(jsonBytes(first)).toBeLessThanOrEqual(MAX_LIST_BYTES);
+    expect(first.nextCursor).toBeDefined();
+    const ids = (await readAll(service)).flat();
+    expect(ids).toHaveLength(count);
+    expect(new Set(ids).size).toBe(count);
+  });
+
+  it('sends a short list whole, and refuses a cursor it did not issue', async () => {
+    const service = await serviceOver(3);
+    expect(await service.list(USER)).toEqual({ items: [2, 1, 0].map((n) => toFileContext(record(n))) });
+    await expectDomainError(service.list(USER, { cursor: 'not-a-cursor' }), { kind: 'invalid', code: 'INVALID_CURSOR' });
   });
 });

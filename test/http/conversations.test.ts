@@ -118,11 +118,12 @@ describe('/conversations', () => {
   });
 
   it('pages back through a conversation too long for one read, each message once', async () => {
-    // Over the 1.5 million characters one read sends: the oldest messages are left for the next page.
-    const long = 'x'.repeat(99_000);
+    // 2.4 million characters, but 7.1 MB in UTF-8 (three bytes each), over the 5 MB one read
+    // sends: the oldest messages are left for the next page.
+    const long = '中'.repeat(99_000);
     const reader = await app.signIn('history-long-reader');
     let conversationId: string | undefined;
-    for (let n = 0; n < 16; n++) {
+    for (let n = 0; n < 24; n++) {
       const res = await app.api('/chat', { method: 'POST', token: reader, body: { message: `${n} ${long}`, ...(conversationId && { conversationId }) } });
       expect(res.status, res.text).toBe(200);
       conversationId = res.json.conversationId as string;
@@ -137,13 +138,40 @@ describe('/conversations', () => {
       expect(page.status, page.text).toBe(200);
       ids.unshift(...(pluck(page.json.messages as Json[], 'id') as string[]));
     }
-    expect(ids).toHaveLength(32);
-    expect(new Set(ids).size).toBe(32);
+    expect(ids).toHaveLength(48);
+    expect(new Set(ids).size).toBe(48);
 
     expectError(await app.api(`/conversations/${conversationId}?before=not-a-message`, { token: reader }), 400, 'UNKNOWN_MESSAGE');
     expectError(await app.api(`/conversations/${conversationId}?page=2`, { token: reader }), 400, 'VALIDATION_FAILED');
     // Another user (the suite's own) hears "not found", whatever `before` says.
     expectError(await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token }), 404, 'CONVERSATION_NOT_FOUND');
+  });
+
+  it('bounds a read by its serialised bytes, not its characters: 16 messages of 100,000 control characters', async () => {
+    // Each serialises to 600 KB (JSON escapes a control character to six bytes): 9.6 MB in all,
+    // over Lambda's 6 MB response limit although only 1.6 million characters.
+    const control = '\u0001'.repeat(100_000);
+    const reader = await app.signIn('history-control-reader');
+    let conversationId: string | undefined;
+    for (let n = 0; n < 16; n++) {
+      const res = await app.api('/chat', { method: 'POST', token: reader, body: { message: control, ...(conversationId && { conversationId }) } });
+      expect(res.status, res.text).toBe(200);
+      conversationId = res.json.conversationId as string;
+    }
+    const newest = await app.api(`/conversations/${conversationId}`, { token: reader });
+    expect(newest.status).toBe(200);
+    expect(Buffer.byteLength(newest.text)).toBeLessThan(6_000_000);
+    expect(newest.json.omittedMessages).toBeGreaterThan(0);
+    const ids = pluck(newest.json.messages as Json[], 'id') as string[];
+    let page = newest;
+    while (page.json.omittedMessages) {
+      page = await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token: reader });
+      expect(page.status, page.text).toBe(200);
+      expect(Buffer.byteLength(page.text)).toBeLessThan(6_000_000);
+      ids.unshift(...(pluck(page.json.messages as Json[], 'id') as string[]));
+    }
+    expect(ids).toHaveLength(32);
+    expect(new Set(ids).size).toBe(32);
   });
 
   it('answers 404 for a conversation that does not exist', async () => {

@@ -58,6 +58,16 @@ describe('/files', () => {
     expect(ids.indexOf(b.json.fileId as string)).toBeLessThan(ids.indexOf(a.json.fileId as string));
   });
 
+  it('sends a short list whole, without a cursor, and refuses a cursor it did not issue', async () => {
+    // A list that does not fit one response (thousands of long-named files) stops under 6 MB with a
+    // `nextCursor`: see FileService.list in test/domain/file-service.test.ts.
+    const listed = await app.api('/files', { token });
+    expect(listed.status).toBe(200);
+    expect(listed.json.nextCursor).toBeUndefined();
+    expectError(await app.api('/files?cursor=not-a-cursor', { token }), 400, 'INVALID_CURSOR');
+    expectError(await app.api('/files?limit=2', { token }), 400, 'VALIDATION_FAILED');
+  });
+
   it('gives attached files to the model: the offline answer names them', async () => {
     const file = await upload('quarterly-report.md', '# Q3\n\nRevenue went up.');
     expect(file.status).toBe(201);

@@ -4,15 +4,15 @@ import { createApiHandler } from '../http/api-handler.js';
 import type { ApiHandler } from '../http/api-types.js';
 import { parseBody, parseQuery, pathId } from '../http/request.js';
 import { jsonResponse, noContent } from '../http/responses.js';
-import { noQuery, uploadRequestBody } from '../http/schemas.js';
+import { fileListQuery, uploadRequestBody } from '../http/schemas.js';
 
 /** `/files` reads, deletes and upload URLs: quick calls that never touch a file's bytes. */
 export function createFilesHandler(services: AppServices): ApiHandler {
   const { files } = services;
   return createApiHandler(services, {
     'GET /files': async ({ event, identity }) => {
-      parseQuery(event, noQuery);
-      return jsonResponse(200, { items: await files.list(identity.userId) });
+      const { cursor } = parseQuery(event, fileListQuery);
+      return jsonResponse(200, await files.list(identity.userId, cursor === undefined ? {} : { cursor }));
     },
     'GET /files/{id}': async ({ event, identity }) =>
       jsonResponse(200, await files.get(identity.userId, pathId(event, fileNotFound))),

@@ -57,7 +57,8 @@ export const uploadRequestBody = z
   })
   .strict();
 
-export const noQuery = z.object({}).strict();
+/** `GET /files`: the `nextCursor` of the previous page, when the list did not fit one response. */
+export const fileListQuery = z.object({ cursor: z.string().max(2048, 'is not a valid cursor').optional() }).strict();
 
 /**
  * `GET /admin/usage`: every value is checked by the handler and the domain, which answer each

@@ -21,6 +21,16 @@ describe('the API client', () => {
     expect(new Headers(calls[0]?.init.headers).get('Authorization')).toBe('Bearer id-token');
   });
 
+  it('reads every page of files, following nextCursor', async () => {
+    const file = (fileId: string) => ({ fileId, fileName: `${fileId}.txt` });
+    const { fetchFn, calls } = fakeFetch((url) =>
+      url.endsWith('/files') ? json(200, { items: [file('a'), file('b')], nextCursor: '2026-11-30T10:00:00.000Z~b' }) : json(200, { items: [file('c')] }),
+    );
+    const api = createApiClient({ fetch: fetchFn, baseUrl: '', getToken: async () => 't' });
+    expect((await api.listFiles()).items.map((item) => item.fileId)).toEqual(['a', 'b', 'c']);
+    expect(calls.map((call) => call.url)).toEqual(['/files', '/files?cursor=2026-11-30T10%3A00%3A00.000Z~b']);
+  });
+
   it('turns the API’s error body into an ApiError with its code, message and request id', async () => {
     const { fetchFn } = fakeFetch(() => json(404, { error: { code: 'CONVERSATION_NOT_FOUND', message: 'No such conversation.', requestId: 'r-1' } }));
     const api = createApiClient({ fetch: fetchFn, baseUrl: '', getToken: async () => 't' });

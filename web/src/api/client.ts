@@ -126,7 +126,17 @@ export function createApiClient(options: ApiClientOptions) {
       yield* readEvents(response.body);
     },
 
-    listFiles: () => json<{ items: FileContext[] }>('/files'),
+    /** Every page: a list over 5 MB of JSON (thousands of files) comes in pages with `nextCursor`. */
+    listFiles: async () => {
+      const items: FileContext[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await json<{ items: FileContext[]; nextCursor?: string }>(`/files${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return { items };
+    },
     uploadInline: (file: { fileName: string; contentType: string; data: string }) =>
       json<FileContext>('/files', { method: 'POST', body: body(file) }),
     createUpload: (file: { fileName: string; contentType: string; size: number }) =>
