@@ -15,27 +15,28 @@ export function previousVersionIds(messages: readonly Message[]): Set<string> {
 }
 
 /**
- * Each answer's versions, by the id of the first one (its root). Two tabs may each regenerate the
- * same answer: both new versions name it, and the one stored last is the current one.
+ * Each answer's versions, by the id of the first one (its root), and each answer's root. Two tabs
+ * may each regenerate the same answer: both new versions name it, and the one stored last is the
+ * current one.
  */
-function versionsByRoot<T extends Message>(messages: readonly T[]): Map<string, T[]> {
+function answerChains<T extends Message>(messages: readonly T[]): { chains: Map<string, T[]>; rootOf: Map<string, string> } {
   const byId = new Map(messages.map((message) => [message.id, message]));
-  const rootOf = (message: T): string => {
-    let id = message.id;
-    const seen = new Set<string>();
-    for (let at = byId.get(id); at?.replaces !== undefined && !seen.has(at.id); at = byId.get(id)) {
-      seen.add(at.id);
-      id = at.replaces;
-    }
-    return id;
-  };
   const chains = new Map<string, T[]>();
+  const rootOf = new Map<string, string>();
   for (const message of messages) {
     if (message.role !== 'assistant') continue;
-    const root = rootOf(message);
-    chains.set(root, [...(chains.get(root) ?? []), message]);
+    let root = message.id;
+    const seen = new Set<string>();
+    for (let at = byId.get(root); at?.replaces !== undefined && !seen.has(at.id); at = byId.get(root)) {
+      seen.add(at.id);
+      root = at.replaces;
+    }
+    rootOf.set(message.id, root);
+    const versions = chains.get(root);
+    if (versions) versions.push(message);
+    else chains.set(root, [message]);
   }
-  return chains;
+  return { chains, rootOf };
 }
 
 /**
@@ -45,26 +46,25 @@ function versionsByRoot<T extends Message>(messages: readonly T[]): Map<string, 
  */
 export function currentMessages<T extends Message>(messages: readonly T[]): T[] {
   if (!messages.some((message) => message.replaces !== undefined)) return [...messages];
-  const chains = versionsByRoot(messages);
+  const { chains, rootOf } = answerChains(messages);
   const placed = new Set<string>();
   const current: T[] = [];
   for (const message of messages) {
-    if (message.role !== 'assistant') {
-      current.push(message);
-      continue;
+    const root = rootOf.get(message.id);
+    if (root === undefined) current.push(message); // a question
+    else if (!placed.has(root)) {
+      placed.add(root);
+      current.push(chains.get(root)!.at(-1)!);
     }
-    const root = [...chains].find(([, versions]) => versions.includes(message))![0];
-    if (placed.has(root)) continue;
-    placed.add(root);
-    current.push(chains.get(root)!.at(-1)!);
   }
   return current;
 }
 
 /** The versions of the answer `answerId` belongs to, oldest first (the last is the current one). */
 function versionsOf(messages: readonly Message[], answerId: string): Message[] {
-  for (const versions of versionsByRoot(messages).values()) if (versions.some((message) => message.id === answerId)) return versions;
-  return [];
+  const { chains, rootOf } = answerChains(messages);
+  const root = rootOf.get(answerId);
+  return root === undefined ? [] : chains.get(root)!;
 }
 
 export interface RegenerationTarget {
