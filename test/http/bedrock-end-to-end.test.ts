@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answer, bedrockError, startFakeBedrock, type FakeBedrock } from '../support/fake-bedrock.js';
+import { answer, bedrockEnv, bedrockError, startFakeBedrock, type FakeBedrock } from '../support/fake-bedrock.js';
 import { base64, expectError, startTestServer, type Json, type TestServer } from '../support/http-client.js';
 
 const MAX_ATTEMPTS = 3;
@@ -16,18 +16,15 @@ describe('POST /chat with MODEL_PROVIDER=bedrock (a local ConverseStream stand-i
   beforeAll(async () => {
     fake = await startFakeBedrock();
     app = await startTestServer({
-      env: {
-        MODEL_PROVIDER: 'bedrock',
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
-        BEDROCK_REGION: 'eu-west-1',
-        // Given to the server's configuration, not to process.env: the container passes them on.
+      env: bedrockEnv(fake, {
+        // The request is signed with these (checked below).
         AWS_ACCESS_KEY_ID: 'AKIDENDTOEND',
         AWS_SECRET_ACCESS_KEY: 'end-to-end-secret',
         MODEL_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
         MODEL_RETRY_BASE_DELAY_MS: '1',
         // One model call per answer here; titles.test.ts covers the second call that names a conversation.
         TITLE_MODEL_ID: 'none',
-      },
+      }),
     });
     token = await app.signIn('bedrock-e2e');
   });

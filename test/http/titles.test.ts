@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answer, bedrockError, startFakeBedrock, type FakeBedrock } from '../support/fake-bedrock.js';
+import { answer, bedrockEnv, bedrockError, startFakeBedrock, type FakeBedrock } from '../support/fake-bedrock.js';
 import { startTestServer, type Json, type TestServer } from '../support/http-client.js';
 
 const CHAT_MODEL = 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0';
@@ -17,14 +17,7 @@ describe('conversation titles written by the model', () => {
   beforeAll(async () => {
     fake = await startFakeBedrock();
     app = await startTestServer({
-      env: {
-        MODEL_PROVIDER: 'bedrock',
-        AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
-        BEDROCK_REGION: 'eu-west-1',
-        AWS_ACCESS_KEY_ID: 'AKIDTITLES',
-        AWS_SECRET_ACCESS_KEY: 'titles-secret',
-        MODEL_MAX_ATTEMPTS: '1',
-      },
+      env: bedrockEnv(fake, { MODEL_MAX_ATTEMPTS: '1' }),
     });
     token = await app.signIn('titles');
   });

@@ -195,3 +195,18 @@ export async function startFakeBedrock(): Promise<FakeBedrock> {
       }),
   };
 }
+
+/**
+ * The server settings that send MODEL_PROVIDER=bedrock to this stand-in, with keys given to the
+ * server's configuration (not process.env): the container passes them on to the SDK.
+ */
+export function bedrockEnv(fake: FakeBedrock, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    MODEL_PROVIDER: 'bedrock',
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fake.url,
+    BEDROCK_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'AKIDFAKEBEDROCK',
+    AWS_SECRET_ACCESS_KEY: 'fake-bedrock-secret',
+    ...extra,
+  };
+}
