@@ -112,7 +112,7 @@ export class Functions extends pulumi.ComponentResource {
         memoryMb: 512,
         grants: [
           { actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'], resources: [files, filesIndexes] },
-          // PutObject signs presigned uploads; List and Delete remove a file's objects.
+          // PutObject signs presigned uploads and seals a deleted file's key; List and Delete remove its objects.
           { actions: ['s3:PutObject', 's3:DeleteObject'], resources: [objects] },
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
         ],

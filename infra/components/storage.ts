@@ -80,7 +80,7 @@ export class Storage extends pulumi.ComponentResource {
       `${this.uploadsName}-cors`,
       {
         bucket: this.uploads.id,
-        corsRules: [{ allowedMethods: ['PUT'], allowedOrigins: origins, allowedHeaders: ['content-type'], maxAgeSeconds: 3000 }],
+        corsRules: [{ allowedMethods: ['PUT'], allowedOrigins: origins, allowedHeaders: ['content-type', 'if-none-match'], maxAgeSeconds: 3000 }],
       },
       { parent: this },
     );

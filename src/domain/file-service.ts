@@ -52,6 +52,9 @@ export interface UploadSlot {
 /** The most JSON one `GET /files` sends, in UTF-8 bytes: under Lambda's 6 MB with room for headers. */
 export const MAX_LIST_BYTES = 5 * 1024 * 1024;
 
+/** How far the server's clock and the blob store's may differ when an upload URL expires. */
+const CLOCK_MARGIN_SECONDS = 60;
+
 /** Where the previous page of files stopped; DomainError `invalid` `INVALID_CURSOR` when it is not one. */
 function parseFileCursor(cursor: string): { uploadedAt: string; fileId: string } {
   // `<uploadedAt>~<fileId>`: an ISO instant has no `~`, and neither have the server's ids.
@@ -179,8 +182,21 @@ export class FileService {
   async delete(userId: string, fileId: string): Promise<void> {
     const record = await this.deps.catalog.get(userId, fileId);
     if (!record) throw fileNotFound();
-    await this.deps.blobs.deletePrefix(fileKeys(userId, fileId, record.fileName).prefix);
+    const keys = fileKeys(userId, fileId, record.fileName);
+    await this.deps.blobs.deletePrefix(keys.prefix);
+    if (this.uploadUrlMayBeLive(record)) await this.deps.blobs.seal(keys.blob);
     await this.deps.catalog.delete(userId, fileId);
+  }
+
+  /**
+   * Whether an upload URL made for this file could still write its key: the slot was made at
+   * `uploadedAt` and its URL lives `uploadUrlTtlSeconds`, plus a minute for clocks that differ.
+   * An inline upload has no URL; sealing its key too is harmless and needs no extra field.
+   */
+  private uploadUrlMayBeLive(record: FileRecord): boolean {
+    const closesAt = Date.parse(record.uploadedAt) + (this.limits.uploadUrlTtlSeconds + CLOCK_MARGIN_SECONDS) * 1000;
+    // Written so that an unreadable date seals too.
+    return !(this.deps.clock.now().getTime() >= closesAt);
   }
 
   /** The files a message attaches: each must be this user's and ready. */

@@ -89,7 +89,11 @@ const EnvSchema = z
     MAX_INLINE_FILE_BYTES: count(4 * MiB),
     MAX_UPLOAD_FILE_BYTES: count(50 * MiB),
     MAX_EXTRACTED_CHARS: count(1_000_000),
-    UPLOAD_URL_TTL_SECONDS: count(900),
+    /**
+     * How long a presigned upload URL may start its PUT (S3 checks when the request begins, so a
+     * slow upload that started in time completes). The SPA PUTs as soon as it has the URL.
+     */
+    UPLOAD_URL_TTL_SECONDS: count(300).pipe(z.number().max(3600, 'must be at most 3600: upload URLs are short-lived')),
     /** Longer PDFs are refused once their pages are counted, before any is read. */
     MAX_PDF_PAGES: count(500),
     /** Data rows of a CSV, the header not counted. */

@@ -4,7 +4,7 @@ import { DynamoDbFileCatalog } from '../../src/adapters/files/dynamodb-file-cata
 import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
 import { DynamoDbUsageLedger } from '../../src/adapters/usage/dynamodb-usage-ledger.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
-import { blobStoreContract } from './blob-store.contract.js';
+import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';
 import { fileCatalogContract } from './file-catalog.contract.js';
 import { rateCounterContract } from './rate-counter.contract.js';
@@ -39,5 +39,6 @@ rateCounterContract('DynamoDbUsageLedger (dynalite)', async () => {
 });
 blobStoreContract('S3BlobStore (s3rver)', async () => {
   const embedded = await aws();
-  return { blobs: new S3BlobStore(embedded.s3, await embedded.newBucket()) };
+  const send: SendUpload = async (target, bytes) => (await fetch(target.url, { method: target.method, headers: target.headers, body: bytes })).status;
+  return { blobs: new S3BlobStore(embedded.s3, await embedded.newBucket()), send };
 });

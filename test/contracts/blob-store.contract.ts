@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../../src/domain/ports/blob-store.js';
+import type { BlobStore, UploadTarget } from '../../src/domain/ports/blob-store.js';
 
-export type MakeBlobStore = () => Promise<{ blobs: BlobStore; cleanup?: () => Promise<void> }>;
+/** Sends bytes to an upload URL as a browser would; the HTTP status (or the store's equivalent). */
+export type SendUpload = (target: UploadTarget, bytes: Uint8Array) => Promise<number>;
+
+export type MakeBlobStore = () => Promise<{ blobs: BlobStore; send: SendUpload; cleanup?: () => Promise<void> }>;
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -10,11 +13,12 @@ const utf8 = (text: string) => new TextEncoder().encode(text);
 export function blobStoreContract(name: string, makeBlobs: MakeBlobStore): void {
   describe(`BlobStore contract: ${name}`, () => {
     let blobs: BlobStore;
+    let send: SendUpload;
     let cleanup: (() => Promise<void>) | undefined;
     let root: string;
 
     beforeEach(async () => {
-      ({ blobs, cleanup } = await makeBlobs());
+      ({ blobs, send, cleanup } = await makeBlobs());
       root = `contract-${randomUUID()}/`;
     });
     afterEach(async () => {
@@ -75,6 +79,47 @@ export function blobStoreContract(name: string, makeBlobs: MakeBlobStore): void 
       expect(contentType?.[1]).toBe('text/csv');
       expect(Date.parse(target.expiresAt)).toBeGreaterThan(Date.now());
       expect(await blobs.stat(key)).toBeUndefined();
+    });
+
+    const announce = (key: string, bytes: Uint8Array) => blobs.createUploadUrl({ key, contentType: 'text/csv', size: bytes.length, expiresInSeconds: 300 });
+
+    it('takes an upload URL\'s bytes once: a second PUT is refused and the first bytes stay', async () => {
+      const key = `${root}u1/f1/people.csv`;
+      const first = utf8('name\nAda\n');
+      const target = await announce(key, first);
+      expect(await send(target, first)).toBe(200);
+      expect(await blobs.stat(key)).toEqual({ size: first.length, contentType: 'text/csv' });
+      const status = await send(target, utf8('name\nEve\n'));
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+      expect(await blobs.get(key)).toEqual(first);
+    });
+
+    it('seals a key: its bytes go, reads find nothing, and its upload URL writes nothing there any more', async () => {
+      const uploaded = `${root}u1/f2/people.csv`;
+      const bytes = utf8('name\nAda\n');
+      const used = await announce(uploaded, bytes);
+      expect(await send(used, bytes)).toBe(200);
+      await blobs.seal(uploaded);
+      expect(await blobs.get(uploaded)).toBeUndefined();
+      expect(await blobs.stat(uploaded)).toBeUndefined();
+      expect(await send(used, bytes)).toBeGreaterThanOrEqual(400);
+
+      const unused = `${root}u1/f3/people.csv`;
+      const fresh = await announce(unused, bytes);
+      await blobs.seal(unused);
+      expect(await send(fresh, bytes)).toBeGreaterThanOrEqual(400);
+      expect(await blobs.get(unused)).toBeUndefined();
+      expect(await blobs.stat(unused)).toBeUndefined();
+    });
+
+    it('removes a sealed key with its prefix', async () => {
+      await blobs.seal(`${root}u1/f4/a.txt`);
+      await blobs.deletePrefix(`${root}u1/f4/`);
+      const target = await announce(`${root}u1/f4/a.txt`, utf8('a'));
+      expect(await blobs.stat(`${root}u1/f4/a.txt`)).toBeUndefined();
+      // The prefix is gone whole; a URL made afterwards for the key is a new one and may write it.
+      expect(await send(target, utf8('a'))).toBe(200);
     });
   });
 }

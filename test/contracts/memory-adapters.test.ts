@@ -3,7 +3,7 @@ import { MemoryFileCatalog } from '../../src/adapters/files/memory-file-catalog.
 import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
 import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
 import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
-import { blobStoreContract } from './blob-store.contract.js';
+import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { chatModelContract } from './chat-model.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';
 import { fileCatalogContract } from './file-catalog.contract.js';
@@ -14,7 +14,15 @@ conversationStoreContract('MemoryConversationStore', async () => ({ store: new M
 fileCatalogContract('MemoryFileCatalog', async () => ({ catalog: new MemoryFileCatalog() }));
 usageLedgerContract('MemoryUsageLedger', async () => ({ ledger: new MemoryUsageLedger() }));
 rateCounterContract('MemoryUsageLedger', async () => ({ rates: new MemoryUsageLedger() }));
-blobStoreContract('MemoryBlobStore', async () => ({ blobs: new MemoryBlobStore(() => 'http://127.0.0.1:9/local-uploads') }));
+blobStoreContract('MemoryBlobStore', async () => {
+  const blobs = new MemoryBlobStore(() => 'http://127.0.0.1:9/local-uploads');
+  // What the local server's `PUT /local-uploads/{token}` does with the request.
+  const send: SendUpload = async (target, bytes) => {
+    const outcome = await blobs.receiveUpload(new URL(target.url).pathname.split('/').pop() ?? '', target.headers['Content-Type'] ?? '', bytes);
+    return outcome.ok ? 200 : outcome.status;
+  };
+  return { blobs, send };
+});
 chatModelContract('OfflineChatModel, no delay', () => new OfflineChatModel({ wordDelayMs: 0 }));
 // With a pause between words, aborts land while the model is waiting, as with a real model.
 chatModelContract('OfflineChatModel, 5 ms a word', () => new OfflineChatModel({ wordDelayMs: 5 }));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryFileCatalog } from '../../src/adapters/files/memory-file-catalog.js';
 import { jsonBytes } from '../../src/domain/json-bytes.js';
 import { fileKeys, toFileContext, type FileRecord } from '../../src/domain/file-context.js';
@@ -202,6 +202,37 @@ describe('FileService presigned uploads', () => {
     expect(await d.blobs.receiveUpload(token, 'text/csv', utf8(`${new TextDecoder().decode(csv)}extra`))).toMatchObject({ ok: false, status: 413 });
     expect(await d.blobs.receiveUpload('unknown-token', 'text/csv', csv)).toMatchObject({ ok: false, status: 403 });
     await expectDomainError(d.files.process(USER, slot.fileId), { kind: 'conflict', code: 'UPLOAD_MISSING' });
+  });
+
+  it('takes the bytes at an upload URL once: a second PUT, after processing, changes nothing the model reads', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    const token = uploadToken(slot.uploadUrl);
+    expect(await d.blobs.receiveUpload(token, 'text/csv', csv)).toEqual({ ok: true });
+    await d.files.process(USER, slot.fileId);
+    const swapped = utf8('name,city\nEve,Nowhere\n');
+    expect(await d.blobs.receiveUpload(token, 'text/csv', swapped)).toMatchObject({ ok: false, status: 403, code: 'UPLOAD_URL_INVALID' });
+    expect(await d.blobs.get(fileKeys(USER, slot.fileId, 'people.csv').blob)).toEqual(csv);
+    expect(await textOf(d, slot.fileId)).toBe(new TextDecoder().decode(csv));
+  });
+
+  it('seals a deleted file while its upload URL may live, so the URL cannot bring bytes back', async () => {
+    const d = makeDomain();
+    const slot = await announce(d);
+    const seal = vi.spyOn(d.blobs, 'seal');
+    await d.files.delete(USER, slot.fileId);
+    expect(seal).toHaveBeenCalledWith(fileKeys(USER, slot.fileId, 'people.csv').blob);
+    expect(await d.blobs.receiveUpload(uploadToken(slot.uploadUrl), 'text/csv', csv)).toMatchObject({ ok: false, status: 403 });
+    expect(await d.blobs.stat(fileKeys(USER, slot.fileId, 'people.csv').blob)).toBeUndefined();
+  });
+
+  it('does not seal a file whose upload URL has expired, clocks a minute apart included', async () => {
+    const d = makeDomain({ files: { uploadUrlTtlSeconds: 300 } });
+    const slot = await announce(d);
+    d.clock.advance((300 + 60) * 1000);
+    const seal = vi.spyOn(d.blobs, 'seal');
+    await d.files.delete(USER, slot.fileId);
+    expect(seal).not.toHaveBeenCalled();
   });
 
   it('refuses to announce a file over the upload limit', async () => {

@@ -171,6 +171,57 @@ describe('/files', () => {
     expectError(chat, 409, 'FILE_NOT_READY');
   });
 
+  const newSlot = async (fileName: string, bytes: Uint8Array) => {
+    const slot = await app.api('/files/uploads', { method: 'POST', token, body: { fileName, contentType: 'text/plain', size: bytes.length } });
+    expect(slot.status, slot.text).toBe(201);
+    const put = (body = bytes) => fetch(slot.json.uploadUrl as string, { method: 'PUT', headers: slot.json.headers as Record<string, string>, body });
+    return { fileId: slot.json.fileId as string, expiresAt: slot.json.expiresAt as string, put };
+  };
+  // A URL that may not write again: the local server says 403 (its URL is spent), S3 412 (the key is taken or sealed).
+  const refusedAgain = (status: number) => expect([403, 412]).toContain(status);
+  const sameLength = (text: string) => new TextEncoder().encode(text);
+
+  it('takes an upload URL\'s file once: after processing, a second PUT is refused and the text stays', async () => {
+    const slot = await newSlot('once.txt', sameLength('The original, processed text.'));
+    expect((await slot.put()).status).toBe(200);
+    expect((await app.api(`/files/${slot.fileId}/process`, { method: 'POST', token })).status).toBe(200);
+    refusedAgain((await slot.put(sameLength('Something else, sent after it.'))).status);
+    // Processing again reads the stored bytes: still the original.
+    const again = await app.api(`/files/${slot.fileId}/process`, { method: 'POST', token });
+    expect(again.status).toBe(200);
+    expect((await app.api(`/files/${slot.fileId}`, { token })).json.preview).toBe('The original, processed text.');
+  });
+
+  it('takes an upload URL\'s file once before processing too: the first bytes are the ones read', async () => {
+    const slot = await newSlot('race.txt', sameLength('first bytes'));
+    expect((await slot.put()).status).toBe(200);
+    refusedAgain((await slot.put(sameLength('other bytes'))).status);
+    expect((await app.api(`/files/${slot.fileId}/process`, { method: 'POST', token })).status).toBe(200);
+    expect((await app.api(`/files/${slot.fileId}`, { token })).json.preview).toBe('first bytes');
+  });
+
+  it('keeps a deleted file\'s upload URL from bringing its bytes back, used or not', async () => {
+    const used = await newSlot('used.txt', sameLength('uploaded, then deleted'));
+    expect((await used.put()).status).toBe(200);
+    expect((await app.api(`/files/${used.fileId}`, { method: 'DELETE', token })).status).toBe(204);
+    refusedAgain((await used.put()).status);
+
+    const unused = await newSlot('unused.txt', sameLength('never sent before deletion'));
+    expect((await app.api(`/files/${unused.fileId}`, { method: 'DELETE', token })).status).toBe(204);
+    refusedAgain((await unused.put()).status);
+    for (const fileId of [used.fileId, unused.fileId]) {
+      expectError(await app.api(`/files/${fileId}/process`, { method: 'POST', token }), 404, 'FILE_NOT_FOUND');
+    }
+  });
+
+  it('gives upload URLs that live five minutes', async () => {
+    const before = Date.now();
+    const slot = await newSlot('short.txt', sameLength('short-lived'));
+    const lifetime = Date.parse(slot.expiresAt) - before;
+    expect(lifetime).toBeGreaterThan(290_000);
+    expect(lifetime).toBeLessThanOrEqual(301_000);
+  });
+
   it('refuses a PUT to an unknown local upload URL', async () => {
     const unknown = await app.api('/local-uploads/not-a-real-token', { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: 'x' });
     expectError(unknown, 403, 'UPLOAD_URL_INVALID');

@@ -94,7 +94,10 @@ describe('the Pulumi stack (mocks)', () => {
     const lifecycle = one('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', 'uploads-expiry');
     expect(lifecycle.rules).toContainEqual(expect.objectContaining({ expiration: { days: 90 } }));
     const cors = one('aws:s3/bucketCorsConfiguration:BucketCorsConfiguration', 'uploads-cors');
-    expect(cors.corsRules).toEqual([expect.objectContaining({ allowedMethods: ['PUT'], allowedOrigins: ['https://d111.cloudfront.net'] })]);
+    // The headers the presigned PUT signs: its content type and the write-once condition.
+    expect(cors.corsRules).toEqual([
+      expect.objectContaining({ allowedMethods: ['PUT'], allowedOrigins: ['https://d111.cloudfront.net'], allowedHeaders: ['content-type', 'if-none-match'] }),
+    ]);
     expect(one('aws:s3/bucketVersioning:BucketVersioning', 'site-versioning')).toMatchObject({ versioningConfiguration: { status: 'Enabled' } });
   });
 

@@ -13,14 +13,17 @@ interface PendingUpload {
   expiresAt: number;
 }
 
+export const UNKNOWN_UPLOAD_URL = 'This upload URL is unknown, used already or expired: add the file again.';
+
 export type UploadOutcome =
   | { ok: true }
-  | { ok: false; status: 403 | 413; code: string; message: string };
+  | { ok: false; status: 403 | 412 | 413; code: string; message: string };
 
 /**
  * Map-backed bytes for tests and `STORE=memory`. Presigned uploads are imitated with one-time
  * tokens: the URL points at the local server (`PUT /local-uploads/{token}`), which hands the body
- * to `receiveUpload`, checked as S3 would check a presigned PUT (key, type, size, expiry).
+ * to `receiveUpload`, checked as S3 checks a presigned, conditional PUT (key, type, size, expiry,
+ * and the key still empty).
  */
 export class MemoryBlobStore implements BlobStore {
   private readonly blobs = new Map<string, Blob>();
@@ -50,6 +53,12 @@ export class MemoryBlobStore implements BlobStore {
     this.blobs.delete(key);
   }
 
+  /** The tokens for the key go: what S3's seal object does there, this store does by forgetting them. */
+  async seal(key: string): Promise<void> {
+    this.blobs.delete(key);
+    for (const [token, upload] of this.uploads) if (upload.key === key) this.uploads.delete(token);
+  }
+
   async deletePrefix(prefix: string): Promise<number> {
     let count = 0;
     for (const key of [...this.blobs.keys()]) {
@@ -62,6 +71,7 @@ export class MemoryBlobStore implements BlobStore {
   }
 
   async createUploadUrl(request: UploadRequest): Promise<UploadTarget> {
+    this.forgetExpiredUploads();
     const token = randomBytes(24).toString('base64url');
     const expiresAt = this.now() + request.expiresInSeconds * 1000;
     this.uploads.set(token, { key: request.key, contentType: request.contentType, size: request.size, expiresAt });
@@ -73,11 +83,15 @@ export class MemoryBlobStore implements BlobStore {
     };
   }
 
-  /** A PUT to an upload URL. Like a presigned URL, a token may be used until it expires. */
+  /** A PUT to an upload URL: like the presigned URL on S3, it writes once, before it expires. */
   async receiveUpload(token: string, contentType: string, bytes: Uint8Array): Promise<UploadOutcome> {
     const upload = this.uploads.get(token);
     if (!upload || upload.expiresAt < this.now()) {
-      return { ok: false, status: 403, code: 'UPLOAD_URL_INVALID', message: 'This upload URL is unknown or has expired.' };
+      return { ok: false, status: 403, code: 'UPLOAD_URL_INVALID', message: UNKNOWN_UPLOAD_URL };
+    }
+    if (this.blobs.has(upload.key)) {
+      this.uploads.delete(token);
+      return { ok: false, status: 412, code: 'UPLOAD_URL_USED', message: 'This upload URL has been used already: add the file again.' };
     }
     if (contentType !== upload.contentType) {
       return { ok: false, status: 403, code: 'UPLOAD_TYPE_MISMATCH', message: `Send the file with Content-Type "${upload.contentType}".` };
@@ -85,8 +99,15 @@ export class MemoryBlobStore implements BlobStore {
     if (bytes.length > upload.size) {
       return { ok: false, status: 413, code: 'UPLOAD_TOO_LARGE', message: 'The file is larger than the size declared for this upload.' };
     }
+    this.uploads.delete(token);
     await this.put(upload.key, bytes, contentType);
     return { ok: true };
+  }
+
+  /** Tokens past their time are dropped as new ones are made, so the map never grows without end. */
+  private forgetExpiredUploads(): void {
+    const now = this.now();
+    for (const [token, upload] of this.uploads) if (upload.expiresAt < now) this.uploads.delete(token);
   }
 
   /** The largest body any pending upload accepts, so the server can stop reading early. */

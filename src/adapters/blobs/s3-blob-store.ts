@@ -12,6 +12,12 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, UploadRequest, UploadTarget } from '../../domain/ports/blob-store.js';
 
+/**
+ * What a sealed key holds: an empty object, so S3's conditional write (`If-None-Match: *`) refuses
+ * every upload URL still live for the key. The bucket's expiry rule removes it with the rest.
+ */
+const SEAL_CONTENT_TYPE = 'application/x-sealed-upload';
+
 /** Bytes in one S3 bucket, under the keys the domain chooses (`{user_id}/{file_id}/...`). */
 export class S3BlobStore implements BlobStore {
   constructor(
@@ -25,7 +31,11 @@ export class S3BlobStore implements BlobStore {
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
-      const { Body } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { Body, ContentType } = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (ContentType === SEAL_CONTENT_TYPE) {
+        await Body?.transformToByteArray();
+        return undefined;
+      }
       return Body ? await Body.transformToByteArray() : new Uint8Array();
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
@@ -36,6 +46,7 @@ export class S3BlobStore implements BlobStore {
   async stat(key: string): Promise<{ size: number; contentType: string } | undefined> {
     try {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (head.ContentType === SEAL_CONTENT_TYPE) return undefined;
       return { size: head.ContentLength ?? 0, contentType: head.ContentType ?? 'application/octet-stream' };
     } catch (error) {
       if (error instanceof NotFound || error instanceof NoSuchKey) return undefined;
@@ -45,6 +56,14 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /**
+   * Overwrites rather than deletes: a URL's conditional PUT that lands before this is replaced by
+   * the seal, one that lands after it finds the key taken and gets 412 Precondition Failed.
+   */
+  async seal(key: string): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: new Uint8Array(), ContentType: SEAL_CONTENT_TYPE }));
   }
 
   async deletePrefix(prefix: string): Promise<number> {
@@ -64,8 +83,10 @@ export class S3BlobStore implements BlobStore {
   }
 
   /**
-   * A presigned PUT for one key. The content type and length are signed headers, so the URL
-   * takes exactly the file that was announced: another type, size or key fails the signature.
+   * A presigned PUT for one key. The content type, length and `If-None-Match: *` are signed
+   * headers, so the URL takes exactly the file that was announced (another type, size or key
+   * fails the signature), and only while the key is empty: once the file is there, or sealed,
+   * S3 answers 412 and the bytes the model reads can never change under it.
    */
   async createUploadUrl(request: UploadRequest): Promise<UploadTarget> {
     const command = new PutObjectCommand({
@@ -73,15 +94,16 @@ export class S3BlobStore implements BlobStore {
       Key: request.key,
       ContentType: request.contentType,
       ContentLength: request.size,
+      IfNoneMatch: '*',
     });
     const url = await getSignedUrl(this.s3, command, {
       expiresIn: request.expiresInSeconds,
-      signableHeaders: new Set(['content-type', 'content-length']),
+      signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
     });
     return {
       url,
       method: 'PUT',
-      headers: { 'Content-Type': request.contentType },
+      headers: { 'Content-Type': request.contentType, 'If-None-Match': '*' },
       expiresAt: new Date(Date.now() + request.expiresInSeconds * 1000).toISOString(),
     };
   }

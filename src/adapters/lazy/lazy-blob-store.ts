@@ -37,6 +37,10 @@ export class LazyBlobStore implements BlobStore {
     return (await this.loaded()).deletePrefix(prefix);
   }
 
+  async seal(key: string): Promise<void> {
+    return (await this.loaded()).seal(key);
+  }
+
   async createUploadUrl(request: UploadRequest): Promise<UploadTarget> {
     return (await this.loaded()).createUploadUrl(request);
   }

@@ -1,7 +1,7 @@
 export interface UploadTarget {
   url: string;
   method: 'PUT';
-  /** Headers the client must send with the PUT (the signed content type). */
+  /** Headers the client must send with the PUT (the signed content type, and the write-once condition). */
   headers: Record<string, string>;
   expiresAt: string;
 }
@@ -23,6 +23,14 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** Deletes every key that starts with `prefix`; returns how many went. */
   deletePrefix(prefix: string): Promise<number>;
-  /** A URL a browser can PUT one object to, for one key and one content type, for a short time. */
+  /**
+   * A URL a browser can PUT one object to, for one key and one content type, for a short time,
+   * once: while the key holds an object (the upload itself, or a seal) the URL writes nothing.
+   */
   createUploadUrl(request: UploadRequest): Promise<UploadTarget>;
+  /**
+   * Deletes the object at `key` and keeps any upload URL for it from writing there again, so a
+   * deleted file's bytes cannot come back untracked. Reads then find nothing at the key.
+   */
+  seal(key: string): Promise<void>;
 }

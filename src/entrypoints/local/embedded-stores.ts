@@ -1,12 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
 import { checkPresignedRequest } from './presigned-url-check.js';
+import { ConditionalWrites } from './s3-conditional-writes.js';
 
 export interface EmbeddedStores {
   dynamoDbEndpoint: string;
@@ -77,10 +78,13 @@ export async function startEmbeddedStores(options: EmbeddedStoreOptions): Promis
 
 /**
  * The embedded S3 endpoint: checks presigned requests as S3 would (s3rver does not check V4
- * signatures), then passes every request on to s3rver unchanged.
+ * signatures) and honours conditional writes (nor does it know `If-None-Match`), then passes
+ * every request on to s3rver unchanged.
  */
 function createPresignCheckingProxy(s3rverPort: number): Server {
-  return createServer((req, res) => {
+  const conditionalWrites = new ConditionalWrites(s3rverPort);
+  return createServer((req, res) => void handle(req, res));
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? '/';
     const origin = req.headers.origin;
     // Browsers may PUT presigned uploads from pages of this machine only, as the bucket's CORS
@@ -106,14 +110,20 @@ function createPresignCheckingProxy(s3rverPort: number): Server {
       req.resume();
       return;
     }
+    const refuse = (status: number, code: string, message: string) => {
+      res.writeHead(status, { 'Content-Type': 'application/xml', ...(corsOrigin && { 'Access-Control-Allow-Origin': corsOrigin }), Connection: 'close' });
+      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+      req.resume();
+    };
     if (target.includes('X-Amz-Signature=')) {
       const check = checkPresignedRequest({ method: req.method ?? 'GET', target, headers: req.headers }, EMBEDDED_CREDENTIALS);
-      if (!check.ok) {
-        res.writeHead(403, { 'Content-Type': 'application/xml', ...(corsOrigin && { 'Access-Control-Allow-Origin': corsOrigin }), Connection: 'close' });
-        res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${check.code}</Code><Message>${check.message}</Message></Error>`);
-        req.resume();
-        return;
-      }
+      if (!check.ok) return refuse(403, check.code, check.message);
+    }
+    if (ConditionalWrites.applies(req)) {
+      const claim = await conditionalWrites.claim(target).catch(() => undefined);
+      if (!claim) return refuse(503, 'ServiceUnavailable', 'The embedded S3 did not answer.');
+      if (!claim.ok) return refuse(claim.status, claim.code, claim.message);
+      res.once('close', claim.release);
     }
     const upstream = request(
       { host: '127.0.0.1', port: s3rverPort, method: req.method, path: target, headers: req.headers },
@@ -128,7 +138,7 @@ function createPresignCheckingProxy(s3rverPort: number): Server {
       res.end();
     });
     req.pipe(upstream);
-  });
+  }
 }
 
 const LOOPBACK_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;

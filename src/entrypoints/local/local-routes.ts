@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { UNKNOWN_UPLOAD_URL } from '../../adapters/blobs/memory-blob-store.js';
 import type { AppServices } from '../container.js';
 import { HttpError } from '../http/http-error.js';
 import { readBody, sendJson } from './http-io.js';
@@ -69,7 +70,7 @@ export async function issueLocalToken(req: IncomingMessage, res: ServerResponse,
 export async function receiveUpload(req: IncomingMessage, res: ServerResponse, services: AppServices, token: string): Promise<void> {
   const uploads = services.localUploads;
   const limit = uploads?.maxPendingUploadSize(token);
-  if (!uploads || limit === undefined) throw new HttpError(403, 'UPLOAD_URL_INVALID', 'This upload URL is unknown or has expired.');
+  if (!uploads || limit === undefined) throw new HttpError(403, 'UPLOAD_URL_INVALID', UNKNOWN_UPLOAD_URL);
   const bytes = await readBody(req, limit);
   const outcome = await uploads.receiveUpload(token, req.headers['content-type'] ?? '', bytes);
   if (!outcome.ok) throw new HttpError(outcome.status, outcome.code, outcome.message);
