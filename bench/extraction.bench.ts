@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import mammoth from 'mammoth';
 import { PDFParse } from 'pdf-parse';
-import { DocumentTextExtractor } from '../src/adapters/extract/document-text-extractor.js';
-import { installDomMatrixStandIn } from '../src/adapters/extract/readers/dom-matrix-stand-in.mjs';
+import { DocumentTextExtractor } from '../src/adapters/text-extractor/document-text-extractor.js';
+import { installDomMatrixStandIn } from '../src/adapters/text-extractor/readers/dom-matrix-stand-in.mjs';
 import { loadConfig } from '../src/entrypoints/config.js';
-import { makeDocx, makePdf } from '../test/extract/documents.js';
+import { makeDocx, makePdf } from '../test/text-extractor/documents.js';
 import type { BenchResult } from './support/report.js';
 
 const RUNS = 5;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../src/adapters/aws/ensure-resources.js';
-import { DynamoDbConversationStore } from '../src/adapters/history/dynamodb-conversation-store.js';
+import { DynamoDbConversationStore } from '../src/adapters/conversation-store/dynamodb-conversation-store.js';
 import type { Message } from '../src/domain/conversation.js';
 import { EMBEDDED_CREDENTIALS } from '../src/entrypoints/embedded-credentials.js';
 import { startEmbeddedStores } from '../src/entrypoints/local/embedded-stores.js';

@@ -4,11 +4,11 @@
  *
  *   npm run example
  */
-import { MemoryBlobStore } from '../src/adapters/blobs/memory-blob-store.js';
-import { PlainTextExtractor } from '../src/adapters/extract/plain-text-extractor.js';
-import { MemoryFileCatalog } from '../src/adapters/files/memory-file-catalog.js';
-import { MemoryConversationStore } from '../src/adapters/history/memory-conversation-store.js';
-import { OfflineChatModel } from '../src/adapters/model/offline-chat-model.js';
+import { MemoryBlobStore } from '../src/adapters/blob-store/memory-blob-store.js';
+import { PlainTextExtractor } from '../src/adapters/text-extractor/plain-text-extractor.js';
+import { MemoryFileCatalog } from '../src/adapters/file-catalog/memory-file-catalog.js';
+import { MemoryConversationStore } from '../src/adapters/conversation-store/memory-conversation-store.js';
+import { OfflineChatModel } from '../src/adapters/chat-model/offline-chat-model.js';
 import { RandomIdGenerator } from '../src/adapters/system/random-id-generator.js';
 import { SystemClock } from '../src/adapters/system/system-clock.js';
 import { ChatService } from '../src/domain/chat-service.js';

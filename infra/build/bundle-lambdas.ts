@@ -10,7 +10,7 @@ import { common, ENTRY_DIR, entryBundle, lambdaEntries } from './lambda-bundle-o
  * depend on the SDK version the runtime happens to carry.
  *
  * A function that reads PDF and DOCX files runs pdf.js and mammoth in a worker thread
- * (src/adapters/extract/worker-readers.ts looks for `readers/extraction-worker.mjs` beside its
+ * (src/adapters/text-extractor/worker-readers.ts looks for `readers/extraction-worker.mjs` beside its
  * module, which in a bundle is the chunk beside index.mjs): its bundle gets that worker as a
  * second entry, with pdf.js's own worker code preloaded, because a bundle has no node_modules to
  * load it from at run time. The native @napi-rs/canvas that pdf.js would like is not shipped:
@@ -29,7 +29,7 @@ const EXTRACTING_ROUTES = new Set(['POST /files', 'POST /files/{id}/process']);
 const EXTRACTING = new Set(
   API_ROUTES.filter((route) => EXTRACTING_ROUTES.has(routeKey(route.method, route.resource))).map((route) => entryName(route.function)),
 );
-const EXTRACTION_WORKER = 'src/adapters/extract/readers/extraction-worker.mjs';
+const EXTRACTION_WORKER = 'src/adapters/text-extractor/readers/extraction-worker.mjs';
 /** pdf.js's worker module: it defines `globalThis.pdfjsWorker`, which pdf.js then runs in-thread. */
 const PDFJS_WORKER = 'node_modules/pdf-parse/dist/worker/pdf.worker.mjs';
 

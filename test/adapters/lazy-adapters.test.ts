@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryBlobStore } from '../../src/adapters/blobs/memory-blob-store.js';
-import { PlainTextExtractor } from '../../src/adapters/extract/plain-text-extractor.js';
+import { MemoryBlobStore } from '../../src/adapters/blob-store/memory-blob-store.js';
+import { PlainTextExtractor } from '../../src/adapters/text-extractor/plain-text-extractor.js';
 import { LazyBlobStore } from '../../src/adapters/lazy/lazy-blob-store.js';
 import { LazyChatModel } from '../../src/adapters/lazy/lazy-chat-model.js';
 import { LazyTextExtractor } from '../../src/adapters/lazy/lazy-text-extractor.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { persistentSigningKey } from '../../src/adapters/auth/local-signing-key.js';
+import { persistentSigningKey } from '../../src/adapters/token-verifier/local-signing-key.js';
 
 describe('the local sign-in key kept with the data', () => {
   const dirs: string[] = [];

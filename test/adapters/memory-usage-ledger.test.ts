@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
+import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
 import { FixedClock } from '../support/fakes.js';
 
 /** What the contract cannot check on DynamoDB, whose TTL deletes within days, not on time. */

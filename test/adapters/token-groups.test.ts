@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JwtTokenVerifier } from '../../src/adapters/auth/jwt-token-verifier.js';
-import { LocalTokenIssuer } from '../../src/adapters/auth/local-token-issuer.js';
+import { JwtTokenVerifier } from '../../src/adapters/token-verifier/jwt-token-verifier.js';
+import { LocalTokenIssuer } from '../../src/adapters/token-verifier/local-token-issuer.js';
 
 const options = { issuer: 'https://local-auth.localhost/test', clientId: 'test-client', lifetimeSeconds: 600 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VerifiedTokenCache } from '../../src/adapters/auth/verified-token-cache.js';
+import { VerifiedTokenCache } from '../../src/adapters/token-verifier/verified-token-cache.js';
 import { DomainError, unauthenticated } from '../../src/domain/errors.js';
 import type { TokenVerifier, UserIdentity } from '../../src/domain/ports/token-verifier.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDED_CREDENTIALS } from '../../src/entrypoints/embedded-credentials.js';
-import { makeDocx, makePdf } from '../extract/documents.js';
+import { makeDocx, makePdf } from '../text-extractor/documents.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
 
 const run = promisify(execFile);

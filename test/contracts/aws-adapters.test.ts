@@ -1,8 +1,8 @@
 import { afterAll } from 'vitest';
-import { S3BlobStore } from '../../src/adapters/blobs/s3-blob-store.js';
-import { DynamoDbFileCatalog } from '../../src/adapters/files/dynamodb-file-catalog.js';
-import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
-import { DynamoDbUsageLedger } from '../../src/adapters/usage/dynamodb-usage-ledger.js';
+import { S3BlobStore } from '../../src/adapters/blob-store/s3-blob-store.js';
+import { DynamoDbFileCatalog } from '../../src/adapters/file-catalog/dynamodb-file-catalog.js';
+import { DynamoDbConversationStore } from '../../src/adapters/conversation-store/dynamodb-conversation-store.js';
+import { DynamoDbUsageLedger } from '../../src/adapters/usage-ledger/dynamodb-usage-ledger.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
 import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';

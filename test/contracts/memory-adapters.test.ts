@@ -1,8 +1,8 @@
-import { MemoryBlobStore } from '../../src/adapters/blobs/memory-blob-store.js';
-import { MemoryFileCatalog } from '../../src/adapters/files/memory-file-catalog.js';
-import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
-import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
-import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
+import { MemoryBlobStore } from '../../src/adapters/blob-store/memory-blob-store.js';
+import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
+import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
+import { OfflineChatModel } from '../../src/adapters/chat-model/offline-chat-model.js';
+import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
 import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { chatModelContract } from './chat-model.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';

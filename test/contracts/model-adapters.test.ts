@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
-import { BedrockChatModel, createBedrockRuntimeClient } from '../../src/adapters/model/bedrock-chat-model.js';
-import { OpenAiChatModel } from '../../src/adapters/model/openai-chat-model.js';
+import { BedrockChatModel, createBedrockRuntimeClient } from '../../src/adapters/chat-model/bedrock-chat-model.js';
+import { OpenAiChatModel } from '../../src/adapters/chat-model/openai-chat-model.js';
 import { answer, startFakeBedrock } from '../support/fake-bedrock.js';
 import { completion, startFakeOpenAi } from '../support/fake-openai.js';
 import { chatModelContract } from './chat-model.contract.js';

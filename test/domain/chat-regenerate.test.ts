@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { currentMessages } from '../../src/domain/answer-versions.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { UsageService } from '../../src/domain/usage-service.js';
-import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
+import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
 import { monthOf } from '../../src/domain/usage.js';
 import { ChatService } from '../../src/domain/chat-service.js';
 import { OTHER_USER, SYSTEM_PROMPT, USER, collect, liveSignal, makeDomain, metaOf, ofType, type Domain } from '../support/domain-builder.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
+import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
 import { ChatService } from '../../src/domain/chat-service.js';
 import type { SendMessage } from '../../src/domain/chat-types.js';
 import { UsageService } from '../../src/domain/usage-service.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
+import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
 import { ConversationService, MAX_PAGE_SIZE } from '../../src/domain/conversation-service.js';
 import { jsonBytes } from '../../src/domain/json-bytes.js';
 import type { Message } from '../../src/domain/conversation.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { MemoryFileCatalog } from '../../src/adapters/files/memory-file-catalog.js';
+import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
 import { jsonBytes } from '../../src/domain/json-bytes.js';
 import { fileKeys, toFileContext, type FileRecord } from '../../src/domain/file-context.js';
 import { FileService, MAX_LIST_BYTES, type FileDeps, type FileLimits } from '../../src/domain/file-service.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
+import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { TitleWriter, cleanTitle, type FirstExchange } from '../../src/domain/title-writer.js';
 import { ScriptedModel, failAfter, hangAfter, replyWith } from '../support/fakes.js';

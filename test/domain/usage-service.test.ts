@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryUsageLedger } from '../../src/adapters/usage/memory-usage-ledger.js';
+import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
 import { UsageService, type UsageOptions } from '../../src/domain/usage-service.js';
 import type { ModelPrices, UsageDelta } from '../../src/domain/usage.js';
 import { OTHER_USER, USER } from '../support/domain-builder.js';

@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { LocalTokenIssuer, stableUserId } from '../../src/adapters/auth/local-token-issuer.js';
+import { LocalTokenIssuer, stableUserId } from '../../src/adapters/token-verifier/local-token-issuer.js';
 import { API_ROUTES } from '../../src/entrypoints/http/routes.js';
 import { expectError, startTestServer, type TestServer } from '../support/http-client.js';
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DocumentTextExtractor } from '../../src/adapters/extract/document-text-extractor.js';
+import { DocumentTextExtractor } from '../../src/adapters/text-extractor/document-text-extractor.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
-import { makeDocx, makePdf } from '../extract/documents.js';
+import { makeDocx, makePdf } from '../text-extractor/documents.js';
 import { startTestServer, type TestServer } from '../support/http-client.js';
 
 /** Seeded, so a failure replays: `FUZZ_SEED=... npx vitest run test/reliability/fuzz.test.ts`. */

@@ -1,7 +1,7 @@
 import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbConversationStore } from '../../src/adapters/history/dynamodb-conversation-store.js';
-import { encodeCursor } from '../../src/adapters/history/page-cursor.js';
+import { DynamoDbConversationStore } from '../../src/adapters/conversation-store/dynamodb-conversation-store.js';
+import { encodeCursor } from '../../src/adapters/conversation-store/page-cursor.js';
 import type { Message } from '../../src/domain/conversation.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';

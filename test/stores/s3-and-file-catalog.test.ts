@@ -1,7 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { S3BlobStore } from '../../src/adapters/blobs/s3-blob-store.js';
-import { DynamoDbFileCatalog } from '../../src/adapters/files/dynamodb-file-catalog.js';
+import { S3BlobStore } from '../../src/adapters/blob-store/s3-blob-store.js';
+import { DynamoDbFileCatalog } from '../../src/adapters/file-catalog/dynamodb-file-catalog.js';
 import type { FileRecord } from '../../src/domain/file-context.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
 

@@ -1,7 +1,7 @@
-import { MemoryBlobStore } from '../../src/adapters/blobs/memory-blob-store.js';
-import { PlainTextExtractor } from '../../src/adapters/extract/plain-text-extractor.js';
-import { MemoryFileCatalog } from '../../src/adapters/files/memory-file-catalog.js';
-import { MemoryConversationStore } from '../../src/adapters/history/memory-conversation-store.js';
+import { MemoryBlobStore } from '../../src/adapters/blob-store/memory-blob-store.js';
+import { PlainTextExtractor } from '../../src/adapters/text-extractor/plain-text-extractor.js';
+import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
+import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
 import { ChatService, type ChatEvent, type ChatOptions } from '../../src/domain/chat-service.js';
 import { ConversationService } from '../../src/domain/conversation-service.js';
 import type { FileContext } from '../../src/domain/file-context.js';

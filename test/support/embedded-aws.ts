@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDbClient } from '../../src/adapters/aws/clients.js';
-import { createS3Client } from '../../src/adapters/aws/s3-client.js';
+import { createS3Client } from '../../src/adapters/blob-store/s3-client.js';
 import { ensureBucket, ensureTables } from '../../src/adapters/aws/ensure-resources.js';
 import { EMBEDDED_CREDENTIALS } from '../../src/entrypoints/embedded-credentials.js';
 import { startEmbeddedStores, type EmbeddedStores } from '../../src/entrypoints/local/embedded-stores.js';

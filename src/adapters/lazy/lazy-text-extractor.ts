@@ -1,5 +1,5 @@
 import type { ExtractedText, ExtractionInput, TextExtractor } from '../../domain/ports/text-extractor.js';
-import { declaredFileType } from '../extract/detect-file-type.js';
+import { declaredFileType } from '../text-extractor/detect-file-type.js';
 
 /**
  * The document readers (PDF, DOCX, CSV) loaded on the first extraction: only the file processor

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ExpiredConversationSweeper } from '../../adapters/history/expired-conversation-sweeper.js';
+import { ExpiredConversationSweeper } from '../../adapters/conversation-store/expired-conversation-sweeper.js';
 
 /** The principal DynamoDB's TTL process deletes items as (AWS documents it in stream records). */
 const TTL_PRINCIPAL = 'dynamodb.amazonaws.com';

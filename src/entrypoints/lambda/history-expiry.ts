@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createDynamoDbClient } from '../../adapters/aws/clients.js';
-import { ExpiredConversationSweeper } from '../../adapters/history/expired-conversation-sweeper.js';
+import { ExpiredConversationSweeper } from '../../adapters/conversation-store/expired-conversation-sweeper.js';
 import { createHistoryExpiryHandler } from '../handlers/history-expiry.js';
 import { SERVICE_NAME } from '../http/chat-metrics.js';
 

@@ -1,9 +1,9 @@
 // Types only: erased from the bundles, so they pull no adapter into a function.
-import type * as S3ClientModule from '../../adapters/aws/s3-client.js';
-import type * as S3BlobStoreModule from '../../adapters/blobs/s3-blob-store.js';
-import type * as DocumentsModule from '../../adapters/extract/document-text-extractor.js';
-import type * as BedrockModule from '../../adapters/model/bedrock-chat-model.js';
-import type * as OpenAiModule from '../../adapters/model/openai-chat-model.js';
+import type * as S3ClientModule from '../../adapters/blob-store/s3-client.js';
+import type * as S3BlobStoreModule from '../../adapters/blob-store/s3-blob-store.js';
+import type * as DocumentsModule from '../../adapters/text-extractor/document-text-extractor.js';
+import type * as BedrockModule from '../../adapters/chat-model/bedrock-chat-model.js';
+import type * as OpenAiModule from '../../adapters/chat-model/openai-chat-model.js';
 
 /**
  * The adapters that weigh on a cold start (a model's SDK, S3's, the document readers), as

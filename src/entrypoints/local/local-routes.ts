@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { UNKNOWN_UPLOAD_URL } from '../../adapters/blobs/memory-blob-store.js';
+import { UNKNOWN_UPLOAD_URL } from '../../adapters/blob-store/memory-blob-store.js';
 import type { AppServices } from '../container.js';
 import { HttpError } from '../http/http-error.js';
 import { readBody, sendJson } from './http-io.js';

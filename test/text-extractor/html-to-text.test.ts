@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from '../../src/adapters/extract/html-to-text.js';
+import { htmlToText } from '../../src/adapters/text-extractor/html-to-text.js';
 
 describe('htmlToText (mammoth HTML to Markdown-like text)', () => {
   it('writes headings and paragraphs as blocks, decoding entities', () => {

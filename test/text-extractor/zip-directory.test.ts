@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readZipDirectory, ZipFormatError, ZipTooManyEntriesError } from '../../src/adapters/extract/zip-directory.js';
+import { readZipDirectory, ZipFormatError, ZipTooManyEntriesError } from '../../src/adapters/text-extractor/zip-directory.js';
 import { makeDocx, makeZip, utf8, zip64Entry } from './documents.js';
 
 const read = (bytes: Uint8Array) => readZipDirectory(bytes, { maxEntries: 100 });

@@ -1,5 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import { timeouts, type AwsClientOptions } from './clients.js';
+import { timeouts, type AwsClientOptions } from '../aws/clients.js';
 
 /**
  * One S3 client per process. Checksums only when an operation requires them: s3rver mishandles

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryUntilFirstEvent, type RetryPolicy } from '../../src/adapters/model/retry.js';
+import { backoffDelay, retryUntilFirstEvent, type RetryPolicy } from '../../src/adapters/chat-model/retry.js';
 
 const policy: RetryPolicy = { maxAttempts: 5, budgetMs: 10_000, baseDelayMs: 1, maxDelayMs: 4 };
 const busy = Object.assign(new Error('busy'), { retryable: true });

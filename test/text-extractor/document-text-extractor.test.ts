@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentTextExtractor } from '../../src/adapters/extract/document-text-extractor.js';
+import { DocumentTextExtractor } from '../../src/adapters/text-extractor/document-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { makeDocx, makePdf, utf8 } from './documents.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sniffDelimiter } from '../../src/adapters/extract/csv-format.js';
-import { CsvTextExtractor } from '../../src/adapters/extract/csv-text-extractor.js';
+import { sniffDelimiter } from '../../src/adapters/text-extractor/csv-format.js';
+import { CsvTextExtractor } from '../../src/adapters/text-extractor/csv-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { utf8 } from './documents.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlainTextExtractor } from '../../src/adapters/extract/plain-text-extractor.js';
-import { decodeText, looksBinary } from '../../src/adapters/extract/text-decoding.js';
+import { PlainTextExtractor } from '../../src/adapters/text-extractor/plain-text-extractor.js';
+import { decodeText, looksBinary } from '../../src/adapters/text-extractor/text-decoding.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { utf8 } from './documents.js';
 

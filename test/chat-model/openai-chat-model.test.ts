@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { OpenAiChatModel, type OpenAiModelOptions } from '../../src/adapters/model/openai-chat-model.js';
+import { OpenAiChatModel, type OpenAiModelOptions } from '../../src/adapters/chat-model/openai-chat-model.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { ModelEvent, ModelRequest } from '../../src/domain/ports/chat-model.js';
 import { estimateTokens } from '../../src/domain/prompt/token-estimate.js';

@@ -1,7 +1,7 @@
 import { createDeflateRaw } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { DocumentReaders } from '../../src/adapters/extract/document-readers.js';
-import { DocxTextExtractor } from '../../src/adapters/extract/docx-text-extractor.js';
+import type { DocumentReaders } from '../../src/adapters/text-extractor/document-readers.js';
+import { DocxTextExtractor } from '../../src/adapters/text-extractor/docx-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { makeZip, utf8, WORD_XML, zip64Entry } from './documents.js';
 

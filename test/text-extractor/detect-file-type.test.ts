@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { declaredFileType, detectFileType } from '../../src/adapters/extract/detect-file-type.js';
+import { declaredFileType, detectFileType } from '../../src/adapters/text-extractor/detect-file-type.js';
 import { DomainError } from '../../src/domain/errors.js';
 import { makePdf, makeZip, utf8, WORD_XML } from './documents.js';
 

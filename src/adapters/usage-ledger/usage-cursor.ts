@@ -1,4 +1,4 @@
-import { decodeCursor, encodeCursor } from '../history/page-cursor.js';
+import { decodeCursor, encodeCursor } from '../conversation-store/page-cursor.js';
 
 /**
  * A month's users are listed in user id order, so the last user id shown is the whole position.

@@ -1,7 +1,7 @@
 import { passwordProtectedPdf } from '../support/pdf-fixtures.js';
 import { describe, expect, it } from 'vitest';
-import { inProcessReaders } from '../../src/adapters/extract/in-process-readers.js';
-import { PdfTextExtractor } from '../../src/adapters/extract/pdf-text-extractor.js';
+import { inProcessReaders } from '../../src/adapters/text-extractor/in-process-readers.js';
+import { PdfTextExtractor } from '../../src/adapters/text-extractor/pdf-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { makeBlankPdf, makePdf, squash } from './documents.js';
 

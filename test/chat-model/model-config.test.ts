@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LazyChatModel } from '../../src/adapters/lazy/lazy-chat-model.js';
-import { BedrockChatModel } from '../../src/adapters/model/bedrock-chat-model.js';
-import { OfflineChatModel } from '../../src/adapters/model/offline-chat-model.js';
-import { OpenAiChatModel } from '../../src/adapters/model/openai-chat-model.js';
+import { BedrockChatModel } from '../../src/adapters/chat-model/bedrock-chat-model.js';
+import { OfflineChatModel } from '../../src/adapters/chat-model/offline-chat-model.js';
+import { OpenAiChatModel } from '../../src/adapters/chat-model/openai-chat-model.js';
 import { ConfigError, loadConfig } from '../../src/entrypoints/config.js';
 import { ALL_ADAPTERS } from '../../src/entrypoints/loaders/all.js';
 import { buildServices } from '../../src/entrypoints/container.js';

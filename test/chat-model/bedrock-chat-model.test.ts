@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BedrockChatModel, createBedrockRuntimeClient, type BedrockModelOptions } from '../../src/adapters/model/bedrock-chat-model.js';
+import { BedrockChatModel, createBedrockRuntimeClient, type BedrockModelOptions } from '../../src/adapters/chat-model/bedrock-chat-model.js';
 import { DomainError } from '../../src/domain/errors.js';
 import type { ModelEvent, ModelRequest } from '../../src/domain/ports/chat-model.js';
 import { eventually } from '../support/http-client.js';
