@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import mammoth from 'mammoth';
 import { PDFParse } from 'pdf-parse';
@@ -21,6 +26,27 @@ async function medianMs(work: () => Promise<unknown>): Promise<number> {
   return times.sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
 }
 
+const run = promisify(execFile);
+const PEAK_MEMORY_SCRIPT = new URL('./support/extraction-peak-memory.ts', import.meta.url).pathname;
+
+/**
+ * Peak resident memory of a fresh process extracting the document RUNS times, and how much of it
+ * the extraction added to the process as it stood before (modules loaded, bytes read). A process
+ * of its own per format: a peak is only ever the highest so far.
+ */
+async function peakMemoryMb(bytes: Uint8Array, fileName: string, contentType: string): Promise<{ peak: number; added: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'extraction-memory-'));
+  try {
+    const path = join(dir, fileName);
+    writeFileSync(path, bytes);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', PEAK_MEMORY_SCRIPT, path, fileName, contentType, String(RUNS)]);
+    const { idleKb, peakKb } = JSON.parse(stdout) as { idleKb: number; peakKb: number };
+    return { peak: peakKb / 1024, added: (peakKb - idleKb) / 1024 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const line = (n: number) => `Line ${n}: the quarterly figures for the region grew by ${n % 17} percent, as the table shows.`;
 
 /**
@@ -40,6 +66,8 @@ export async function extractionBench(): Promise<BenchResult> {
     {
       format: 'PDF',
       bytes: pdf,
+      fileName: 'bench.pdf',
+      contentType: 'application/pdf',
       unit: 'pages/s',
       amount: PDF_PAGES,
       ours: () => extractor.extract({ bytes: pdf, fileName: 'bench.pdf', contentType: 'application/pdf' }),
@@ -55,6 +83,8 @@ export async function extractionBench(): Promise<BenchResult> {
     {
       format: 'DOCX',
       bytes: docx,
+      fileName: 'bench.docx',
+      contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       unit: 'MB/s',
       amount: docx.length / 1e6,
       ours: () => extractor.extract({ bytes: docx, fileName: 'bench.docx', contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' }),
@@ -63,6 +93,8 @@ export async function extractionBench(): Promise<BenchResult> {
     {
       format: 'CSV',
       bytes: csv,
+      fileName: 'bench.csv',
+      contentType: 'text/csv',
       unit: 'MB/s',
       amount: csv.length / 1e6,
       ours: () => extractor.extract({ bytes: csv, fileName: 'bench.csv', contentType: 'text/csv' }),
@@ -73,6 +105,7 @@ export async function extractionBench(): Promise<BenchResult> {
   for (const item of cases) {
     const ours = await medianMs(item.ours);
     const bare = await medianMs(item.bare);
+    const memory = await peakMemoryMb(item.bytes, item.fileName, item.contentType);
     rows.push({
       format: item.format,
       'input (MB)': item.bytes.length / 1e6,
@@ -81,11 +114,13 @@ export async function extractionBench(): Promise<BenchResult> {
       [`bare ${item.unit}`]: item.amount / (bare / 1000),
       [`ours ${item.unit}`]: item.amount / (ours / 1000),
       'overhead ratio': ours / bare,
+      'peak RSS (MB)': memory.peak,
+      'added by extraction (MB)': memory.added,
     });
   }
   return {
     name: 'extraction throughput',
-    description: `median of ${RUNS} runs after one warm-up; ours = DocumentTextExtractor (type detection, limits, a worker thread per PDF/DOCX, text clean-up), bare = the library called directly in-process`,
+    description: `median of ${RUNS} runs after one warm-up; ours = DocumentTextExtractor (type detection, limits, a worker thread per PDF/DOCX, text clean-up), bare = the library called directly in-process; memory = peak RSS of a fresh process extracting the document ${RUNS} times, and what that added to the process before it began`,
     rows: rows.map((row) => {
       // One column per unit keeps the table readable: pages/s for PDF, MB/s for the others.
       const unit = row.format === 'PDF' ? 'pages/s' : 'MB/s';
@@ -94,8 +129,10 @@ export async function extractionBench(): Promise<BenchResult> {
         'input (MB)': row['input (MB)'],
         'bare (ms)': row['bare library (ms)'],
         'ours (ms)': row['ours (ms)'],
-        throughput: `${(row[`ours ${unit}`] as number).toFixed(1)} ${unit} (bare ${(row[`bare ${unit}`] as number).toFixed(1)})`,
+        throughput: `${(row[`ours ${unit}`] as number).toPrecision(3)} ${unit} (bare ${(row[`bare ${unit}`] as number).toPrecision(3)})`,
         'overhead ratio': row['overhead ratio'],
+        'peak RSS (MB)': row['peak RSS (MB)'],
+        'added by extraction (MB)': row['added by extraction (MB)'],
       };
     }),
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inProcessReaders } from '../../src/adapters/text-extractor/in-process-readers.js';
+import { inProcessReaders } from '../support/in-process-readers.js';
 import { DocxTextExtractor } from '../../src/adapters/text-extractor/docx-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { makeDocx, makeZip, utf8, WORD_XML } from './documents.js';

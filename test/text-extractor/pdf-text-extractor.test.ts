@@ -1,6 +1,6 @@
 import { passwordProtectedPdf } from '../support/pdf-fixtures.js';
 import { describe, expect, it } from 'vitest';
-import { inProcessReaders } from '../../src/adapters/text-extractor/in-process-readers.js';
+import { inProcessReaders } from '../support/in-process-readers.js';
 import { PdfTextExtractor } from '../../src/adapters/text-extractor/pdf-text-extractor.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { makeBlankPdf, makePdf, squash } from './documents.js';

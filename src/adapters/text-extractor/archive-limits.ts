@@ -1,8 +1,7 @@
-import { promisify } from 'node:util';
-import { inflateRaw } from 'node:zlib';
+import type { Entry } from 'yauzl';
 import { DomainError } from '../../domain/errors.js';
 import { formatBytes } from '../../domain/file-service.js';
-import { entryData, type ZipEntry } from './zip-directory.js';
+import type { ZipDirectory, ZipEntry } from './zip-directory.js';
 
 export interface ArchiveLimits {
   /** What all entries may add up to once decompressed. */
@@ -27,7 +26,8 @@ const tooLarge = (fileName: string, detail: string) =>
 
 /**
  * Refuses a zip bomb from the sizes its directory declares, before anything is decompressed: the
- * total, each entry's compression ratio.
+ * total, each entry's compression ratio. yauzl reads the sizes and leaves such judgements to its
+ * callers.
  */
 export function checkDeclaredSizes(fileName: string, entries: ZipEntry[], limits: ArchiveLimits): void {
   const total = entries.reduce((sum, entry) => sum + entry.uncompressedSize, 0);
@@ -37,31 +37,18 @@ export function checkDeclaredSizes(fileName: string, entries: ZipEntry[], limits
   const bomb = entries.find(
     (entry) => entry.uncompressedSize > limits.ratioCheckedAboveBytes && entry.uncompressedSize > entry.compressedSize * limits.maxRatio,
   );
-  if (bomb) throw tooLarge(fileName, `holds a part compressed more than ${limits.maxRatio} to 1 ("${bomb.name}")`);
+  if (bomb) throw tooLarge(fileName, `holds a part compressed more than ${limits.maxRatio} to 1 ("${bomb.fileName}")`);
 }
 
-const inflate = promisify(inflateRaw);
-
 /**
- * The declared sizes are only as good as the zip is honest: a deflate stream decides its own length.
- * Each entry the reader will parse is decompressed once here with a hard cap at the size it declares
- * (already within the limits), so a zip that lies is caught before the reader inflates it without
- * one. zlib runs on libuv's thread pool: the event loop stays free meanwhile.
+ * The declared sizes are only as good as the zip is honest. Each entry the reader will parse is
+ * decompressed once here, kept nowhere and stopped at its declared size (already within the
+ * limits), so a zip that lies is caught before the reader inflates it without such a stop. zlib
+ * runs on libuv's thread pool: the event loop stays free meanwhile.
  */
-export async function verifyDeclaredSizes(bytes: Uint8Array, entries: ZipEntry[]): Promise<ZipEntry | undefined> {
+export async function findSizeLiar(directory: ZipDirectory, entries: Entry[]): Promise<Entry | undefined> {
   for (const entry of entries) {
-    const data = entryData(bytes, entry);
-    if (entry.method === 0) {
-      if (data.length !== entry.uncompressedSize) return entry;
-      continue;
-    }
-    if (entry.method !== 8) continue;
-    try {
-      await inflate(data, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
-    } catch (error) {
-      // Over the cap: a lie. Any other zlib error is left to the reader, which reports it as damage.
-      if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return entry;
-    }
+    if (await directory.expandsPastDeclaredSize(entry)) return entry;
   }
   return undefined;
 }

@@ -50,7 +50,7 @@ export class DocumentTextExtractor implements TextExtractor {
 
   async extract(input: ExtractionInput): Promise<ExtractedText> {
     if (input.bytes.length === 0) throw new DomainError('unreadable', 'FILE_EMPTY', 'The file is empty.');
-    switch (detectFileType(input)) {
+    switch (await detectFileType(input)) {
       case 'pdf':
         return this.pdf.extract(input);
       case 'docx':

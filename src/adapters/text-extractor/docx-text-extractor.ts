@@ -1,19 +1,20 @@
+import type { Entry } from 'yauzl';
 import { DomainError } from '../../domain/errors.js';
 import type { ExtractedText, ExtractionInput, TextExtractor } from '../../domain/ports/text-extractor.js';
-import { checkDeclaredSizes, DEFAULT_ARCHIVE_LIMITS, verifyDeclaredSizes, type ArchiveLimits } from './archive-limits.js';
+import { checkDeclaredSizes, DEFAULT_ARCHIVE_LIMITS, findSizeLiar, type ArchiveLimits } from './archive-limits.js';
 import { declaredFileType, SUPPORTED_TYPES_HINT } from './detect-file-type.js';
 import type { DocumentReaders } from './document-readers.js';
 import { htmlToText } from './html-to-text.js';
-import { readZipDirectory, ZipFormatError, ZipTooManyEntriesError, type ZipEntry } from './zip-directory.js';
+import { readZipDirectory, ZipFormatError, ZipTooManyEntriesError, type ZipDirectory } from './zip-directory.js';
 
 export interface DocxOptions {
   archive?: Partial<ArchiveLimits>;
-  /** Where mammoth runs: worker threads (DocumentTextExtractor) or in process (inProcessReaders). */
+  /** Where mammoth runs: worker threads (DocumentTextExtractor) or in process (the readers' tests: test/support/in-process-readers.ts). */
   readers: DocumentReaders;
 }
 
 /** The parts mammoth parses: the XML ones. Media are never decompressed (read-docx.mjs). */
-const isXmlPart = (entry: ZipEntry) => /\.(xml|rels)$/i.test(entry.name);
+const isXmlPart = (entry: Entry) => /\.(xml|rels)$/i.test(entry.fileName);
 
 const unreadable = (fileName: string, cause?: unknown) =>
   new DomainError(
@@ -24,9 +25,9 @@ const unreadable = (fileName: string, cause?: unknown) =>
   );
 
 /**
- * Word (.docx): the zip's directory is read first, without inflating anything, to check that it holds
- * a Word document and that it cannot expand past the limits (a zip bomb); then mammoth turns it into
- * HTML and html-to-text.ts into text with its headings, lists and tables.
+ * Word (.docx): the zip's directory is read first (zip-directory.ts), without inflating anything,
+ * to check that it holds a Word document and that it cannot expand past the limits (a zip bomb);
+ * then mammoth turns it into HTML and html-to-text.ts into text with its headings, lists and tables.
  */
 export class DocxTextExtractor implements TextExtractor {
   private readonly limits: ArchiveLimits;
@@ -43,8 +44,9 @@ export class DocxTextExtractor implements TextExtractor {
 
   async extract(input: ExtractionInput): Promise<ExtractedText> {
     const { bytes, fileName } = input;
-    const entries = this.directory(bytes, fileName);
-    if (!entries.some((entry) => entry.name === 'word/document.xml')) {
+    const directory = await this.directory(bytes, fileName);
+    const { entries } = directory;
+    if (!entries.some((entry) => entry.fileName === 'word/document.xml')) {
       throw new DomainError(
         'unsupported',
         'NOT_A_WORD_DOCUMENT',
@@ -52,23 +54,23 @@ export class DocxTextExtractor implements TextExtractor {
       );
     }
     checkDeclaredSizes(fileName, entries, this.limits);
-    let liar: ZipEntry | undefined;
+    let liar: Entry | undefined;
     try {
-      liar = await verifyDeclaredSizes(bytes, entries.filter(isXmlPart));
+      liar = await findSizeLiar(directory, entries.filter(isXmlPart));
     } catch (error) {
       throw unreadable(fileName, error);
     }
     if (liar) {
-      throw new DomainError('too_large', 'ARCHIVE_TOO_LARGE', `"${fileName}" expands to more than it declares ("${liar.name}"), so it was not opened.`);
+      throw new DomainError('too_large', 'ARCHIVE_TOO_LARGE', `"${fileName}" expands to more than it declares ("${liar.fileName}"), so it was not opened.`);
     }
     const result = await this.readers.readDocx(bytes);
     if (result.outcome === 'failed') throw unreadable(fileName, new Error(result.message));
-    return { text: htmlToText(result.html), fileType: 'docx' };
+    return { text: await htmlToText(result.html), fileType: 'docx' };
   }
 
-  private directory(bytes: Uint8Array, fileName: string): ZipEntry[] {
+  private async directory(bytes: Uint8Array, fileName: string): Promise<ZipDirectory> {
     try {
-      return readZipDirectory(bytes, { maxEntries: this.limits.maxEntries });
+      return await readZipDirectory(bytes, { maxEntries: this.limits.maxEntries });
     } catch (error) {
       if (error instanceof ZipTooManyEntriesError) {
         throw new DomainError(

@@ -5,7 +5,7 @@ import type { DocumentReaders } from './document-readers.js';
 
 export interface PdfOptions {
   maxPages: number;
-  /** Where pdf.js runs: worker threads (DocumentTextExtractor) or in process (inProcessReaders). */
+  /** Where pdf.js runs: worker threads (DocumentTextExtractor) or in process (the readers' tests: test/support/in-process-readers.ts). */
   readers: DocumentReaders;
 }
 

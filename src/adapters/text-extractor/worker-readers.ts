@@ -22,7 +22,7 @@ type Job = { kind: 'pdf'; bytes: Uint8Array; options: { maxPages: number } } | {
  * Runs each read in a worker thread: the only limit that holds when pdf.js spins inside a
  * synchronous loop is terminating the thread it spins in. A worker that answered in time is kept
  * for the next document for a while (`idleMs`): starting one and loading pdf.js into it costs
- * hundreds of milliseconds, more than reading most documents (bench: extraction). A worker that
+ * more than reading most documents (figures in bench/README.md, extraction). A worker that
  * timed out, failed or ran out of memory is terminated and never reused. The bytes are copied to
  * the worker, not transferred: the caller still stores them.
  */
