@@ -1,8 +1,7 @@
-import type { ChatDeps, ChatEvent } from './chat-types.js';
+import { storedFailure } from './answer-failures.js';
+import { NO_USAGE, type ChatDeps, type ChatEvent } from './chat-types.js';
 import { DomainError, conversationNotFound } from './errors.js';
 import type { RequestClaim } from './request-claim.js';
-
-const NO_USAGE = { inputTokens: 0, outputTokens: 0 };
 
 /**
  * A retry of a request already made with the same key: what was stored is sent again, and the
@@ -36,7 +35,7 @@ export async function* replayAnswer(
   };
   if (answer.content !== '') yield { type: 'delta', text: answer.content };
   if (answer.error) {
-    yield { type: 'error', ...answer.error, messageId: answer.id, replayed: true };
+    yield { type: 'error', error: storedFailure(answer.error), messageId: answer.id, replayed: true };
     return;
   }
   const { limits } = deps.model;

@@ -1,15 +1,21 @@
+import { answerBroken, answerNotPrepared, answerUnfinished, failureToStore } from './answer-failures.js';
 import { currentMessages, regenerationTarget } from './answer-versions.js';
 import { replayAnswer } from './chat-replay.js';
+import {
+  NO_USAGE,
+  isRegenerate,
+  type ChatDeps,
+  type ChatEvent,
+  type ChatFailure,
+  type ChatOptions,
+  type ChatRequest,
+  type RegenerateAnswer,
+} from './chat-types.js';
 import { titleFromMessage, type ContextReport, type Conversation, type Message, type StopReason, type TokenUsage } from './conversation.js';
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
 import { buildPrompt } from './prompt/build-prompt.js';
 import { estimateTokens } from './prompt/token-estimate.js';
-import { isRegenerate, type ChatDeps, type ChatEvent, type ChatOptions, type ChatRequest, type CompletedChat, type RegenerateAnswer } from './chat-types.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
-
-export type { ChatDeps, ChatEvent, ChatOptions, ChatRequest, CompletedChat, RegenerateAnswer, SendMessage } from './chat-types.js';
-
-const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
 /** Sending a message and streaming the model's answer, with everything stored on the way. */
 export class ChatService {
@@ -40,7 +46,7 @@ export class ChatService {
     if (input.idempotencyKey !== undefined) {
       // A retry of a request already made replays it, whatever the budget or rate say now: the
       // answer was paid for, and a replay calls no model.
-      const earlier = await this.deps.conversations.findClaim(userId, input.idempotencyKey);
+      const earlier = await this.deps.claims.find(userId, input.idempotencyKey);
       if (earlier) {
         yield* replayAnswer(this.deps, userId, earlier, requestFingerprint(input));
         return;
@@ -60,7 +66,7 @@ export class ChatService {
     };
     if (input.idempotencyKey !== undefined) {
       const claim: RequestClaim = { key: input.idempotencyKey, fingerprint: requestFingerprint(input), ...plan, createdAt: now };
-      const earlier = await this.deps.conversations.claimRequest(userId, claim);
+      const earlier = await this.deps.claims.claim(userId, claim);
       if (earlier) {
         yield* replayAnswer(this.deps, userId, earlier, claim.fingerprint);
         return;
@@ -108,7 +114,7 @@ export class ChatService {
     const fingerprint = requestFingerprint(input);
     if (input.idempotencyKey !== undefined) {
       // Checked before "is it the latest answer?": after the first try, it no longer is.
-      const earlier = await this.deps.conversations.findClaim(userId, input.idempotencyKey);
+      const earlier = await this.deps.claims.find(userId, input.idempotencyKey);
       if (earlier) {
         yield* replayAnswer(this.deps, userId, earlier, fingerprint);
         return;
@@ -128,7 +134,7 @@ export class ChatService {
         answerMessageId,
         createdAt: this.now(),
       };
-      const earlier = await this.deps.conversations.claimRequest(userId, claim);
+      const earlier = await this.deps.claims.claim(userId, claim);
       if (earlier) {
         yield* replayAnswer(this.deps, userId, earlier, fingerprint);
         return;
@@ -137,39 +143,6 @@ export class ChatService {
     yield { type: 'meta', conversationId: conversation.conversationId, userMessageId: question.id, answerMessageId, title: conversation.title };
     const reply = { id: answerMessageId, replaces: answer.id, notBefore: answer.timestamp };
     yield* this.answer({ userId, name: input.senderName ?? userId }, conversation, question, reply, signal);
-  }
-
-  /** `send` for callers that want the whole answer at once (with its written title); a model failure throws. */
-  async complete(userId: string, input: ChatRequest, signal: AbortSignal): Promise<CompletedChat> {
-    let meta: Extract<ChatEvent, { type: 'meta' }> | undefined;
-    let completed: CompletedChat | undefined;
-    for await (const event of this.send(userId, input, signal)) {
-      switch (event.type) {
-        case 'meta':
-          meta = event;
-          break;
-        case 'delta':
-          break;
-        case 'error':
-          throw new DomainError(errorKindOf(event.cause, event.code), event.code, event.message, { cause: event.cause });
-        case 'done':
-          if (!meta) throw new Error('a chat ended before it started');
-          completed = {
-            conversationId: meta.conversationId,
-            title: meta.title,
-            message: event.message,
-            usage: event.message.usage,
-            context: event.context,
-            ...(event.replayed && { replayed: true as const }),
-          };
-          break;
-        case 'title':
-          if (completed) completed.title = event.title;
-          break;
-      }
-    }
-    if (completed) return completed;
-    throw new DomainError('model_failed', 'MODEL_FAILED', 'The answer was interrupted. Try again.');
   }
 
   /**
@@ -231,7 +204,7 @@ export class ChatService {
         }
       }
       if (signal.aborted) return undefined; // stored as aborted below
-      if (!end) throw new DomainError('model_failed', 'MODEL_FAILED', 'The model stopped before finishing its answer.');
+      if (!end) throw answerUnfinished();
       const message = await store(end.stopReason, end.usage);
       await this.count(sender, end.usage);
       yield { type: 'done', message, context: report };
@@ -239,10 +212,10 @@ export class ChatService {
     } catch (error) {
       if (stored) throw error; // the store failed: nothing more can be kept
       if (signal.aborted) return undefined;
-      const failure = describeFailure(error, preparing);
-      await store('error', NO_USAGE, failure);
+      const failure = asFailure(error, preparing, messageId);
+      await store('error', NO_USAGE, failureToStore(failure.error));
       await countUnfinished();
-      yield { type: 'error', ...failure, messageId, cause: error };
+      yield failure;
       return undefined;
     } finally {
       // Reached without storing when the client went away or the consumer stopped reading.
@@ -317,16 +290,10 @@ export class ChatService {
   }
 }
 
-function describeFailure(error: unknown, preparing: boolean): { code: string; message: string } {
-  if (error instanceof DomainError) return { code: error.code, message: error.message };
-  // Before the model is called the failure is ours (history or files could not be read), not the model's.
-  if (preparing) return { code: 'SERVICE_UNAVAILABLE', message: 'Your message is saved, but it could not be answered just now. Try again in a moment.' };
-  return { code: 'MODEL_FAILED', message: 'The answer failed part way. Try again.' };
-}
-
-function errorKindOf(cause: unknown, code: string): DomainError['kind'] {
-  if (cause instanceof DomainError) return cause.kind;
-  return code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'model_failed';
+/** The `error` event of an answer that failed: a DomainError as thrown, or one standing in for whatever else was. */
+function asFailure(error: unknown, preparing: boolean, messageId: string): ChatFailure {
+  if (error instanceof DomainError) return { type: 'error', error, messageId };
+  return { type: 'error', error: preparing ? answerNotPrepared(error) : answerBroken(error), messageId, unforeseen: true };
 }
 
 /**

@@ -1,14 +1,18 @@
-import type { Message, StopReason, TokenUsage } from './conversation.js';
+import type { ContextReport, Message, StopReason, TokenUsage } from './conversation.js';
+import type { DomainError } from './errors.js';
 import type { FileService } from './file-service.js';
 import type { ChatModel } from './ports/chat-model.js';
 import type { Clock } from './ports/clock.js';
 import type { ConversationStore } from './ports/conversation-store.js';
 import type { IdGenerator } from './ports/id-generator.js';
-import type { ContextReport } from './prompt/build-prompt.js';
+import type { RequestClaims } from './ports/request-claims.js';
 import type { TitleWriter } from './title-writer.js';
 import type { UsageService } from './usage-service.js';
 
 /** What sending a message takes and gives: shared by ChatService and the idempotent replay. */
+
+/** The usage of an answer the model reported none for (stopped, failed), or of a stored one that carries none. */
+export const NO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
 export interface ChatOptions {
   systemPrompt: string;
@@ -18,6 +22,8 @@ export interface ChatOptions {
 
 export interface ChatDeps {
   conversations: ConversationStore;
+  /** Idempotency keys: a retried request replays what its first try stored. */
+  claims: RequestClaims;
   files: FileService;
   model: ChatModel;
   clock: Clock;
@@ -66,15 +72,21 @@ export type ChatEvent =
   | { type: 'meta'; conversationId: string; userMessageId: string; answerMessageId: string; title: string }
   | { type: 'delta'; text: string }
   | { type: 'done'; message: Message & { usage: TokenUsage; stopReason: StopReason }; context: ContextReport; replayed?: true }
-  | { type: 'error'; code: string; message: string; messageId: string; cause?: unknown; replayed?: true }
+  | ChatFailure
   | { type: 'title'; title: string };
 
-export interface CompletedChat {
-  conversationId: string;
-  title: string;
-  message: Message;
-  usage: TokenUsage;
-  context: ContextReport;
-  /** The answer of an earlier request with the same idempotency key, sent again. */
+/**
+ * The answer failed after `meta`: what was streamed is stored under `messageId`, marked with the
+ * error's code and message. The error's `kind` says what sort of failure it was (the edge's status).
+ */
+export interface ChatFailure {
+  type: 'error';
+  error: DomainError;
+  messageId: string;
+  /**
+   * Set when nothing described the failure (a bug, an outage): `error` stands in for what was
+   * thrown, its `cause`, which is worth logging with its stack.
+   */
+  unforeseen?: true;
   replayed?: true;
 }

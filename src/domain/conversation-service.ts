@@ -1,4 +1,4 @@
-import { MAX_TITLE_LENGTH, toSummary, type ConversationSummary, type ConversationWithMessages } from './conversation.js';
+import { MAX_TITLE_LENGTH, shownMessage, toSummary, type ConversationSummary, type ConversationWithMessages } from './conversation.js';
 import { conversationNotFound, invalidInput } from './errors.js';
 import type { Clock } from './ports/clock.js';
 import type { ConversationStore, ListOptions, Page } from './ports/conversation-store.js';
@@ -57,7 +57,7 @@ export class ConversationService {
       bytes += size;
       first--;
     }
-    const page = messages.slice(first, end);
+    const page = messages.slice(first, end).map(shownMessage);
     return first === 0 ? { ...conversation, messages: page } : { ...conversation, messages: page, omittedMessages: first };
   }
 

@@ -1,3 +1,5 @@
+import type { ErrorKind } from './errors.js';
+
 /** The shapes of a conversation and its messages, as the API and the stores see them. */
 
 export type Role = 'user' | 'assistant';
@@ -32,8 +34,8 @@ export interface Message {
   fileIds?: string[];
   usage?: TokenUsage;
   stopReason?: StopReason;
-  /** Set when the answer ended in an error: what the user was told. */
-  error?: { code: string; message: string };
+  /** Set when the answer ended in an error: what the user was told, and the kind it was for a replay. */
+  error?: StoredFailure;
   /** An answer's: how full the model's context was for it, and what was left out to fit. */
   context?: ContextReport;
   /**
@@ -42,6 +44,23 @@ export interface Message {
    * model sees.
    */
   replaces?: string;
+}
+
+/**
+ * How an answer failed. `code` and `message` are what the user was told, and what reading the
+ * conversation shows; `kind` (the status the edge answered with) is kept so that a retry with the
+ * same Idempotency-Key hears the same status. Messages stored before it was kept have none.
+ */
+export interface StoredFailure {
+  code: string;
+  message: string;
+  kind?: ErrorKind;
+}
+
+/** A message as reading the conversation shows it: a failure's kind stays on the server. */
+export function shownMessage(message: Message): Message {
+  if (!message.error?.kind) return message;
+  return { ...message, error: { code: message.error.code, message: message.error.message } };
 }
 
 /** How full the model's context is for this turn, and what had to give way: shown to the user. */

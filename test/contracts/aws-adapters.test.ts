@@ -2,12 +2,14 @@ import { afterAll } from 'vitest';
 import { S3BlobStore } from '../../src/adapters/blob-store/s3-blob-store.js';
 import { DynamoDbFileCatalog } from '../../src/adapters/file-catalog/dynamodb-file-catalog.js';
 import { DynamoDbConversationStore } from '../../src/adapters/conversation-store/dynamodb-conversation-store.js';
+import { DynamoDbRequestClaims } from '../../src/adapters/request-claims/dynamodb-request-claims.js';
 import { DynamoDbUsageLedger } from '../../src/adapters/usage-ledger/dynamodb-usage-ledger.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
 import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';
 import { fileCatalogContract } from './file-catalog.contract.js';
 import { rateCounterContract } from './rate-counter.contract.js';
+import { requestClaimsContract } from './request-claims.contract.js';
 import { usageLedgerContract } from './usage-ledger.contract.js';
 
 /**
@@ -24,6 +26,12 @@ afterAll(async () => {
 conversationStoreContract('DynamoDbConversationStore (dynalite)', async () => {
   const embedded = await aws();
   return { store: new DynamoDbConversationStore(embedded.db, (await embedded.newTables()).chatHistory) };
+});
+// In the chat-history table, beside the conversations, as deployed.
+requestClaimsContract('DynamoDbRequestClaims (dynalite)', async () => {
+  const embedded = await aws();
+  const table = (await embedded.newTables()).chatHistory;
+  return { claims: new DynamoDbRequestClaims(embedded.db, table), history: new DynamoDbConversationStore(embedded.db, table) };
 });
 fileCatalogContract('DynamoDbFileCatalog (dynalite)', async () => {
   const embedded = await aws();

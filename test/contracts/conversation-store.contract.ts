@@ -132,29 +132,6 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
       expect([...fileIds].sort()).toEqual(['f1', 'f2', 'f3']);
     });
 
-    it('claims an idempotency key once per user, and hands back the first claim after that', async () => {
-      const claim = (key: string, answerMessageId: string) => ({
-        key,
-        fingerprint: 'f1',
-        conversationId: 'c1',
-        userMessageId: 'u1',
-        answerMessageId,
-        createdAt: at(0),
-      });
-      expect(await store.findClaim(alice, 'retry-1')).toBeUndefined();
-      expect(await store.claimRequest(alice, claim('retry-1', 'a1'))).toBeUndefined();
-      expect(await store.findClaim(alice, 'retry-1')).toEqual(claim('retry-1', 'a1'));
-      expect(await store.findClaim(bob, 'retry-1')).toBeUndefined();
-      expect(await store.claimRequest(alice, claim('retry-1', 'a2'))).toEqual(claim('retry-1', 'a1'));
-      expect(await store.claimRequest(bob, claim('retry-1', 'b1'))).toBeUndefined(); // bob's key is his own
-      const racing = await Promise.all(Array.from({ length: 10 }, (_, n) => store.claimRequest(alice, claim('race', `r${n}`))));
-      expect(racing.filter((result) => result === undefined)).toHaveLength(1);
-      const winner = racing.find((result) => result !== undefined)!.answerMessageId;
-      expect(racing.every((result) => result === undefined || result.answerMessageId === winner)).toBe(true);
-      // A claim is not a conversation: lists and deletes never see it.
-      expect((await store.list(alice, { limit: 10 })).items).toEqual([]);
-    });
-
     it('keeps the files of 10 concurrent attaches, and never moves updatedAt back', async () => {
       await store.create(alice, conversation('c1', at(0)));
       await store.appendMessage(alice, 'c1', { ...message(0), timestamp: at(50) });

@@ -144,7 +144,7 @@ describe('ChatService: Regenerate', () => {
     d.model.play(failAfter(new DomainError('throttled', 'MODEL_THROTTLED', 'The model is busy.'), 'Half'));
     const events = await regenerate(d, conversationId, answerId);
     const [error] = ofType(events, 'error');
-    expect(error).toMatchObject({ code: 'MODEL_THROTTLED' });
+    expect(error?.error).toMatchObject({ kind: 'throttled', code: 'MODEL_THROTTLED' });
     const failed = (await d.conversations.listMessages(USER, conversationId)).at(-1);
     expect(failed).toMatchObject({ id: error!.messageId, content: 'Half', stopReason: 'error', replaces: answerId });
     d.model.play(replyWith('Whole'));
@@ -176,7 +176,7 @@ describe('ChatService: Regenerate', () => {
     const ledger = new MemoryUsageLedger(base.clock);
     const usage = new UsageService({ ledger, rates: ledger, clock: base.clock }, { prices: { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 }, defaultLimitUsd: 1 });
     const chat = new ChatService(
-      { conversations: base.conversations, files: base.files, model: base.model, clock: base.clock, ids: base.ids, usage },
+      { conversations: base.conversations, claims: base.claims, files: base.files, model: base.model, clock: base.clock, ids: base.ids, usage },
       { systemPrompt: SYSTEM_PROMPT, maxMessageChars: 1000, maxFilesPerMessage: 3 },
     );
     const d = { ...base, chat };

@@ -113,7 +113,9 @@ describe('ChatService.send: when the answer fails or stops', () => {
     const events = await send(d, 'Tell me a story');
     expect(events.map((event) => event.type)).toEqual(['meta', 'delta', 'delta', 'error']);
     const [error] = ofType(events, 'error');
-    expect(error).toMatchObject({ code: 'MODEL_THROTTLED', message: throttled().message });
+    // The adapter's own DomainError, kind and all: nothing downstream guesses the kind from the code.
+    expect(error?.error).toMatchObject({ kind: 'throttled', code: 'MODEL_THROTTLED', message: throttled().message });
+    expect(error?.unforeseen).toBeUndefined();
     expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({
       id: error?.messageId,
       role: 'assistant',
@@ -128,9 +130,24 @@ describe('ChatService.send: when the answer fails or stops', () => {
     d.model.play(failAfter(new Error('socket hang up at 10.0.0.7'), 'Some'));
     const events = await send(d, 'Tell me a story');
     const [error] = ofType(events, 'error');
-    expect(error?.code).toBe('MODEL_FAILED');
-    expect(error?.message).not.toContain('socket');
+    expect(error?.error).toMatchObject({ kind: 'model_failed', code: 'MODEL_FAILED' });
+    expect(error?.error.message).not.toContain('socket');
+    // What was thrown stays with it, for the logs only.
+    expect(error?.unforeseen).toBe(true);
+    expect((error?.error.cause as Error).message).toBe('socket hang up at 10.0.0.7');
     expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ content: 'Some', stopReason: 'error', error: { code: 'MODEL_FAILED' } });
+  });
+
+  it('reports a failure before the model is called as SERVICE_UNAVAILABLE, an outage and not the model’s', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First'));
+    // The history is read for the prompt, after the question is stored and before the model is called.
+    d.conversations.listMessages = () => Promise.reject(new Error('store down'));
+    const events = await send(d, 'Second', { conversationId });
+    const [error] = ofType(events, 'error');
+    expect(error?.error).toMatchObject({ kind: 'unavailable', code: 'SERVICE_UNAVAILABLE' });
+    expect(error?.unforeseen).toBe(true);
+    expect(d.model.requests).toHaveLength(1);
   });
 
   it('reports a model stream that ends without its end event as MODEL_FAILED', async () => {
@@ -139,7 +156,7 @@ describe('ChatService.send: when the answer fails or stops', () => {
       yield { type: 'text', text: 'Cut' };
     });
     const events = await send(d, 'Hello?');
-    expect(ofType(events, 'error')[0]?.code).toBe('MODEL_FAILED');
+    expect(ofType(events, 'error')[0]?.error).toMatchObject({ kind: 'model_failed', code: 'MODEL_FAILED' });
     expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ content: 'Cut', stopReason: 'error' });
   });
 
@@ -303,23 +320,5 @@ describe('ChatService.send: files', () => {
     await d.files.delete(USER, notes.fileId);
     expect(ofType(await send(d, 'Still there?', { conversationId }), 'done')).toHaveLength(1);
     expect(d.model.requests[1]?.documents).toEqual([]);
-  });
-});
-
-describe('ChatService.complete', () => {
-  it('returns the stored answer', async () => {
-    const d = makeDomain();
-    const result = await d.chat.complete(USER, { message: 'Hi' }, liveSignal());
-    expect(result).toMatchObject({ title: 'Hi', usage: { inputTokens: 10, outputTokens: 2 } });
-    expect(result.message).toMatchObject({ role: 'assistant', content: 'Hello world', stopReason: 'end_turn' });
-    expect(await lastMessage(d, result.conversationId)).toEqual(result.message);
-  });
-
-  it("throws a DomainError with the model error's kind and code", async () => {
-    const d = makeDomain();
-    d.model.play(failAfter(throttled(), 'Par'));
-    await expectDomainError(d.chat.complete(USER, { message: 'Hi' }, liveSignal()), { kind: 'throttled', code: 'MODEL_THROTTLED' });
-    d.model.play(failAfter(new TypeError('undefined is not a function')));
-    await expectDomainError(d.chat.complete(USER, { message: 'Hi' }, liveSignal()), { kind: 'model_failed', code: 'MODEL_FAILED' });
   });
 });

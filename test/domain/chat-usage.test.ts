@@ -16,7 +16,7 @@ function makeChatWithUsage() {
   const ledger = new MemoryUsageLedger(domain.clock);
   const usage = new UsageService({ ledger, rates: ledger, clock: domain.clock }, { prices: PRICES, defaultLimitUsd: 1 });
   const chat = new ChatService(
-    { conversations: domain.conversations, files: domain.files, model: domain.model, clock: domain.clock, ids: domain.ids, usage },
+    { conversations: domain.conversations, claims: domain.claims, files: domain.files, model: domain.model, clock: domain.clock, ids: domain.ids, usage },
     { systemPrompt: SYSTEM_PROMPT, maxMessageChars: 1000, maxFilesPerMessage: 3 },
   );
   const month = monthOf(domain.clock.now());
@@ -32,7 +32,7 @@ describe('ChatService with spending control', () => {
     expect(d.model.requests).toEqual([]);
     expect((await d.conversations.list(USER, { limit: 10 })).items).toEqual([]);
     // Not even the idempotency claim: the same key works once the budget allows.
-    expect(await d.conversations.claimRequest(USER, { key: 'k-1', fingerprint: 'f', conversationId: 'c', userMessageId: 'u', answerMessageId: 'a', createdAt: d.clock.now().toISOString() })).toBeUndefined();
+    expect(await d.claims.claim(USER, { key: 'k-1', fingerprint: 'f', conversationId: 'c', userMessageId: 'u', answerMessageId: 'a', createdAt: d.clock.now().toISOString() })).toBeUndefined();
   });
 
   it('records a completed answer’s usage under the sender’s name', async () => {
@@ -104,6 +104,7 @@ describe('ChatService with spending control', () => {
     const chat = new ChatService(
       {
         conversations: d.conversations,
+        claims: d.claims,
         files: d.files,
         model: d.model,
         clock: d.clock,

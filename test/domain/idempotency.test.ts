@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { storedFailure } from '../../src/domain/answer-failures.js';
+import { DomainError } from '../../src/domain/errors.js';
 import { requestFingerprint } from '../../src/domain/request-claim.js';
 import { USER, OTHER_USER, collect, liveSignal, makeDomain, metaOf, ofType } from '../support/domain-builder.js';
 import { expectDomainError } from '../support/domain-error.js';
-import { hangAfter, replyWith } from '../support/fakes.js';
+import { failAfter, hangAfter, replyWith } from '../support/fakes.js';
 
 describe('ChatService.send with an idempotency key', () => {
   const send = (d: ReturnType<typeof makeDomain>, message: string, key?: string, extra: { conversationId?: string } = {}, userId = USER) =>
@@ -51,6 +53,27 @@ describe('ChatService.send with an idempotency key', () => {
     const retry = await send(d, 'Follow-up', 'shared-key', { conversationId });
     expect(ofType(retry, 'done')[0]?.replayed).toBe(true);
     expect((await d.conversations.listMessages(USER, conversationId)).map((message) => message.content)).toEqual(['Start', 'Hello world', 'Follow-up', 'Hello world']);
+  });
+
+  it('replays a failed answer as the error it ended with, a DomainError again, without calling the model', async () => {
+    const d = makeDomain();
+    d.model.play(failAfter(new Error('socket hang up'), 'Half'));
+    const first = await send(d, 'Fail once', 'key-5');
+    const retry = await send(d, 'Fail once', 'key-5');
+    expect(d.model.requests).toHaveLength(1);
+    expect(ofType(retry, 'delta').map((event) => event.text)).toEqual(['Half']);
+    const [replayed] = ofType(retry, 'error');
+    expect(replayed).toMatchObject({ replayed: true, messageId: ofType(first, 'error')[0]!.messageId });
+    expect(replayed!.error).toBeInstanceOf(DomainError);
+    expect(replayed!.error).toMatchObject({ kind: 'model_failed', code: 'MODEL_FAILED', message: ofType(first, 'error')[0]!.error.message });
+  });
+
+  it('replays a failure with the kind it was stored with, and one stored without a kind by its code', () => {
+    const told = { code: 'MODEL_THROTTLED', message: 'The model is busy.' };
+    expect(storedFailure({ ...told, kind: 'throttled' })).toMatchObject({ kind: 'throttled', ...told });
+    // Stored before the kind was kept: only the domain's own outage code was told apart.
+    expect(storedFailure(told)).toMatchObject({ kind: 'model_failed', ...told });
+    expect(storedFailure({ code: 'SERVICE_UNAVAILABLE', message: 'Try again.' })).toMatchObject({ kind: 'unavailable' });
   });
 
   it('fingerprints what defines the request, not the order of its files', () => {

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildServices, type AppServices } from '../../src/entrypoints/container.js';
+import type { AppServices } from '../../src/entrypoints/container.js';
+import { servicesFromAllFamilies } from '../../src/entrypoints/modules/all-families.js';
 import { loadConfig } from '../../src/entrypoints/config.js';
 import { createChatStreamHandler, type ResponseStreamFactory } from '../../src/entrypoints/handlers/chat.js';
 import type { ApiEvent, LambdaContext } from '../../src/entrypoints/http/api-types.js';
@@ -14,7 +15,7 @@ import { ScriptedModel, hangAfter } from '../support/fakes.js';
 const passThroughStreams: ResponseStreamFactory = { from: (stream) => stream };
 
 function setUp(model: ScriptedModel): { services: AppServices; event: ApiEvent } {
-  const services = buildServices(loadConfig({ STORE: 'memory', LOG_LEVEL: 'SILENT' }), { model });
+  const services = servicesFromAllFamilies(loadConfig({ STORE: 'memory', LOG_LEVEL: 'SILENT' }), { model });
   const { idToken } = services.localIssuer!.issue('lambda-user');
   const event = chatEvent(idToken, { message: 'Tell me a long story' });
   return { services, event };

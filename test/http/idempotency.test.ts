@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScriptedModel, replyWith } from '../support/fakes.js';
+import { DomainError } from '../../src/domain/errors.js';
+import { ScriptedModel, failAfter, replyWith } from '../support/fakes.js';
 import { expectError, startTestServer, type TestServer } from '../support/http-client.js';
 
 /** `POST /chat` with an `Idempotency-Key`: a client's retry neither stores nor bills twice. */
@@ -27,6 +28,30 @@ describe('idempotent chats', () => {
     expect(model.requests.length - calls).toBe(1);
     const stored = await server.api(`/conversations/${first.json.conversationId}`, { token });
     expect(stored.json.messages).toHaveLength(2);
+  });
+
+  it('replays a failed JSON answer with the status and code the first request got, not a guess from the code', async () => {
+    const failures = [
+      new DomainError('throttled', 'MODEL_THROTTLED', 'The model is busy. Try again in a minute.', { retryAfterSeconds: 30 }),
+      new DomainError('model_unavailable', 'MODEL_UNAVAILABLE', 'The model cannot be reached just now.'),
+      new DomainError('timeout', 'MODEL_TIMEOUT', 'The model took too long to start answering.'),
+    ];
+    for (const [index, failure] of failures.entries()) {
+      model.play(failAfter(failure, 'Half an answer'));
+      const calls = model.requests.length;
+      const question = `Fail with ${failure.code}`;
+      const first = await chat(`failed-${index}`, question);
+      const retry = await chat(`failed-${index}`, question);
+      expect(model.requests.length - calls).toBe(1);
+      expect([retry.status, retry.json.error.code]).toEqual([first.status, first.json.error.code]);
+      expectError(first, failure.kind === 'throttled' ? 429 : failure.kind === 'timeout' ? 504 : 503, failure.code);
+      expect(retry.json.error.message).toBe(failure.message);
+    }
+    // Reading the conversation shows what the user was told; the kind stays on the server.
+    const listed = await server.api('/conversations?limit=1', { token });
+    const read = await server.api(`/conversations/${listed.json.items[0].conversationId}`, { token });
+    expect(read.json.messages.at(-1)).toMatchObject({ content: 'Half an answer', stopReason: 'error' });
+    expect(read.json.messages.at(-1).error).toEqual({ code: 'MODEL_TIMEOUT', message: failures[2]!.message });
   });
 
   it('replays a stream the client lost mid-way, without calling the model again', async () => {

@@ -2,7 +2,9 @@ import { MemoryBlobStore } from '../../src/adapters/blob-store/memory-blob-store
 import { PlainTextExtractor } from '../../src/adapters/text-extractor/plain-text-extractor.js';
 import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
 import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
-import { ChatService, type ChatEvent, type ChatOptions } from '../../src/domain/chat-service.js';
+import { MemoryRequestClaims } from '../../src/adapters/request-claims/memory-request-claims.js';
+import { ChatService } from '../../src/domain/chat-service.js';
+import type { ChatEvent, ChatOptions } from '../../src/domain/chat-types.js';
 import { ConversationService } from '../../src/domain/conversation-service.js';
 import type { FileContext } from '../../src/domain/file-context.js';
 import { FileService, type FileLimits } from '../../src/domain/file-service.js';
@@ -24,6 +26,7 @@ export function makeDomain(options: DomainOptions = {}) {
   const clock = new FixedClock();
   const ids = new SequentialIds();
   const conversations = new MemoryConversationStore();
+  const claims = new MemoryRequestClaims();
   const catalog = new MemoryFileCatalog();
   const blobs = new MemoryBlobStore(() => UPLOAD_BASE_URL);
   const model = options.model ?? new ScriptedModel();
@@ -32,11 +35,11 @@ export function makeDomain(options: DomainOptions = {}) {
     { maxInlineBytes: 64 * 1024, maxUploadBytes: 1024 * 1024, maxExtractedChars: 100_000, uploadUrlTtlSeconds: 600, ...options.files },
   );
   const chat = new ChatService(
-    { conversations, files, model, clock, ids },
+    { conversations, claims, files, model, clock, ids },
     { systemPrompt: SYSTEM_PROMPT, maxMessageChars: 1000, maxFilesPerMessage: 3, ...options.chat },
   );
   const history = new ConversationService(conversations, clock);
-  return { clock, ids, conversations, catalog, blobs, model, files, chat, history };
+  return { clock, ids, conversations, claims, catalog, blobs, model, files, chat, history };
 }
 
 export type Domain = ReturnType<typeof makeDomain>;

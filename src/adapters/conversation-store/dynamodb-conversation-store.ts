@@ -10,16 +10,12 @@ import {
 import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
 import { conversationNotFound } from '../../domain/errors.js';
 import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
-import type { RequestClaim } from '../../domain/request-claim.js';
 import { CHAT_HISTORY_INDEX } from '../aws/dynamodb-tables.js';
 import { deleteAll } from '../aws/batch-delete.js';
 import { queryAll } from '../aws/query-all.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 const TTL_SECONDS = 90 * 24 * 3600;
-/** Idempotency claims outlive any client's retries by far. */
-const CLAIM_TTL_SECONDS = 24 * 3600;
-const claimKey = (key: string) => `IDEM#${key}`;
 
 const conversationKey = (conversationId: string) => `CONV#${conversationId}`;
 /** Message keys sort by time within their conversation: `CONV#<id>#MSG#<timestamp>#<message id>`. */
@@ -48,6 +44,7 @@ interface MessageItem {
   file_ids?: string[];
   usage?: Message['usage'];
   stop_reason?: Message['stopReason'];
+  /** A map `{code, message, kind}`; items written before `kind` was kept lack it (see storedFailure). */
   error?: Message['error'];
   context?: Message['context'];
   /** A regenerated answer's: the answer it replaces (kept as a previous version). */
@@ -191,35 +188,6 @@ export class DynamoDbConversationStore implements ConversationStore {
       await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { user_id: userId, sk: item.sk } })).catch(() => undefined);
       throw error;
     }
-  }
-
-  /**
-   * The claim is an item in the user's own partition (`IDEM#<key>`), written only if absent: the
-   * conditional put is the lock. It carries no `timestamp`, so the recency index never sees it, and
-   * TTL removes it after a day.
-   */
-  async claimRequest(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined> {
-    const expires = Math.floor(Date.parse(claim.createdAt) / 1000) + CLAIM_TTL_SECONDS;
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { user_id: userId, sk: claimKey(claim.key), claim, ttl: expires },
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    return this.findClaim(userId, claim.key);
-  }
-
-  async findClaim(userId: string, key: string): Promise<RequestClaim | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { user_id: userId, sk: claimKey(key) }, ConsistentRead: true }),
-    );
-    return (Item as { claim: RequestClaim } | undefined)?.claim;
   }
 
   async listMessages(userId: string, conversationId: string): Promise<Message[]> {

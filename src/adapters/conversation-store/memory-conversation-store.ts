@@ -3,7 +3,6 @@ import type { Conversation, ConversationSummary, Message } from '../../domain/co
 import { toSummary } from '../../domain/conversation.js';
 import { conversationNotFound } from '../../domain/errors.js';
 import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
-import type { RequestClaim } from '../../domain/request-claim.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 interface Stored {
@@ -25,25 +24,8 @@ const newestFirst = (a: Conversation, b: Conversation): number =>
   b.updatedAt.localeCompare(a.updatedAt) || b.conversationId.localeCompare(a.conversationId);
 
 /** Map-backed history for tests and `STORE=memory`. Returns copies: callers cannot change what is stored. */
-/** JSON keeps the two parts apart whatever characters they hold. */
-const claimKey = (userId: string, key: string): string => JSON.stringify([userId, key]);
-
 export class MemoryConversationStore implements ConversationStore {
   private readonly users = new Map<string, Map<string, Stored>>();
-  private readonly claims = new Map<string, RequestClaim>();
-
-  async claimRequest(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined> {
-    const key = claimKey(userId, claim.key);
-    const earlier = this.claims.get(key);
-    if (earlier) return copyData(earlier);
-    this.claims.set(key, copyData(claim));
-    return undefined;
-  }
-
-  async findClaim(userId: string, key: string): Promise<RequestClaim | undefined> {
-    const claim = this.claims.get(claimKey(userId, key));
-    return claim && copyData(claim);
-  }
 
   async create(userId: string, conversation: Conversation): Promise<void> {
     this.partition(userId).set(conversation.conversationId, { conversation: copyData(conversation), messages: [] });

@@ -1,5 +1,4 @@
 import type { Conversation, ConversationSummary, Message } from '../conversation.js';
-import type { RequestClaim } from '../request-claim.js';
 
 export interface Page<T> {
   items: T[];
@@ -35,12 +34,4 @@ export interface ConversationStore {
   listMessages(userId: string, conversationId: string): Promise<Message[]>;
   /** Removes the conversation and all its messages. False if there was nothing to remove. */
   delete(userId: string, conversationId: string): Promise<boolean>;
-  /**
-   * Claims an idempotency key for this user, atomically: undefined when the claim is new (the
-   * caller goes on), or the claim already there (the caller replays it). Keys of different users
-   * never meet. Claims are kept for at least a day.
-   */
-  claimRequest(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined>;
-  /** The user's claim of this key, if one was made (a read: it claims nothing). */
-  findClaim(userId: string, key: string): Promise<RequestClaim | undefined>;
 }

@@ -1,7 +1,5 @@
 import { currentMessages } from '../answer-versions.js';
 import type { ContextReport, Message } from '../conversation.js';
-
-export type { ContextReport } from '../conversation.js';
 import type { ModelLimits, ModelRequest, PromptDocument, PromptMessage } from '../ports/chat-model.js';
 import { MESSAGE_OVERHEAD_TOKENS, estimateTokens } from './token-estimate.js';
 

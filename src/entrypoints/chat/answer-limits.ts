@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import { DomainError } from '../../domain/errors.js';
 
 /** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
 const TIMEOUT_RESERVE_MS = 3000;
@@ -45,16 +45,17 @@ export class AnswerLimits {
     else this.idle = setTimeout(() => this.stop('model-idle'), this.modelIdleMs);
   }
 
-  /** The error that ends a stream cut short by a limit (a client that left hears nothing more). */
-  endingError(): { code: string; message: string } | undefined {
+  /** The error that ends an answer cut short by a limit (a client that left hears nothing more). */
+  endingError(): DomainError | undefined {
     switch (this.cause) {
       case 'deadline':
-        return { code: 'ANSWER_TIMEOUT', message: 'The answer took too long and was cut off. What arrived is kept; ask to continue.' };
+        return new DomainError('timeout', 'ANSWER_TIMEOUT', 'The answer took too long and was cut off. What arrived is kept; ask to continue.');
       case 'model-idle':
-        return {
-          code: 'MODEL_TIMEOUT',
-          message: `The model stopped answering for ${Math.round(this.modelIdleMs / 1000)} s, so the answer was ended. What arrived is kept; try again.`,
-        };
+        return new DomainError(
+          'timeout',
+          'MODEL_TIMEOUT',
+          `The model stopped answering for ${Math.round(this.modelIdleMs / 1000)} s, so the answer was ended. What arrived is kept; try again.`,
+        );
       default:
         return undefined;
     }
@@ -64,19 +65,4 @@ export class AnswerLimits {
     clearTimeout(this.deadline);
     clearTimeout(this.idle);
   }
-}
-
-/**
- * Sends an SSE comment when nothing else was sent for `everyMs`: CloudFront and API Gateway close
- * an origin connection that stays silent (CloudFront after 60 s by default), and a long prompt can
- * keep the model quiet before its first token. SSE clients ignore comment lines.
- */
-export function keepAlive(out: Writable, everyMs: number): { sent(): void; stop(): void } {
-  let last = performance.now();
-  const timer = setInterval(() => {
-    if (performance.now() - last < everyMs) return;
-    last = performance.now();
-    if (!out.destroyed && !out.writableEnded) out.write(': keep-alive\n\n');
-  }, everyMs / 3);
-  return { sent: () => (last = performance.now()), stop: () => clearInterval(timer) };
 }
