@@ -86,7 +86,7 @@ const frontend = new Frontend('chat', {
   uploadsHost: storage.uploads.bucketRegionalDomainName,
   // selfSignUp: whether the SPA offers "Create an account": the pool's own setting (chat:selfSignUp, or chat:allowedEmailDomains set).
   siteConfig: pulumi.all([auth.userPool.id, auth.client.id, auth.userPool.adminCreateUserConfig]).apply(([userPoolId, clientId, invitations]) => ({
-    auth: { mode: 'cognito', region, userPoolId, clientId, selfSignUp: !invitations?.allowAdminCreateUserOnly },
+    auth: { mode: 'cognito' as const, region, userPoolId, clientId, selfSignUp: !invitations?.allowAdminCreateUserOnly },
     // What the SPA shows under each answer: its cost and how full the context is.
     model: {
       id: config.require('modelId'),

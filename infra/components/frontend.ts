@@ -2,7 +2,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { SiteConfig } from '../../src/contract/config.js';
+import { loadConfig } from '../../src/entrypoints/config.js';
 import { contentTypeOf } from '../../src/entrypoints/http/content-types.js';
+import { fileRulesOf } from '../../src/entrypoints/http/site-config.js';
 import { denyPlainHttp } from './storage.js';
 import type { CustomDomain } from '../custom-domain.js';
 import { API_STAGE } from './api.js';
@@ -15,8 +18,11 @@ export interface FrontendArgs {
   apiUrl: pulumi.Input<string>;
   /** Sent to the API with every forwarded request; the API refuses requests without it. */
   originVerifySecret: pulumi.Input<string>;
-  /** `/config.json` for the SPA, from the stack outputs; `apiUrl` is added (`/api`, same origin). */
-  siteConfig: pulumi.Input<object>;
+  /**
+   * `/config.json` for the SPA, from the stack outputs; `apiUrl` (`/api`, same origin) and `files`
+   * (what the functions accept) are added here.
+   */
+  siteConfig: pulumi.Input<Omit<SiteConfig, 'apiUrl' | 'files'>>;
   cognitoRegion: pulumi.Input<string>;
   /** The upload bucket's regional host: the browser PUTs presigned uploads there. */
   uploadsHost: pulumi.Input<string>;
@@ -178,8 +184,7 @@ export class Frontend extends pulumi.ComponentResource {
       {
         bucket: args.siteBucket.id,
         key: 'config.json',
-        // Relative: the same build works on the custom domain and on the distribution's own.
-        content: pulumi.output(args.siteConfig).apply((config) => JSON.stringify({ apiUrl: API_PATH_PREFIX, ...config })),
+        content: pulumi.output(args.siteConfig).apply((config) => JSON.stringify(siteConfigJson(config))),
         contentType: 'application/json',
         cacheControl: 'no-cache',
       },
@@ -216,6 +221,15 @@ export class Frontend extends pulumi.ComponentResource {
     this.url = args.customDomain ? pulumi.output(`https://${args.customDomain.name}`) : pulumi.interpolate`https://${this.distribution.domainName}`;
     this.registerOutputs({ url: this.url });
   }
+}
+
+/**
+ * `/config.json` as the stack serves it. `files` is what the functions apply: they are given no
+ * file limits (functions.ts), so they run with the server's defaults, which `loadConfig` reads here too.
+ */
+export function siteConfigJson(config: Omit<SiteConfig, 'apiUrl' | 'files'>): SiteConfig {
+  // Relative: the same build works on the custom domain and on the distribution's own.
+  return { apiUrl: API_PATH_PREFIX, ...config, files: fileRulesOf(loadConfig({}).files) };
 }
 
 function filesUnder(dir: string): string[] {

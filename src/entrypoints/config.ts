@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_MAX_INLINE_FILE_BYTES } from '../contract/file-types.js';
 
 const MiB = 1024 * 1024;
 
@@ -86,7 +87,7 @@ const EnvSchema = z
     MAX_FILES_PER_MESSAGE: count(10),
     /** A model silent for this long (no token, no end) is stopped; what it wrote is kept. */
     MODEL_IDLE_TIMEOUT_MS: count(90_000),
-    MAX_INLINE_FILE_BYTES: count(4 * MiB),
+    MAX_INLINE_FILE_BYTES: count(DEFAULT_MAX_INLINE_FILE_BYTES),
     MAX_UPLOAD_FILE_BYTES: count(50 * MiB),
     MAX_EXTRACTED_CHARS: count(1_000_000),
     /**

@@ -70,6 +70,8 @@ describe('authentication', () => {
       apiUrl: app.url,
       auth: { mode: 'local' },
       model: { id: 'offline', contextWindowTokens: 200_000, pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' } },
+      // What the SPA needs before it sends a file (test/http/contract.test.ts checks the list).
+      files: { maxInlineBytes: 4 * 1024 * 1024, extensions: expect.objectContaining({ pdf: ['pdf'] }) },
     });
     // As CloudFront serves the stack's copy: kept by the browser only to be revalidated.
     expect(res.headers.get('cache-control')).toBe('no-cache');

@@ -249,6 +249,8 @@ describe('the Pulumi stack (mocks)', () => {
         contextWindowTokens: 200_000,
         pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' },
       },
+      // What the functions accept, so that the SPA sends and offers files as they will take them.
+      files: { maxInlineBytes: 4 * 1024 * 1024, extensions: expect.objectContaining({ pdf: ['pdf'], docx: ['docx'], code: expect.arrayContaining(['py', 'ts']) }) },
     });
   });
 

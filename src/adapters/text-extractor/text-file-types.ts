@@ -1,23 +1,16 @@
+import { EXTENSIONS_BY_FILE_TYPE } from '../../contract/file-types.js';
 import type { FileType } from '../../domain/file-context.js';
 
 /**
- * Extensions read as text, by the kind of text they hold. A Map, not an object: the extension comes
- * from the uploader, and `x.constructor` or `__proto__` must not find an inherited member.
+ * Extensions read as text, by the kind of text they hold: the API's own list, which config.json
+ * also gives the SPA's file picker. A Map, not an object: the extension comes from the uploader,
+ * and `x.constructor` or `__proto__` must not find an inherited member.
  */
-const BY_EXTENSION: ReadonlyMap<string, FileType> = new Map<string, FileType>([
-  ['txt', 'text'], ['text', 'text'], ['log', 'text'],
-  ['md', 'markdown'], ['markdown', 'markdown'],
-  ['json', 'json'],
-  ['csv', 'csv'], ['tsv', 'csv'],
-]);
+const BY_EXTENSION: ReadonlyMap<string, FileType> = new Map(
+  (['text', 'markdown', 'json', 'csv'] as const).flatMap((type) => EXTENSIONS_BY_FILE_TYPE[type].map((extension) => [extension, type] as const)),
+);
 
-const CODE_EXTENSIONS = new Set([
-  'ts', 'tsx', 'js', 'jsx', 'mjs', 'cjs', 'vue', 'svelte', 'py', 'rb', 'php', 'java', 'kt', 'kts', 'scala',
-  'go', 'rs', 'c', 'h', 'cc', 'cpp', 'hpp', 'cs', 'swift', 'm', 'sh', 'bash', 'zsh', 'ps1', 'sql', 'r',
-  'lua', 'pl', 'dart', 'ex', 'exs', 'erl', 'hs', 'clj', 'fs', 'tf', 'html', 'htm', 'css', 'scss', 'less',
-  'xml', 'yaml', 'yml', 'toml', 'ini', 'cfg', 'conf', 'env', 'properties', 'gradle', 'proto', 'graphql',
-  'dockerfile', 'makefile',
-]);
+const CODE_EXTENSIONS: ReadonlySet<string> = new Set(EXTENSIONS_BY_FILE_TYPE.code);
 
 const TEXT_CONTENT_TYPES = /^(text\/|application\/(json|xml|x-yaml|yaml|javascript|typescript|x-sh|sql|toml)\b)/;
 

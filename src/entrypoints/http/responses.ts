@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../contract/errors.js';
 import type { ApiResult } from './api-types.js';
 import type { ErrorReply } from './http-error.js';
 
@@ -15,7 +16,7 @@ export function noContent(headers: Headers = {}): ApiResult {
   return { statusCode: 204, headers: { 'Cache-Control': 'no-store', ...headers }, body: '' };
 }
 
-export const errorBody = (reply: ErrorReply, requestId: string) => ({
+export const errorBody = (reply: ErrorReply, requestId: string): ErrorBody => ({
   error: { code: reply.code, message: reply.message, requestId },
 });
 

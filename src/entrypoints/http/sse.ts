@@ -1,7 +1,11 @@
-import type { ChatEvent } from '../../domain/chat-service.js';
+import type { ChatEventData, ChatEventName } from '../../contract/events.js';
+import type { ChatEvent } from '../../domain/chat-types.js';
 
-/** One Server-Sent Events frame: `event:` names it, `data:` holds one line of JSON. */
-export function sseFrame(event: string, data: unknown): string {
+/**
+ * One Server-Sent Events frame: `event:` names it, `data:` holds one line of JSON. Typed by the
+ * contract: a frame's data is what the contract says that event carries, and nothing else compiles.
+ */
+export function sseFrame<Name extends ChatEventName>(event: Name, data: ChatEventData<Name>): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
@@ -20,7 +24,7 @@ export function chatEventFrame(event: ChatEvent): string {
         context: event.context,
       });
     case 'error':
-      return sseFrame('error', { code: event.code, message: event.message, messageId: event.messageId });
+      return sseFrame('error', { code: event.error.code, message: event.error.message, messageId: event.messageId });
     case 'title':
       return sseFrame('title', { title: event.title });
   }

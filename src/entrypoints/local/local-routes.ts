@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod';
 import { UNKNOWN_UPLOAD_URL } from '../../adapters/blob-store/memory-blob-store.js';
 import type { AppServices } from '../container.js';
+import type { AuthConfig, ModelInfo, SiteConfig } from '../../contract/config.js';
 import { HttpError } from '../http/http-error.js';
+import { fileRulesOf } from '../http/site-config.js';
 import { readBody, sendJson } from './http-io.js';
 
 /**
@@ -11,22 +13,22 @@ import { readBody, sendJson } from './http-io.js';
  */
 
 export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: string): void {
-  const { auth } = services.config;
-  const authConfig =
+  const { auth, model } = services.config;
+  const authConfig: AuthConfig =
     auth.mode === 'local'
       ? { mode: 'local' }
       : { mode: 'cognito', region: auth.region, userPoolId: auth.userPoolId, clientId: auth.clientId, ...(auth.endpoint && { endpoint: auth.endpoint }) };
-  // As the stack writes it on AWS: what the SPA needs to show each answer's cost and context use.
-  const { model } = services.config;
   // The prices the stack publishes (input and output): cache prices stay server-side, for budgets.
   const { inputPerMTok, outputPerMTok, currency } = services.config.pricing;
   const pricing = { inputPerMTok, outputPerMTok, currency };
-  const modelInfo =
+  const modelInfo: ModelInfo =
     model.provider === 'offline'
       ? { id: 'offline', contextWindowTokens: 200_000, pricing }
       : { id: model.modelId, contextWindowTokens: model.limits.contextWindowTokens, pricing };
+  // As the stack writes it on AWS (infra/components/frontend.ts), from the same contract type.
+  const config: SiteConfig = { apiUrl, auth: authConfig, model: modelInfo, files: fileRulesOf(services.config.files) };
   // As CloudFront serves it: revalidated on every use, so a browser never keeps an old one.
-  sendJson(res, 200, { apiUrl, auth: authConfig, model: modelInfo }, { 'Cache-Control': 'no-cache' });
+  sendJson(res, 200, config, { 'Cache-Control': 'no-cache' });
 }
 
 const TokenRequest = z

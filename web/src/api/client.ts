@@ -1,5 +1,5 @@
 import { readEvents } from './sse';
-import type { ChatEvent, Conversation, ConversationSummary, FileContext, LimitChange, MonthReport, Page, SiteConfig, UploadSlot, UsageSummary } from './types';
+import type { ChatEvent, ChatRequest, Conversation, ConversationSummary, ErrorBody, FileContext, LimitChange, LocalToken, MonthReport, Page, SiteConfig, UploadSlot, UsageSummary } from './types';
 
 /** An error the API answered with (`{"error": {"code", "message", "requestId"}}`), or a network failure. */
 export class ApiError extends Error {
@@ -38,9 +38,7 @@ export interface ApiClientOptions {
  * What `POST /chat` asks: a new message (its words may be empty when files are attached), or a
  * new answer in place of the conversation's latest one (`regenerate`).
  */
-export type SendMessage =
-  | { conversationId?: string; message: string; fileIds?: string[] }
-  | { conversationId: string; regenerate: { messageId: string } };
+export type SendMessage = ChatRequest;
 
 export interface ChatOptions {
   signal?: AbortSignal;
@@ -131,7 +129,7 @@ export function createApiClient(options: ApiClientOptions) {
       const items: FileContext[] = [];
       let cursor: string | undefined;
       do {
-        const page = await json<{ items: FileContext[]; nextCursor?: string }>(`/files${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const page = await json<Page<FileContext>>(`/files${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
@@ -176,20 +174,21 @@ export async function fetchSiteConfig(fetchFn: typeof fetch, url = '/config.json
 }
 
 /** Local mode's sign-in (`npm start` only): a name in, Cognito-shaped tokens out. */
-export async function localSignIn(fetchFn: typeof fetch, apiUrl: string, username: string): Promise<{ idToken: string; expiresIn: number }> {
+export async function localSignIn(fetchFn: typeof fetch, apiUrl: string, username: string): Promise<Pick<LocalToken, 'idToken' | 'expiresIn'>> {
   const response = await fetchFn(`${apiUrl.replace(/\/$/, '')}/local-auth/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username }),
   });
   if (!response.ok) throw await toApiError(response);
-  return (await response.json()) as { idToken: string; expiresIn: number };
+  return (await response.json()) as LocalToken;
 }
 
 export async function toApiError(response: Response): Promise<ApiError> {
   const retryAfter = retryAfterSeconds(response.headers.get('Retry-After'));
   try {
-    const { error } = (await response.json()) as { error?: { code?: string; message?: string; requestId?: string } };
+    // Partial: a proxy or API Gateway itself may answer with a body of its own.
+    const { error } = (await response.json()) as Partial<{ error: Partial<ErrorBody['error']> }>;
     if (error?.code && error.message) return new ApiError(response.status, error.code, error.message, error.requestId, retryAfter);
   } catch {
     // not our JSON: fall through

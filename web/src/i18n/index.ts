@@ -25,7 +25,7 @@ export type Messages = typeof en;
 
 /**
  * English, the fallback, ships with the first page; French is fetched the first time it is
- * chosen (or remembered): the first page weighs one language's words, not both (bench: web).
+ * chosen (or remembered): the first page weighs one language's words, not both (bench/README.md, web).
  */
 const loaded: Partial<Record<Locale, Messages>> = { en };
 

@@ -3,7 +3,7 @@ import { createRouter, createWebHistory, type RouteLocationRaw, type Router } fr
 import { useSessionStore } from '../stores/session';
 import ChatView from '../views/ChatView.vue';
 // In the first bundle too: loaded on demand it cost a signed-out visitor one more round trip
-// (after the scripts ran) for 2 KB (bench: web, interactive at 40 ms a request).
+// (after the scripts ran) for a few KB (figures in bench/README.md, web).
 import SignInView from '../views/SignInView.vue';
 
 /**

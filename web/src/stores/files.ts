@@ -1,12 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import { ApiError } from '../api/client';
+import { DEFAULT_MAX_INLINE_FILE_BYTES } from '../../../src/contract/file-types';
 import type { FileContext } from '../api/types';
 import { putWithProgress, toBase64 } from '../api/upload';
+import { acceptedFiles, acceptedFor, type FilePurpose } from '../lib/file-kind';
 import { useSessionStore } from './session';
-
-/** Files up to this size go inline (`POST /files`, base64); larger ones by presigned upload. */
-export const INLINE_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface Attachment {
   /** Ours, before the server gives a file id. */
@@ -33,6 +32,16 @@ export const useFilesStore = defineStore('files', () => {
   const library = ref<Record<string, FileContext>>({});
   const controllers = new Map<string, AbortController>();
 
+  const rules = computed(() => useSessionStore().config?.files);
+  /**
+   * Files up to this size go inline (`POST /files`, base64); larger ones by presigned upload. The
+   * server says how large in config.json; a stack older than that field takes the default.
+   */
+  const inlineLimitBytes = computed(() => rules.value?.maxInlineBytes ?? DEFAULT_MAX_INLINE_FILE_BYTES);
+  /** What the file picker offers: the extensions the server reads (any file when it does not say). */
+  const accept = computed(() => acceptedFiles(rules.value));
+  const acceptFor = (purpose: FilePurpose): string => acceptedFor(purpose, rules.value);
+
   const ready = computed(() => attachments.value.filter((item) => item.status === 'ready'));
   const busy = computed(() => attachments.value.some((item) => item.status === 'uploading' || item.status === 'reading'));
 
@@ -50,7 +59,7 @@ export const useFilesStore = defineStore('files', () => {
     const contentType = file.type || 'application/octet-stream';
     try {
       let context: FileContext;
-      if (file.size <= INLINE_LIMIT_BYTES) {
+      if (file.size <= inlineLimitBytes.value) {
         const data = await toBase64(file);
         setStatus(item(), 'reading');
         context = await api.uploadInline({ fileName: file.name, contentType, data });
@@ -101,10 +110,11 @@ export const useFilesStore = defineStore('files', () => {
 
   /**
    * Files by id back to the composer (a refused message's), as the library knows them; one it
-   * does not know yet goes back under its id, as the conversation's file list shows it then.
+   * does not know yet goes back under its id, as the conversation's file list shows it then (read
+   * as text, as far as its chip can tell: the server, which read it, knows better).
    */
   function restoreIds(fileIds: readonly string[]): void {
-    restore(fileIds.map((fileId) => library.value[fileId] ?? { fileId, fileName: fileId, fileType: '', size: 0, charCount: 0, status: 'ready', uploadedAt: '' }));
+    restore(fileIds.map((fileId) => library.value[fileId] ?? { fileId, fileName: fileId, fileType: 'text', size: 0, charCount: 0, status: 'ready', uploadedAt: '' }));
   }
 
   async function loadLibrary(): Promise<void> {
@@ -120,7 +130,7 @@ export const useFilesStore = defineStore('files', () => {
 
   useSessionStore().onSignOut(reset);
 
-  return { attachments, library, ready, busy, add, remove, takeReady, restore, restoreIds, loadLibrary, reset };
+  return { attachments, library, ready, busy, inlineLimitBytes, accept, acceptFor, add, remove, takeReady, restore, restoreIds, loadLibrary, reset };
 });
 
 function setStatus(item: Attachment | undefined, status: Attachment['status']): void {

@@ -76,7 +76,7 @@ describe('the thread store, when a question cannot be sent', () => {
   it('puts the words and files back in the composer on Edit, and takes the question out of the thread', async () => {
     fakeApi([fails(unreachable())]);
     const files = useFilesStore();
-    files.library = { f1: { fileId: 'f1', fileName: 'notes.md', fileType: 'text/markdown', size: 10, charCount: 10, status: 'ready', uploadedAt: '' } satisfies FileContext };
+    files.library = { f1: { fileId: 'f1', fileName: 'notes.md', fileType: 'markdown', size: 10, charCount: 10, status: 'ready', uploadedAt: '' } satisfies FileContext };
     const thread = useThreadStore();
     await thread.send('Summarise this', ['f1']);
     thread.editUnsent(thread.messages[0]!.id);
@@ -91,7 +91,7 @@ describe('the thread store, when a question cannot be sent', () => {
   it('does not send again a question refused for what it is (too long): Edit gives it back to change', async () => {
     const { calls } = fakeApi([fails(new ApiError(400, 'MESSAGE_TOO_LONG', 'The message is 200001 characters; the limit is 200000.'))]);
     const files = useFilesStore();
-    files.library = { f1: { fileId: 'f1', fileName: 'notes.md', fileType: 'text/markdown', size: 10, charCount: 10, status: 'ready', uploadedAt: '' } satisfies FileContext };
+    files.library = { f1: { fileId: 'f1', fileName: 'notes.md', fileType: 'markdown', size: 10, charCount: 10, status: 'ready', uploadedAt: '' } satisfies FileContext };
     const thread = useThreadStore();
     await thread.send('A very long question', ['f1']);
     const [unsent] = thread.messages;

@@ -10,7 +10,7 @@ import { useThreadStore } from './thread';
 import { answers, done, fails, fakeApi, meta } from './thread-fakes';
 
 const file = (fileId: string, fileName: string): FileContext => ({
-  fileId, fileName, fileType: 'text/plain', size: 10, charCount: 10, status: 'ready', uploadedAt: '2026-11-02T10:00:00.000Z',
+  fileId, fileName, fileType: 'text', size: 10, charCount: 10, status: 'ready', uploadedAt: '2026-11-02T10:00:00.000Z',
 });
 
 describe('the thread store', () => {
