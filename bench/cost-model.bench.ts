@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import type { ChatModel, ModelEvent, ModelLimits } from '../src/domain/ports/chat-model.js';
-import { buildServices } from '../src/entrypoints/container.js';
+import { servicesFromAllFamilies } from '../src/entrypoints/modules/all-families.js';
 import { loadConfig } from '../src/entrypoints/config.js';
 import { createChatStreamHandler } from '../src/entrypoints/handlers/chat.js';
 import { startEmbeddedStores } from '../src/entrypoints/local/embedded-stores.js';
@@ -57,7 +57,7 @@ export async function costModelBench(): Promise<BenchResult> {
       fileMetadata: 'bench-files',
       usage: 'bench-usage',
     });
-    const services = buildServices(
+    const services = servicesFromAllFamilies(
       loadConfig({
         STORE: 'embedded',
         AWS_ENDPOINT_URL_DYNAMODB: endpoint,

@@ -4,8 +4,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { ChatModel, ModelEvent, ModelLimits } from '../src/domain/ports/chat-model.js';
+import { AnswerLimits } from '../src/entrypoints/chat/answer-limits.js';
+import { AnswerOutcome } from '../src/entrypoints/chat/answer-outcome.js';
+import { jsonAnswer } from '../src/entrypoints/chat/json-answer.js';
 import { loadConfig } from '../src/entrypoints/config.js';
-import { buildServices } from '../src/entrypoints/container.js';
+import { servicesFromAllFamilies } from '../src/entrypoints/modules/all-families.js';
 import { startLocalServer } from '../src/entrypoints/local/server.js';
 import type { BenchResult } from './support/report.js';
 
@@ -117,10 +120,18 @@ export async function requestOverheadBench(): Promise<BenchResult> {
       return sampleBytes;
     });
     // A service of its own, so that the full stack's store starts as empty as this one's.
-    const services = buildServices(loadConfig({ ...env, PUBLIC_URL: server.url }), { model: new InstantModel() });
+    const services = servicesFromAllFamilies(loadConfig({ ...env, PUBLIC_URL: server.url }), { model: new InstantModel() });
+    // The chat service and the JSON answer the handler makes of its events (chat/json-answer.ts),
+    // without the token check, the validation, the Lambda event or the request's log line.
     const serviceOnly = await plainServer(sampleHeaders, async (text) => {
-      const chat = await services.chat.complete('bench', JSON.parse(text) as { message: string }, new AbortController().signal);
-      return Buffer.from(JSON.stringify({ conversationId: chat.conversationId, title: chat.title, message: chat.message, usage: chat.usage, context: chat.context }));
+      const limits = new AnswerLimits(services.config.chat.modelIdleTimeoutMs);
+      try {
+        const events = services.chat.send('bench', JSON.parse(text) as { message: string }, limits.signal);
+        const answer = await jsonAnswer(events, await events.next(), { limits, outcome: new AnswerOutcome(services, 'bench'), headers: {} });
+        return Buffer.from(answer.body);
+      } finally {
+        limits.dispose();
+      }
     });
     plain.push(bare, calibration, serviceOnly);
 
@@ -144,7 +155,7 @@ export async function requestOverheadBench(): Promise<BenchResult> {
       rows: [
         row('bare node:http (baseline)', baseline),
         row(`bare + ${CALIBRATION_US} µs of busy CPU (calibration)`, busyFigures),
-        row('chat service only (no token, no validation)', serviceFigures),
+        row('chat service and its JSON answer only (no token, no validation)', serviceFigures),
         row('local server, memory stores (full stack)', ours),
       ],
     };

@@ -22,8 +22,8 @@ export const common: BuildOptions = {
   minify: true,
   // Source maps stay out of the zips, in bundle-lambdas.ts's MAPS_DIR: `npm run decode-stack` turns
   // a logged stack trace into lines of src/. Shipped and read with --enable-source-maps, they made
-  // each zip 2.4 times larger (chat: 805 KB instead of 335) and each cold start 15-18 ms (16%)
-  // longer; esbuild's keepNames, for readable names without them, cost 7 ms more.
+  // each zip more than twice as large and each cold start longer, and esbuild's keepNames, for
+  // readable names without them, longer still (figures in bench/README.md, lambda-bundles).
   sourcemap: 'external',
   sourcesContent: false,
   legalComments: 'none',
@@ -38,8 +38,8 @@ export function entryBundle(file: string, outdir: string): BuildOptions {
     ...common,
     entryPoints: { index: join(ENTRY_DIR, file) },
     outdir,
-    // Code splitting: what the composition root imports lazily (the model's SDK, S3, the document
-    // readers; see src/adapters/lazy) becomes chunks that a function loads only when it uses them.
+    // Code splitting: what the dependencies import on demand (the AWS SDK's credential providers,
+    // for one) becomes chunks that a function loads only when it uses them.
     splitting: true,
     // Chunks beside index.mjs: modules resolve files relative to themselves (the extraction worker).
     chunkNames: '[name]-[hash]',

@@ -1,13 +1,15 @@
-/** Service identifiers of the container: one per port and per service. */
+/**
+ * Service identifiers of the container: one per port and per service that more than one module
+ * binds or uses. An SDK client that only its own module uses has its identifier there.
+ */
 export const TOKENS = {
   Config: Symbol('Config'),
   Logger: Symbol('Logger'),
   Metrics: Symbol('Metrics'),
   Clock: Symbol('Clock'),
   Ids: Symbol('IdGenerator'),
-  DynamoDb: Symbol('DynamoDBDocumentClient'),
-  S3: Symbol('S3Client'),
   ConversationStore: Symbol('ConversationStore'),
+  RequestClaims: Symbol('RequestClaims'),
   FileCatalog: Symbol('FileCatalog'),
   BlobStore: Symbol('BlobStore'),
   UsageLedger: Symbol('UsageLedger'),
@@ -16,9 +18,10 @@ export const TOKENS = {
   ChatModel: Symbol('ChatModel'),
   /** The small model that names new conversations; unbound: titles are the question's first words. */
   TitleModel: Symbol('TitleModel'),
-  TitleWriter: Symbol('TitleWriter'),
   TokenVerifier: Symbol('TokenVerifier'),
+  /** Local sign-in only: signs the tokens of `POST /local-auth/token`. */
   LocalTokenIssuer: Symbol('LocalTokenIssuer'),
+  /** `STORE=memory` only: the blob store that takes the PUTs of imitated presigned uploads. */
   LocalUploads: Symbol('LocalUploads'),
   ConversationService: Symbol('ConversationService'),
   FileService: Symbol('FileService'),

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleInputs } from '../../infra/build/bundle-inputs.js';
 import { EMBEDDED_CREDENTIALS } from '../../src/entrypoints/embedded-credentials.js';
 import { makeDocx, makePdf } from '../text-extractor/documents.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
@@ -172,21 +173,27 @@ process.stdout.write('\\n' + JSON.stringify(result));`,
     }
   });
 
-  it('gives each function only the adapters it uses, and deploys no source map', () => {
-    // The chunk of each heavy adapter is named after its module (see src/entrypoints/loaders/).
-    const adaptersOf = (bundle: string) => {
-      const files = readdirSync(join(out, 'lambda', bundle), { recursive: true }) as string[];
-      expect(files.filter((file) => file.endsWith('.map')), bundle).toEqual([]);
-      return ['bedrock-chat-model', 'openai-chat-model', 's3-blob-store', 'document-text-extractor'].filter((adapter) =>
-        files.some((file) => file.startsWith(`${adapter}-`)),
-      );
+  it('gives each function only the adapters it uses, and deploys no source map', async () => {
+    // What each bundle holds is what its entry imports: the adapter families it lists.
+    const HEAVY = {
+      bedrock: 'src/adapters/chat-model/bedrock-chat-model.ts',
+      openai: 'src/adapters/chat-model/openai-chat-model.ts',
+      s3: 'src/adapters/blob-store/s3-blob-store.ts',
+      readers: 'src/adapters/text-extractor/document-text-extractor.ts',
     };
-    expect(adaptersOf('chat')).toEqual(['bedrock-chat-model', 'openai-chat-model', 's3-blob-store']);
-    expect(adaptersOf('chat-buffered')).toEqual(['bedrock-chat-model', 'openai-chat-model', 's3-blob-store']);
-    expect(adaptersOf('conversations')).toEqual([]);
-    expect(adaptersOf('usage')).toEqual([]);
-    expect(adaptersOf('files')).toEqual(['s3-blob-store']);
-    expect(adaptersOf('file-processor')).toEqual(['s3-blob-store', 'document-text-extractor']);
+    const adaptersOf = async (entry: string) => {
+      const files = readdirSync(join(out, 'lambda', entry), { recursive: true }) as string[];
+      expect(files.filter((file) => file.endsWith('.map')), entry).toEqual([]);
+      const inputs = await bundleInputs(`${entry}.ts`);
+      return Object.entries(HEAVY)
+        .filter(([, module]) => inputs.includes(module))
+        .map(([name]) => name);
+    };
+    expect(await adaptersOf('chat')).toEqual(['bedrock', 'openai', 's3']);
+    expect(await adaptersOf('conversations')).toEqual([]);
+    expect(await adaptersOf('usage')).toEqual([]);
+    expect(await adaptersOf('files')).toEqual(['s3']);
+    expect(await adaptersOf('file-processor')).toEqual(['s3', 'readers']);
     // The maps are kept beside the bundles for npm run decode-stack.
     expect(readdirSync(join(out, 'lambda-maps', 'chat'))).toContain('index.mjs.map');
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { LazyChatModel } from '../../src/adapters/lazy/lazy-chat-model.js';
 import { BedrockChatModel } from '../../src/adapters/chat-model/bedrock-chat-model.js';
 import { OfflineChatModel } from '../../src/adapters/chat-model/offline-chat-model.js';
 import { OpenAiChatModel } from '../../src/adapters/chat-model/openai-chat-model.js';
 import { ConfigError, loadConfig } from '../../src/entrypoints/config.js';
-import { ALL_ADAPTERS } from '../../src/entrypoints/loaders/all.js';
-import { buildServices } from '../../src/entrypoints/container.js';
+import { composeContainer, servicesOf } from '../../src/entrypoints/container.js';
+import { servicesFromAllFamilies } from '../../src/entrypoints/modules/all-families.js';
+import { memoryStores } from '../../src/entrypoints/modules/memory-stores.js';
+import { offlineModel } from '../../src/entrypoints/modules/offline-model.js';
+import { openAiModel } from '../../src/entrypoints/modules/openai-model.js';
+import { uploadTypeCheck } from '../../src/entrypoints/modules/upload-type-check.js';
 import { ScriptedModel } from '../support/fakes.js';
 
 const base = { STORE: 'memory', LOG_LEVEL: 'SILENT' };
@@ -20,16 +23,12 @@ function configError(env: Record<string, string>): string {
   throw new Error('expected a ConfigError');
 }
 
-/** The model the container gives the chat service (a private field: read for this test only). */
-const modelOf = (env: Record<string, string>) =>
-  (buildServices(loadConfig({ ...base, ...env }), {}, ALL_ADAPTERS).chat as unknown as { deps: { model: unknown } }).deps.model;
-
-/** A real adapter is wired behind a lazy loader: what the loader gives on the first answer. */
-async function loadedModelOf(env: Record<string, string>): Promise<unknown> {
-  const model = modelOf(env);
-  expect(model).toBeInstanceOf(LazyChatModel);
-  return (model as { load(): Promise<unknown> }).load();
+/** What the container gives the chat service (private fields: read for these tests only). */
+interface ChatDepsSeen {
+  deps: { model: unknown; titles?: { deps: { model: unknown } } };
 }
+const chatDepsOf = (services: { chat: unknown }) => (services.chat as ChatDepsSeen).deps;
+const modelOf = (env: Record<string, string>) => chatDepsOf(servicesFromAllFamilies(loadConfig({ ...base, ...env }))).model;
 
 describe('model configuration', () => {
   it('is the offline model by default', () => {
@@ -47,7 +46,7 @@ describe('model configuration', () => {
       limits: { contextWindowTokens: 200_000, maxOutputTokens: 4_000 },
       retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
     });
-    const model = await loadedModelOf({ MODEL_PROVIDER: 'bedrock' });
+    const model = modelOf({ MODEL_PROVIDER: 'bedrock' });
     expect(model).toBeInstanceOf(BedrockChatModel);
     expect((model as BedrockChatModel).modelId).toBe('eu.anthropic.claude-sonnet-4-5-20250929-v1:0');
   });
@@ -117,7 +116,7 @@ describe('model configuration', () => {
       limits: { contextWindowTokens: 32_768, maxOutputTokens: 4_000 },
       retry: { maxAttempts: 4, budgetMs: 15_000, baseDelayMs: 500 },
     });
-    expect(await loadedModelOf({ MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://localhost:8000/v1', MODEL_ID: 'qwen' })).toBeInstanceOf(OpenAiChatModel);
+    expect(modelOf({ MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://localhost:8000/v1', MODEL_ID: 'qwen' })).toBeInstanceOf(OpenAiChatModel);
   });
 
   it('names what the OpenAI-compatible provider is missing', () => {
@@ -140,16 +139,34 @@ describe('model configuration', () => {
     expect(configError({ MODEL_PROVIDER: 'bedrock', MODEL_PROMPT_CACHING: 'yes' })).toContain('MODEL_PROMPT_CACHING');
   });
 
-  it('keeps an override first, whatever the provider', () => {
-    const scripted = new ScriptedModel();
-    const services = buildServices(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), { model: scripted });
-    expect((services.chat as unknown as { deps: { model: unknown } }).deps.model).toBe(scripted);
+  it('wires the title model beside the chat model, and none when TITLE_MODEL_ID is none or the model is offline', () => {
+    const titles = (env: Record<string, string>) => chatDepsOf(servicesFromAllFamilies(loadConfig({ ...base, ...env }))).titles;
+    const named = titles({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0' })?.deps.model;
+    expect(named).toBeInstanceOf(BedrockChatModel);
+    expect((named as BedrockChatModel).modelId).toBe('eu.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(titles({ MODEL_PROVIDER: 'bedrock', TITLE_MODEL_ID: 'none' })).toBeUndefined();
+    expect(titles({})).toBeUndefined();
   });
 
-  it('names the loader a function was built without, at the first answer, and loads nothing else', async () => {
-    const withoutModels = buildServices(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), {}, { s3: ALL_ADAPTERS.s3 });
-    const model = (withoutModels.chat as unknown as { deps: { model: { load(): Promise<unknown> } } }).deps.model;
-    expect(model).toBeInstanceOf(LazyChatModel);
-    await expect(model.load()).rejects.toThrow(/built without the bedrock adapter: add its loader to the buildServices call/);
+  it('keeps an override first, whatever the provider, and then needs no model family at all', () => {
+    const scripted = new ScriptedModel();
+    const services = servicesFromAllFamilies(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), { model: scripted });
+    expect(chatDepsOf(services).model).toBe(scripted);
+    // The configured title model went with the configured model: a replaced one names with `titleModel` only.
+    expect(chatDepsOf(services).titles).toBeUndefined();
+    const titler = new ScriptedModel();
+    const withoutFamily = servicesOf(
+      composeContainer(loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' }), [memoryStores, uploadTypeCheck], { model: scripted, titleModel: titler }),
+    );
+    expect(chatDepsOf(withoutFamily).model).toBe(scripted);
+    expect(chatDepsOf(withoutFamily).titles?.deps.model).toBe(titler);
+  });
+
+  it('refuses, at start, a provider the function was not built with, and names both', () => {
+    const config = loadConfig({ ...base, MODEL_PROVIDER: 'bedrock' });
+    expect(() => composeContainer(config, [memoryStores, openAiModel, offlineModel])).toThrow(ConfigError);
+    expect(() => composeContainer(config, [memoryStores, openAiModel, offlineModel])).toThrow(
+      'This function was built with OpenAI-compatible model, offline model for its model, and MODEL_PROVIDER chooses none of them.',
+    );
   });
 });

@@ -4,10 +4,10 @@ import { createApiHandler } from '../http/api-handler.js';
 import type { ApiHandler } from '../http/api-types.js';
 import { parseBody, parseQuery, pathId } from '../http/request.js';
 import { jsonResponse, noContent } from '../http/responses.js';
-import { conversationQuery, listQuery, renameBody } from '../http/schemas.js';
+import { conversationQuery, listQuery, renameBody } from '../../contract/requests.js';
 
 /** `/conversations` and `/conversations/{id}`: the history. */
-export function createConversationsHandler(services: AppServices): ApiHandler {
+export function createConversationsHandler(services: Pick<AppServices, 'config' | 'logger' | 'verifier' | 'conversations'>): ApiHandler {
   const { conversations } = services;
   return createApiHandler(services, {
     'GET /conversations': async ({ event, identity }) => {

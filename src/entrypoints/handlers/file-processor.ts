@@ -5,10 +5,10 @@ import { createApiHandler } from '../http/api-handler.js';
 import type { ApiHandler } from '../http/api-types.js';
 import { parseBody, pathId } from '../http/request.js';
 import { jsonResponse } from '../http/responses.js';
-import { inlineFileBody } from '../http/schemas.js';
+import { inlineFileBody } from '../../contract/requests.js';
 
 /** The routes that read a file's bytes and extract its text: the heavy work, in its own Lambda. */
-export function createFileProcessorHandler(services: AppServices): ApiHandler {
+export function createFileProcessorHandler(services: Pick<AppServices, 'config' | 'logger' | 'verifier' | 'files'>): ApiHandler {
   const { files } = services;
   const maxInline = services.config.files.maxInlineBytes;
   return createApiHandler(services, {

@@ -4,10 +4,10 @@ import { createApiHandler } from '../http/api-handler.js';
 import type { ApiHandler } from '../http/api-types.js';
 import { parseBody, parseQuery, pathId } from '../http/request.js';
 import { jsonResponse, noContent } from '../http/responses.js';
-import { fileListQuery, uploadRequestBody } from '../http/schemas.js';
+import { fileListQuery, uploadRequestBody } from '../../contract/requests.js';
 
 /** `/files` reads, deletes and upload URLs: quick calls that never touch a file's bytes. */
-export function createFilesHandler(services: AppServices): ApiHandler {
+export function createFilesHandler(services: Pick<AppServices, 'config' | 'logger' | 'verifier' | 'files'>): ApiHandler {
   const { files } = services;
   return createApiHandler(services, {
     'GET /files': async ({ event, identity }) => {

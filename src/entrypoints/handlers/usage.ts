@@ -6,7 +6,7 @@ import type { ApiEvent, ApiHandler } from '../http/api-types.js';
 import { HttpError } from '../http/http-error.js';
 import { parseBody, parseQuery } from '../http/request.js';
 import { jsonResponse } from '../http/responses.js';
-import { limitBody, monthReportQuery } from '../http/schemas.js';
+import { limitBody, monthReportQuery } from '../../contract/requests.js';
 
 /** The Cognito group (locally: LOCAL_ADMINS) whose members see and limit everyone's spending. */
 export const ADMINS_GROUP = 'admins';
@@ -44,7 +44,7 @@ function targetUserId(event: ApiEvent): string {
 }
 
 /** `/usage` (the user's own month) and `/admin/*` (everyone's, and the limits on them). */
-export function createUsageHandler(services: AppServices): ApiHandler {
+export function createUsageHandler(services: Pick<AppServices, 'config' | 'logger' | 'verifier' | 'usage'>): ApiHandler {
   const { usage } = services;
   return createApiHandler(services, {
     'GET /usage': async ({ identity }) => {

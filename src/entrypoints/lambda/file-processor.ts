@@ -1,9 +1,11 @@
 import { createFileProcessorHandler } from '../handlers/file-processor.js';
-import { loadS3 } from '../loaders/s3.js';
-import { loadDocuments } from '../loaders/documents.js';
+import { cognitoAuth } from '../modules/cognito-auth.js';
+import { documentExtractors } from '../modules/document-extractors.js';
+import { dynamoDbStores } from '../modules/dynamodb-stores.js';
+import { s3Blobs } from '../modules/s3-blobs.js';
 import { lambdaServices } from './services.js';
 
-// S3 for the bytes and their text, and the document readers (PDF, DOCX, CSV).
-const services = lambdaServices({ s3: loadS3, documents: loadDocuments });
+// S3 for the bytes and their text, and the document readers (PDF and DOCX in a worker, CSV, text).
+const services = lambdaServices([dynamoDbStores, s3Blobs, cognitoAuth, documentExtractors], ['config', 'logger', 'verifier', 'files']);
 
 export const handler = createFileProcessorHandler(services);

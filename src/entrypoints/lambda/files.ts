@@ -1,8 +1,11 @@
 import { createFilesHandler } from '../handlers/files.js';
-import { loadS3 } from '../loaders/s3.js';
+import { cognitoAuth } from '../modules/cognito-auth.js';
+import { dynamoDbStores } from '../modules/dynamodb-stores.js';
+import { s3Blobs } from '../modules/s3-blobs.js';
+import { uploadTypeCheck } from '../modules/upload-type-check.js';
 import { lambdaServices } from './services.js';
 
-// S3 for upload URLs, previews and deletes; reading documents is the file processor's.
-const services = lambdaServices({ s3: loadS3 });
+// S3 for upload URLs, previews and deletes; reading documents is the file processor's, so no readers.
+const services = lambdaServices([dynamoDbStores, s3Blobs, cognitoAuth, uploadTypeCheck], ['config', 'logger', 'verifier', 'files']);
 
 export const handler = createFilesHandler(services);

@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createDynamoDbClient } from '../../adapters/aws/clients.js';
 import { ensureTables } from '../../adapters/aws/ensure-resources.js';
-import { ALL_ADAPTERS } from '../loaders/all.js';
-import { buildServices, type AppServices, type Overrides } from '../container.js';
+import type { AppServices, Overrides } from '../container.js';
 import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
 import { loadConfig } from '../config.js';
+import { servicesFromAllFamilies } from '../modules/all-families.js';
 import { createChatStreamHandler } from '../handlers/chat.js';
 import { createConversationsHandler } from '../handlers/conversations.js';
 import { createFileProcessorHandler } from '../handlers/file-processor.js';
@@ -120,7 +120,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         usage: config.store.usageTable,
       });
     }
-    services = buildServices(config, options.overrides, ALL_ADAPTERS);
+    // One process serves every route: every family is there, and the configuration picks among them.
+    services = servicesFromAllFamilies(config, options.overrides);
   } catch (error) {
     server.close();
     await embedded?.close();
