@@ -83,7 +83,7 @@ export class Functions extends pulumi.ComponentResource {
         // Answers of 4,000 tokens stream for a minute or two: far beyond a 30 s timeout.
         timeoutSeconds: 300,
         // Mostly waiting on the model, and billed for the wait: memory is the cost lever
-        // (bench: cost model). 512 MB leaves room for documents in the prompt.
+        // (bench/README.md, cost-model). 512 MB leaves room for documents in the prompt.
         memoryMb: 512,
         ...(args.chatReservedConcurrency !== undefined && { reservedConcurrency: args.chatReservedConcurrency }),
         grants: [
@@ -121,7 +121,7 @@ export class Functions extends pulumi.ComponentResource {
         bundle: 'file-processor',
         timeoutSeconds: FILE_PROCESSOR_TIMEOUT_SECONDS,
         // Room for a 50 MB PDF and its text beside the reading worker's own 512 MB heap, and the
-        // CPU that comes with the memory (pdf.js is CPU-bound: bench: extraction).
+        // CPU that comes with the memory (pdf.js is CPU-bound: bench/README.md, extraction).
         memoryMb: 2048,
         environment: { EXTRACTION_TIMEOUT_MS: String(EXTRACTION_TIMEOUT_MS) },
         grants: [

@@ -25,6 +25,7 @@ interface Entry {
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// The documents live beside the repository, not in it: their licences ask that they are not copied in.
 const CORPUS = resolve(ROOT, process.env.CORPUS_DIR ?? '../shared/corpus');
 const manifest = JSON.parse(readFileSync(resolve(CORPUS, 'manifest.json'), 'utf8')) as { files: Entry[] };
 

@@ -24,7 +24,7 @@ describe('server error codes in the SPA’s languages', () => {
         'VALIDATION_FAILED', // a parameter's default
         'INVALID_LIMIT', // a call's third argument, named `code` where declared
         'STARTING', // an error body written out whole
-        'ANSWER_TIMEOUT', // a stream's error event
+        'ANSWER_TIMEOUT', // a DomainError on one line: how a limit ends an answer, streamed or JSON
         'FILE_TOO_LARGE', // an HttpError and a DomainError
         'NETWORK_ERROR', // the SPA's own, for a server out of reach
       ]),

@@ -24,7 +24,10 @@ const CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 export function findErrorCodes(roots: readonly string[]): FoundCode[] {
   const files = roots.flatMap((root) => sourceFiles(root));
   const parsed = files.map((file) => ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true));
-  const codeParameter = new Map<string, number>();
+  // By name only (a call does not say where its callee is declared), so two helpers of one name
+  // (a `refuse(code, ...)` here, a `refuse(status, code, ...)` there) both count: every position
+  // a function of that name takes a code at is read, and only CONSTANT_CASE strings are codes.
+  const codeParameter = new Map<string, Set<number>>();
   const found: FoundCode[] = [];
   const add = (expression: ts.Expression | undefined, file: string, message?: ts.Expression) => {
     for (const code of literals(expression)) found.push({ code, file, ...(message && { message: message.getText() }) });
@@ -39,15 +42,16 @@ export function findErrorCodes(roots: readonly string[]): FoundCode[] {
       const parameter = node.parameters[index]!;
       if (parameter.initializer) add(parameter.initializer, source.fileName);
       const name = nameOf(node);
-      if (name) codeParameter.set(name, index);
+      if (name) codeParameter.set(name, (codeParameter.get(name) ?? new Set()).add(index));
     });
   }
   // Then what is given for those codes, and error objects written out whole.
   for (const source of parsed) {
     visit(source, (node) => {
       if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-        const index = codeParameter.get(calleeName(node.expression) ?? '');
-        if (index !== undefined) add(node.arguments?.[index], source.fileName, node.arguments?.[index + 1]);
+        for (const index of codeParameter.get(calleeName(node.expression) ?? '') ?? []) {
+          add(node.arguments?.[index], source.fileName, node.arguments?.[index + 1]);
+        }
       } else if (ts.isObjectLiteralExpression(node)) {
         const property = (name: string) =>
           node.properties.find((item): item is ts.PropertyAssignment => ts.isPropertyAssignment(item) && item.name.getText() === name);

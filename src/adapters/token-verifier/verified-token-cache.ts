@@ -8,8 +8,9 @@ interface Entry {
 
 /**
  * Remembers tokens that passed verification until they expire, so that a user's next requests
- * skip the RSA signature check and claim parsing (a fifth of the chat path's CPU, measured by
- * `npm run bench`). The key is the whole token: a changed byte is a different, unverified token.
+ * skip the RSA signature check and claim parsing, a large share of the chat path's CPU (figures
+ * in bench/README.md, request-overhead). The key is the whole token: a changed byte is a
+ * different, unverified token.
  * A token that failed is never remembered; one past its `exp` is verified again, and refused.
  */
 export class VerifiedTokenCache implements TokenVerifier {

@@ -8,8 +8,8 @@ const NON_ASCII = /[\u0080-\uffff]/;
 const ASCII_RUNS = /[^\u0080-\uffff]+/g;
 
 export function estimateTokens(text: string): number {
-  // Regular expressions run natively: four times faster than a loop over char codes on the
-  // megabytes of file text a prompt can hold (bench: prompt building).
+  // Regular expressions run natively: far faster than a loop over char codes on the megabytes
+  // of file text a prompt can hold (bench/README.md, prompt-building).
   const other = NON_ASCII.test(text) ? text.replace(ASCII_RUNS, '').length : 0;
   const ascii = text.length - other;
   return Math.ceil(ascii / 3.5 + other * 0.75);
