@@ -17,11 +17,14 @@ const read = (path: string) => readFileSync(path, 'utf8');
 /** Top folders of the repository a cited path can start with. */
 const ROOTS = /^(src|test|web|infra|bench|examples|docs|\.ci)\//;
 
+/** What a build or a run writes (git ignores it): a page may name it, and a clean clone has none of it yet. */
+const GENERATED = /^(web\/dist|dist|\.data|test-results|coverage)(\/|$)/;
+
 /** Repository paths in backticks: `src/domain/errors.ts`, `infra/components/`. Globs and placeholders are not paths. */
 function citedPaths(markdown: string): string[] {
   return [...markdown.matchAll(/`([^`\s]+)`/g)]
     .map((match) => match[1]!)
-    .filter((text) => ROOTS.test(text) && !/[*<>{}]/.test(text));
+    .filter((text) => ROOTS.test(text) && !GENERATED.test(text) && !/[*<>{}]/.test(text));
 }
 
 /** Relative Markdown links, resolved against the page that holds them, without their #anchor. */
