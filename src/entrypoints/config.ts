@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_MAX_INLINE_FILE_BYTES } from '../contract/file-types.js';
+import type { ChatModel } from '../domain/ports/chat-model.js';
 
 const MiB = 1024 * 1024;
 
@@ -49,7 +50,11 @@ const EnvSchema = z
     AWS_ENDPOINT_URL_DYNAMODB: z.url().optional(),
     AWS_ENDPOINT_URL_S3: z.url().optional(),
     DATA_DIR: z.string().min(1).default('.data'),
-    MODEL_PROVIDER: z.enum(['offline', 'bedrock', 'openai']).default('offline'),
+    /**
+     * A built-in model (`offline`, `bedrock`, `openai`), or `module:<path>`: a team's own adapter, a
+     * module whose default export makes a ChatModel (path relative to the working directory, or absolute).
+     */
+    MODEL_PROVIDER: z.string().trim().default('offline').transform(parseProvider),
     OFFLINE_MODEL_WORD_DELAY_MS: z.coerce.number().int().min(0).default(15),
     /** Bedrock: a model or inference profile id (default DEFAULT_BEDROCK_MODEL_ID); openai: the served model's name. */
     MODEL_ID: z.string().trim().min(1).optional(),
@@ -133,7 +138,11 @@ const EnvSchema = z
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when AUTH_MODE=cognito' });
       }
     }
-    if (env.MODEL_PROVIDER === 'openai') {
+    if (env.MODEL_PROVIDER.provider === 'module' && env.TITLE_MODEL_ID !== undefined && env.TITLE_MODEL_ID !== 'none') {
+      // A module makes one model: naming conversations with another would need a second one it does not make.
+      ctx.addIssue({ code: 'custom', path: ['TITLE_MODEL_ID'], message: 'is not used with MODEL_PROVIDER=module:<path> (titles are the question\'s first words): unset it' });
+    }
+    if (env.MODEL_PROVIDER.provider === 'openai') {
       for (const key of ['OPENAI_BASE_URL', 'MODEL_ID'] as const) {
         if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when MODEL_PROVIDER=openai' });
       }
@@ -145,8 +154,8 @@ const EnvSchema = z
         });
       }
     }
-    const contextWindow = env.MODEL_CONTEXT_WINDOW_TOKENS ?? defaultContextWindow(env.MODEL_PROVIDER);
-    if (env.MODEL_MAX_OUTPUT_TOKENS >= contextWindow) {
+    const contextWindow = env.MODEL_CONTEXT_WINDOW_TOKENS ?? defaultContextWindow(env.MODEL_PROVIDER.provider);
+    if (contextWindow !== undefined && env.MODEL_MAX_OUTPUT_TOKENS >= contextWindow) {
       ctx.addIssue({
         code: 'custom',
         path: ['MODEL_MAX_OUTPUT_TOKENS'],
@@ -162,7 +171,39 @@ function optionalNumber<T extends z.ZodType>(schema: T) {
 
 const isLoopback = (url: string): boolean => /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/.test(new URL(url).hostname);
 
-const defaultContextWindow = (provider: 'offline' | 'bedrock' | 'openai'): number => (provider === 'openai' ? 32_768 : 200_000);
+const BUILT_IN_PROVIDERS = ['offline', 'bedrock', 'openai'] as const;
+type BuiltInProvider = (typeof BUILT_IN_PROVIDERS)[number];
+const MODULE_PREFIX = 'module:';
+
+/** What MODEL_PROVIDER chooses: a built-in adapter, or the path of a team's module. */
+type ProviderChoice = { provider: BuiltInProvider } | { provider: 'module'; path: string };
+
+function parseProvider(value: string, ctx: z.RefinementCtx): ProviderChoice {
+  if ((BUILT_IN_PROVIDERS as readonly string[]).includes(value)) return { provider: value as BuiltInProvider };
+  if (value.startsWith(MODULE_PREFIX) && value.length > MODULE_PREFIX.length) return { provider: 'module', path: value.slice(MODULE_PREFIX.length).trim() };
+  ctx.addIssue({ code: 'custom', message: `must be ${BUILT_IN_PROVIDERS.join(', ')} or module:<path to a module>, not "${value}"` });
+  return z.NEVER;
+}
+
+/** A provider added without a case here fails to compile instead of being taken for another. */
+function unhandledProvider(provider: never): never {
+  throw new Error(`Unhandled MODEL_PROVIDER: ${JSON.stringify(provider)}`);
+}
+
+/** Undefined for a module: its window is its own, known once it is loaded. */
+function defaultContextWindow(provider: ProviderChoice['provider']): number | undefined {
+  switch (provider) {
+    case 'offline':
+    case 'bedrock':
+      return 200_000;
+    case 'openai':
+      return 32_768;
+    case 'module':
+      return undefined;
+    default:
+      return unhandledProvider(provider);
+  }
+}
 
 /**
  * Claude Haiku 4.5 in the same cross-region inference profile geography as the chat model (a
@@ -232,7 +273,23 @@ export type ModelConfig =
       /** Undefined: decided by the model id (on for Claude). */
       promptCaching?: boolean;
     })
-  | (ModelSettings & { provider: 'openai'; baseUrl: string; apiKey?: string });
+  | (ModelSettings & { provider: 'openai'; baseUrl: string; apiKey?: string })
+  | ModuleModelConfig;
+
+/**
+ * A team's adapter module (`MODEL_PROVIDER=module:<path>`): its id, limits, retries and settings are
+ * its own, read by the module from the environment. It names no conversation (no title model).
+ */
+export interface ModuleModelConfig {
+  provider: 'module';
+  /** As given: relative to the working directory, or absolute. */
+  path: string;
+  /**
+   * The model the module made, set by the loader (local/model-module.ts) before the container is
+   * composed: importing is asynchronous, composing is not.
+   */
+  loaded?: ChatModel;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -316,23 +373,59 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   return config;
 }
 
-function modelConfig(e: z.output<typeof EnvSchema>): ModelConfig {
-  if (e.MODEL_PROVIDER === 'offline') return { provider: 'offline', wordDelayMs: e.OFFLINE_MODEL_WORD_DELAY_MS };
+type ParsedEnv = z.output<typeof EnvSchema>;
+
+function modelConfig(e: ParsedEnv): ModelConfig {
+  const choice = e.MODEL_PROVIDER;
+  switch (choice.provider) {
+    case 'offline':
+      return { provider: 'offline', wordDelayMs: e.OFFLINE_MODEL_WORD_DELAY_MS };
+    case 'module':
+      return { provider: 'module', path: choice.path };
+    case 'openai':
+      return {
+        ...modelSettings(e, 'openai'),
+        provider: 'openai',
+        baseUrl: e.OPENAI_BASE_URL!,
+        ...(e.OPENAI_API_KEY && { apiKey: e.OPENAI_API_KEY }),
+      };
+    case 'bedrock':
+      return bedrockConfig(e);
+    default:
+      return unhandledProvider(choice);
+  }
+}
+
+/** The shared settings of the built-in adapters that call a model service. */
+function modelSettings(e: ParsedEnv, provider: 'bedrock' | 'openai'): ModelSettings {
+  const modelId = e.MODEL_ID ?? DEFAULT_BEDROCK_MODEL_ID;
   const settings: ModelSettings = {
-    modelId: e.MODEL_ID ?? DEFAULT_BEDROCK_MODEL_ID,
+    modelId,
     limits: {
-      contextWindowTokens: e.MODEL_CONTEXT_WINDOW_TOKENS ?? defaultContextWindow(e.MODEL_PROVIDER),
+      contextWindowTokens: e.MODEL_CONTEXT_WINDOW_TOKENS ?? defaultContextWindow(provider)!,
       maxOutputTokens: e.MODEL_MAX_OUTPUT_TOKENS,
     },
     retry: { maxAttempts: e.MODEL_MAX_ATTEMPTS, budgetMs: e.MODEL_RETRY_BUDGET_MS, baseDelayMs: e.MODEL_RETRY_BASE_DELAY_MS },
   };
   if (e.MODEL_TEMPERATURE !== undefined) settings.temperature = e.MODEL_TEMPERATURE;
-  const titleModelId = e.TITLE_MODEL_ID ?? (e.MODEL_PROVIDER === 'bedrock' ? smallBedrockModel(settings.modelId) : settings.modelId);
+  const titleModelId = e.TITLE_MODEL_ID ?? defaultTitleModel(provider, modelId);
   if (titleModelId !== 'none') settings.titleModelId = titleModelId;
-  if (e.MODEL_PROVIDER === 'openai') {
-    return { ...settings, provider: 'openai', baseUrl: e.OPENAI_BASE_URL!, ...(e.OPENAI_API_KEY && { apiKey: e.OPENAI_API_KEY }) };
+  return settings;
+}
+
+function defaultTitleModel(provider: 'bedrock' | 'openai', modelId: string): string {
+  switch (provider) {
+    case 'bedrock':
+      return smallBedrockModel(modelId);
+    case 'openai':
+      return modelId;
+    default:
+      return unhandledProvider(provider);
   }
-  const bedrock: ModelConfig = { ...settings, provider: 'bedrock', region: e.BEDROCK_REGION ?? e.AWS_REGION };
+}
+
+function bedrockConfig(e: ParsedEnv): ModelConfig {
+  const bedrock: ModelConfig = { ...modelSettings(e, 'bedrock'), provider: 'bedrock', region: e.BEDROCK_REGION ?? e.AWS_REGION };
   if (e.MODEL_PROMPT_CACHING !== 'auto') bedrock.promptCaching = e.MODEL_PROMPT_CACHING === 'on';
   if (e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME) {
     bedrock.endpoint = e.AWS_ENDPOINT_URL_BEDROCK_RUNTIME;

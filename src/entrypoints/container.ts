@@ -5,7 +5,7 @@ import type { LocalTokenIssuer } from '../adapters/token-verifier/local-token-is
 import type { ChatService } from '../domain/chat-service.js';
 import type { ConversationService } from '../domain/conversation-service.js';
 import type { FileService } from '../domain/file-service.js';
-import type { ChatModel } from '../domain/ports/chat-model.js';
+import type { ChatModel, ModelLimits } from '../domain/ports/chat-model.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdGenerator } from '../domain/ports/id-generator.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
@@ -30,10 +30,20 @@ export interface AppServices {
   files: FileService;
   usage: UsageService;
   verifier: TokenVerifier;
+  /**
+   * The bound model's id and limits, as it states them: what `/config.json` and the start-up line
+   * show, so that they name the model that answers (a module's own, the offline demo's), not the settings.
+   */
+  model: BoundModelInfo;
   /** Local sign-in only: signs tokens for `POST /local-auth/token`. */
   localIssuer?: LocalTokenIssuer;
   /** `STORE=memory` only: takes the PUTs of imitated presigned uploads. */
   localUploads?: MemoryBlobStore;
+}
+
+export interface BoundModelInfo {
+  modelId: string;
+  limits: ModelLimits;
 }
 
 /** Replacements for tests and benchmarks (a scripted model, a fixed clock...), whatever the configuration says. */
@@ -108,6 +118,10 @@ export function servicesOf(container: Container): AppServices {
     files: () => container.get(TOKENS.FileService),
     usage: () => container.get(TOKENS.UsageService),
     verifier: () => container.get(TOKENS.TokenVerifier),
+    model: () => {
+      const { modelId, limits } = container.get<ChatModel>(TOKENS.ChatModel);
+      return { modelId, limits };
+    },
     localIssuer: () => container.get(TOKENS.LocalTokenIssuer, { optional: true }),
     localUploads: () => container.get(TOKENS.LocalUploads, { optional: true }),
   });

@@ -54,7 +54,7 @@ describe('model configuration', () => {
   it('names conversations with Claude Haiku in the chat model\'s geography, the chat model elsewhere, or no model at all', () => {
     const titleModel = (env: Record<string, string>) => {
       const { model } = loadConfig({ ...base, ...env });
-      return model.provider === 'offline' ? 'offline' : model.titleModelId;
+      return model.provider === 'bedrock' || model.provider === 'openai' ? model.titleModelId : model.provider;
     };
     expect(titleModel({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'us.anthropic.claude-opus-4-1-20250805-v1:0' })).toBe('us.anthropic.claude-haiku-4-5-20251001-v1:0');
     expect(titleModel({ MODEL_PROVIDER: 'bedrock', MODEL_ID: 'global.anthropic.claude-sonnet-4-5-20250929-v1:0' })).toBe('global.anthropic.claude-haiku-4-5-20251001-v1:0');
@@ -135,7 +135,10 @@ describe('model configuration', () => {
     expect(configError({ MODEL_PROVIDER: 'bedrock', MODEL_CONTEXT_WINDOW_TOKENS: '4000' })).toContain(
       'MODEL_MAX_OUTPUT_TOKENS: must be smaller than the context window (4000 tokens)',
     );
-    expect(configError({ MODEL_PROVIDER: 'anthropic' })).toContain('MODEL_PROVIDER');
+    expect(configError({ MODEL_PROVIDER: 'anthropic' })).toContain(
+      'MODEL_PROVIDER: must be offline, bedrock, openai or module:<path to a module>, not "anthropic"',
+    );
+    expect(configError({ MODEL_PROVIDER: 'module:' })).toContain('MODEL_PROVIDER: must be');
     expect(configError({ MODEL_PROVIDER: 'bedrock', MODEL_PROMPT_CACHING: 'yes' })).toContain('MODEL_PROMPT_CACHING');
   });
 
@@ -168,5 +171,39 @@ describe('model configuration', () => {
     expect(() => composeContainer(config, [memoryStores, openAiModel, offlineModel])).toThrow(
       'This function was built with OpenAI-compatible model, offline model for its model, and MODEL_PROVIDER chooses none of them.',
     );
+  });
+
+  it('takes module:<path> as a team\'s module, with no shared model settings and no title model', () => {
+    expect(loadConfig({ ...base, MODEL_PROVIDER: 'module:./adapters/acme.mjs' }).model).toEqual({ provider: 'module', path: './adapters/acme.mjs' });
+    expect(loadConfig({ ...base, MODEL_PROVIDER: 'module:/opt/acme/model.ts', TITLE_MODEL_ID: 'none' }).model).toEqual({
+      provider: 'module',
+      path: '/opt/acme/model.ts',
+    });
+    // The module's window is its own: no check against a default it does not have.
+    expect(() => loadConfig({ ...base, MODEL_PROVIDER: 'module:m.mjs', MODEL_MAX_OUTPUT_TOKENS: '500000' })).not.toThrow();
+    expect(configError({ MODEL_PROVIDER: 'module:m.mjs', TITLE_MODEL_ID: 'small' })).toContain('TITLE_MODEL_ID: is not used with MODEL_PROVIDER=module:<path>');
+  });
+
+  it('binds the loaded module model, with no title model, and says so when nothing loaded it', () => {
+    const config = loadConfig({ ...base, MODEL_PROVIDER: 'module:m.mjs' });
+    expect(() => servicesFromAllFamilies(config)).toThrow(ConfigError);
+    expect(() => servicesFromAllFamilies(config)).toThrow('MODEL_PROVIDER=module:m.mjs: the module was not loaded');
+    const loaded = new ScriptedModel();
+    if (config.model.provider === 'module') config.model.loaded = loaded;
+    const services = servicesFromAllFamilies(config);
+    expect(chatDepsOf(services).model).toBe(loaded);
+    expect(chatDepsOf(services).titles).toBeUndefined();
+    expect(services.model).toEqual({ modelId: loaded.modelId, limits: loaded.limits });
+  });
+
+  it('exposes the bound model\'s own id and window, not the settings', () => {
+    expect(servicesFromAllFamilies(loadConfig(base)).model).toEqual({
+      modelId: 'offline-demo',
+      limits: { contextWindowTokens: 200_000, maxOutputTokens: 4_000 },
+    });
+    const openai = servicesFromAllFamilies(
+      loadConfig({ ...base, MODEL_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', MODEL_ID: 'llama3.2', MODEL_CONTEXT_WINDOW_TOKENS: '8192' }),
+    );
+    expect(openai.model).toEqual({ modelId: 'llama3.2', limits: { contextWindowTokens: 8192, maxOutputTokens: 4_000 } });
   });
 });

@@ -69,7 +69,7 @@ describe('authentication', () => {
     expect(res.json).toEqual({
       apiUrl: app.url,
       auth: { mode: 'local' },
-      model: { id: 'offline', contextWindowTokens: 200_000, pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' } },
+      model: { id: 'offline-demo', contextWindowTokens: 200_000, pricing: { inputPerMTok: 3, outputPerMTok: 15, currency: 'USD' } },
       // What the SPA needs before it sends a file (test/http/contract.test.ts checks the list).
       files: { maxInlineBytes: 4 * 1024 * 1024, extensions: expect.objectContaining({ pdf: ['pdf'] }) },
     });

@@ -13,7 +13,7 @@ import { readBody, sendJson } from './http-io.js';
  */
 
 export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: string): void {
-  const { auth, model } = services.config;
+  const { auth } = services.config;
   const authConfig: AuthConfig =
     auth.mode === 'local'
       ? { mode: 'local' }
@@ -21,10 +21,9 @@ export function serveConfig(res: ServerResponse, services: AppServices, apiUrl: 
   // The prices the stack publishes (input and output): cache prices stay server-side, for budgets.
   const { inputPerMTok, outputPerMTok, currency } = services.config.pricing;
   const pricing = { inputPerMTok, outputPerMTok, currency };
-  const modelInfo: ModelInfo =
-    model.provider === 'offline'
-      ? { id: 'offline', contextWindowTokens: 200_000, pricing }
-      : { id: model.modelId, contextWindowTokens: model.limits.contextWindowTokens, pricing };
+  // The bound model's own id and window: the one that answers, whichever adapter made it.
+  const { modelId, limits } = services.model;
+  const modelInfo: ModelInfo = { id: modelId, contextWindowTokens: limits.contextWindowTokens, pricing };
   // As the stack writes it on AWS (infra/components/frontend.ts), from the same contract type.
   const config: SiteConfig = { apiUrl, auth: authConfig, model: modelInfo, files: fileRulesOf(services.config.files) };
   // As CloudFront serves it: revalidated on every use, so a browser never keeps an old one.

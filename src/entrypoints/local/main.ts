@@ -15,7 +15,8 @@ try {
   const { config } = server.services;
   console.log(`Claude Serverless Chat is running at ${server.url}`);
   const store = config.store.kind === 'embedded' ? `embedded DynamoDB and S3, data in ${config.store.dataDir}/` : config.store.kind;
-  const model = config.model.provider === 'offline' ? 'offline demo' : `${config.model.provider} ${config.model.modelId}`;
+  const { modelId, limits } = server.services.model;
+  const model = `${modelId} (${config.model.provider}, ${limits.contextWindowTokens} tokens of context)`;
   console.log(`  model: ${model}; store: ${store}; sign-in: ${config.auth.mode}`);
   console.log('  Stop with Ctrl+C.');
   const stop = () => {

@@ -7,6 +7,7 @@ import { documentExtractors } from './document-extractors.js';
 import { dynamoDbStores } from './dynamodb-stores.js';
 import { localAuth } from './local-auth.js';
 import { memoryStores } from './memory-stores.js';
+import { moduleModel } from './module-model.js';
 import { offlineModel } from './offline-model.js';
 import { openAiModel } from './openai-model.js';
 import { s3Blobs } from './s3-blobs.js';
@@ -23,6 +24,7 @@ export const ALL_FAMILIES: readonly AdapterFamily[] = [
   offlineModel,
   bedrockModel,
   openAiModel,
+  moduleModel,
   localAuth,
   cognitoAuth,
   documentExtractors,

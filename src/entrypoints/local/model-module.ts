@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ChatModel } from '../../domain/ports/chat-model.js';
+import { ConfigError } from '../config.js';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Imports a team's adapter module (`MODEL_PROVIDER=module:<path>`) and makes its model: the default
+ * export is a function `(env) => ChatModel` (or a promise of one), given the environment so that the
+ * team's own settings (base URL, key, model id, window) are theirs to read. Whatever goes wrong
+ * stops the start with one ConfigError naming the path and the fault: a model that half works
+ * would otherwise fail on the first chat, far from its cause.
+ */
+export async function loadModelModule(path: string, env: Env, cwd = process.cwd()): Promise<ChatModel> {
+  const file = resolve(cwd, path);
+  // The resolved file too when the path was relative: which folder it was resolved from is often the surprise.
+  const named = file === path ? path : `${path} (${file})`;
+  const fail = (problem: string) => new ConfigError(`MODEL_PROVIDER=module:${named}: ${problem}`);
+  if (!existsSync(file)) throw fail('there is no such file.');
+  let exports: { default?: unknown };
+  try {
+    exports = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw fail(`the module could not be imported: ${messageOf(error)}`);
+  }
+  const make = exports.default;
+  if (make === undefined) throw fail('the module has no default export; export default a function (env) => ChatModel.');
+  if (typeof make !== 'function') throw fail(`the default export is ${describe(make)}, not a function (env) => ChatModel.`);
+  let made: unknown;
+  try {
+    // A copy: the module reads its settings, it does not change the server's.
+    made = await (make as (env: Env) => unknown)({ ...env });
+  } catch (error) {
+    throw fail(`its default export threw: ${messageOf(error)}`);
+  }
+  const faults = chatModelFaults(made);
+  if (faults.length > 0) throw fail(`its default export did not return a ChatModel: ${faults.join('; ')}.`);
+  return made as ChatModel;
+}
+
+/** What keeps a value from being a ChatModel, in words; empty when it is one. */
+export function chatModelFaults(value: unknown): string[] {
+  if (typeof value !== 'object' || value === null) return [`it returned ${describe(value)}, not an object`];
+  const model = value as Partial<Record<keyof ChatModel, unknown>>;
+  const faults: string[] = [];
+  if (typeof model.modelId !== 'string' || model.modelId.trim() === '') faults.push('modelId must be a non-empty string');
+  const limits = (typeof model.limits === 'object' && model.limits !== null ? model.limits : {}) as Record<string, unknown>;
+  for (const key of ['contextWindowTokens', 'maxOutputTokens']) {
+    if (!isPositiveNumber(limits[key])) faults.push(`limits.${key} must be a positive number`);
+  }
+  if (typeof model.stream !== 'function') faults.push('stream must be a function (request, signal) => AsyncIterable<ModelEvent>');
+  return faults;
+}
+
+const isPositiveNumber = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
