@@ -117,27 +117,40 @@ describe('/conversations', () => {
     expect(got.json.title).toBe('Conversation number 3');
   });
 
+  /** One conversation of `count` questions, each written by `message(n)`; its id. */
+  const askRepeatedly = async (reader: string, count: number, message: (n: number) => string): Promise<string> => {
+    let conversationId: string | undefined;
+    for (let n = 0; n < count; n++) {
+      const res = await app.api('/chat', { method: 'POST', token: reader, body: { message: message(n), ...(conversationId && { conversationId }) } });
+      expect(res.status, res.text).toBe(200);
+      conversationId = res.json.conversationId as string;
+    }
+    return conversationId!;
+  };
+
+  /** The ids of a conversation too long for one read, oldest first, paging back with `before`; `check` sees every page. */
+  const readAllPages = async (reader: string, conversationId: string, check: (page: { text: string }) => void = () => {}): Promise<string[]> => {
+    let page = await app.api(`/conversations/${conversationId}`, { token: reader });
+    expect(page.status).toBe(200);
+    check(page);
+    expect(page.json.omittedMessages).toBeGreaterThan(0);
+    const ids = pluck(page.json.messages as Json[], 'id') as string[];
+    while (page.json.omittedMessages) {
+      page = await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token: reader });
+      expect(page.status, page.text).toBe(200);
+      check(page);
+      ids.unshift(...(pluck(page.json.messages as Json[], 'id') as string[]));
+    }
+    return ids;
+  };
+
   it('pages back through a conversation too long for one read, each message once', async () => {
     // 2.4 million characters, but 7.1 MB in UTF-8 (three bytes each), over the 5 MB one read
     // sends: the oldest messages are left for the next page.
     const long = '中'.repeat(99_000);
     const reader = await app.signIn('history-long-reader');
-    let conversationId: string | undefined;
-    for (let n = 0; n < 24; n++) {
-      const res = await app.api('/chat', { method: 'POST', token: reader, body: { message: `${n} ${long}`, ...(conversationId && { conversationId }) } });
-      expect(res.status, res.text).toBe(200);
-      conversationId = res.json.conversationId as string;
-    }
-    const newest = await app.api(`/conversations/${conversationId}`, { token: reader });
-    expect(newest.status).toBe(200);
-    expect(newest.json.omittedMessages).toBeGreaterThan(0);
-    const ids = pluck(newest.json.messages as Json[], 'id') as string[];
-    let page = newest;
-    while (page.json.omittedMessages) {
-      page = await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token: reader });
-      expect(page.status, page.text).toBe(200);
-      ids.unshift(...(pluck(page.json.messages as Json[], 'id') as string[]));
-    }
+    const conversationId = await askRepeatedly(reader, 24, (n) => `${n} ${long}`);
+    const ids = await readAllPages(reader, conversationId);
     expect(ids).toHaveLength(48);
     expect(new Set(ids).size).toBe(48);
 
@@ -152,24 +165,8 @@ describe('/conversations', () => {
     // over Lambda's 6 MB response limit although only 1.6 million characters.
     const control = '\u0001'.repeat(100_000);
     const reader = await app.signIn('history-control-reader');
-    let conversationId: string | undefined;
-    for (let n = 0; n < 16; n++) {
-      const res = await app.api('/chat', { method: 'POST', token: reader, body: { message: control, ...(conversationId && { conversationId }) } });
-      expect(res.status, res.text).toBe(200);
-      conversationId = res.json.conversationId as string;
-    }
-    const newest = await app.api(`/conversations/${conversationId}`, { token: reader });
-    expect(newest.status).toBe(200);
-    expect(Buffer.byteLength(newest.text)).toBeLessThan(6_000_000);
-    expect(newest.json.omittedMessages).toBeGreaterThan(0);
-    const ids = pluck(newest.json.messages as Json[], 'id') as string[];
-    let page = newest;
-    while (page.json.omittedMessages) {
-      page = await app.api(`/conversations/${conversationId}?before=${ids[0]}`, { token: reader });
-      expect(page.status, page.text).toBe(200);
-      expect(Buffer.byteLength(page.text)).toBeLessThan(6_000_000);
-      ids.unshift(...(pluck(page.json.messages as Json[], 'id') as string[]));
-    }
+    const conversationId = await askRepeatedly(reader, 16, () => control);
+    const ids = await readAllPages(reader, conversationId, (page) => expect(Buffer.byteLength(page.text)).toBeLessThan(6_000_000));
     expect(ids).toHaveLength(32);
     expect(new Set(ids).size).toBe(32);
   });
