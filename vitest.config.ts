@@ -18,7 +18,8 @@ export default defineConfig({
         test: { name: 'http-on-embedded-stores', include: ['test/http/**/*.test.ts'], env: { ...env, HTTP_TEST_STORE: 'embedded' } },
       },
       // The SPA's component and store tests, beside the code, in a simulated DOM.
-      { plugins: [vue()], define: { global: 'globalThis' }, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'happy-dom', setupFiles: ['web/src/i18n/test-setup.ts'], env } },
+      // Absolute asset URLs (`/favicon.svg`, served from web/public) stay URLs rather than imports.
+      { plugins: [vue({ template: { transformAssetUrls: { includeAbsolute: false } } })], define: { global: 'globalThis' }, test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'happy-dom', setupFiles: ['web/src/i18n/test-setup.ts'], env } },
       // `npm run test:e2e`: the SPA in Debian's chromium against `npm start` (needs chromium installed).
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false, testTimeout: 90_000, env } },
       // `npm run test:load`: minutes, not seconds, so not part of `npm test`.

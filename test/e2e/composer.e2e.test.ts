@@ -177,7 +177,7 @@ describe('the composer and how the thread reads', () => {
     await ask(lines('Risks'));
     await expect.poll(() => page.getByRole('button', { name: 'Stop' }).count()).toBe(1);
     await scroller().evaluate((element) => (element.scrollTop = 0));
-    await expect.poll(() => jump.count()).toBe(1);
+    await expect.poll(() => jump.count(), { timeout: 5_000 }).toBe(1);
     const box = (await jump.boundingBox())!;
     expect(box.width).toBeGreaterThanOrEqual(40);
     expect(box.height).toBeGreaterThanOrEqual(40);
