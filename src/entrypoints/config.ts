@@ -285,7 +285,7 @@ export interface ModuleModelConfig {
   /** As given: relative to the working directory, or absolute. */
   path: string;
   /**
-   * The model the module made, set by the loader (local/model-module.ts) before the container is
+   * The model the module made, set by the loader (modules/load-model-module.ts) before the container is
    * composed: importing is asynchronous, composing is not.
    */
   loaded?: ChatModel;

@@ -11,6 +11,8 @@ import { freePort } from '../support/free-port.js';
  * from the environment it is given and streams a fixed answer. Plain .mjs, so nothing builds it.
  */
 const ACME_MODULE = `
+export const pricing = { inputPerMTok: 0.5, outputPerMTok: 2 };
+
 export default function acmeModel(env) {
   const answer = env.ACME_ANSWER ?? 'no answer configured';
   return {
@@ -79,9 +81,9 @@ describe.skipIf(onEmbeddedStores)('MODEL_PROVIDER=module:<path> (npm start in a 
     expect(sse).toContain('"outputTokens":5');
   });
 
-  it('names the module\'s model and context window in /config.json', async () => {
+  it('names the module\'s model, its context window and its prices in /config.json', async () => {
     const config = (await (await fetch(`${app.url}/config.json`)).json()) as { model: { id: string; contextWindowTokens: number } };
-    expect(config.model).toMatchObject({ id: 'acme-tiny-1', contextWindowTokens: 8192 });
+    expect(config.model).toEqual({ id: 'acme-tiny-1', contextWindowTokens: 8192, pricing: { inputPerMTok: 0.5, outputPerMTok: 2, currency: 'USD' } });
   });
 });
 
@@ -114,6 +116,11 @@ describe.skipIf(onEmbeddedStores)('a module that is not a model adapter stops th
       'its default export did not return a ChatModel: stream must be a function',
     ],
     ['no default export', () => moduleFile('named.mjs', 'export const model = 1;'), 'the module has no default export'],
+    [
+      'prices that are not numbers',
+      () => moduleFile('bad-pricing.mjs', `export const pricing = { inputPerMTok: '3 dollars' };\n${ACME_MODULE.replace('export const pricing', 'const unused').replace('env.ACME_MODEL_ID', "'acme-tiny-1'")}`),
+      'its pricing export is not { inputPerMTok, outputPerMTok }',
+    ],
     ['a factory that throws', () => moduleFile('throws.mjs', 'export default () => { throw new Error("ACME_API_KEY is not set"); };'), 'its default export threw: ACME_API_KEY is not set'],
   ])('%s', async (_case, path, problem) => {
     const file = path();

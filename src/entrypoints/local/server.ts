@@ -21,7 +21,7 @@ import { matchPath, type FunctionName, type RouteMatch } from '../http/routes.js
 import { readBody, sendJson } from './http-io.js';
 import { startEmbeddedStores, type EmbeddedStores } from './embedded-stores.js';
 import { issueLocalToken, receiveUpload, serveConfig } from './local-routes.js';
-import { loadModelModule } from './model-module.js';
+import { loadConfiguredModel } from '../modules/load-model-module.js';
 import { toProxyEvent, type RequestTarget } from './proxy-event.js';
 import { LocalResponseStream, localHttpResponseStream } from './response-stream.js';
 import { serveStaticSite } from './static-site.js';
@@ -113,7 +113,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   try {
     const config = loadConfig({ PUBLIC_URL: url, STORE: 'memory', ...env });
     // Before the stores start: a module that does not load stops the start at once. An override replaces it unloaded.
-    if (config.model.provider === 'module' && !options.overrides?.model) config.model.loaded = await loadModelModule(config.model.path, env);
+    if (!options.overrides?.model) await loadConfiguredModel(config, env);
     if (config.store.kind === 'embedded') {
       embedded = await startEmbeddedStores({ dataDir: config.store.dataDir, buckets: [config.store.uploadBucket] });
       Object.assign(config.store, { dynamoDbEndpoint: embedded.dynamoDbEndpoint, s3Endpoint: embedded.s3Endpoint });

@@ -6,7 +6,7 @@ import type { AdapterFamily } from './adapter-family.js';
 
 /**
  * A team's own adapter (`MODEL_PROVIDER=module:<path>`), written outside the project: the model its
- * module made, loaded before composing (local/model-module.ts). It names no conversation, so it
+ * module made, loaded before composing (modules/load-model-module.ts). It names no conversation, so it
  * binds no title model.
  */
 export const moduleModel: AdapterFamily = {
