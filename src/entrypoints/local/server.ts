@@ -24,6 +24,7 @@ import { issueLocalToken, receiveUpload, serveConfig } from './local-routes.js';
 import { loadConfiguredModel } from '../modules/load-model-module.js';
 import { toProxyEvent, type RequestTarget } from './proxy-event.js';
 import { LocalResponseStream, localHttpResponseStream } from './response-stream.js';
+import { prepareStandInStores } from './stand-in-stores.js';
 import { serveStaticSite } from './static-site.js';
 
 /** The built SPA, served on the API's port as CloudFront serves it on AWS. */
@@ -122,6 +123,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
         fileMetadata: config.store.fileMetadataTable,
         usage: config.store.usageTable,
       });
+    } else if (config.store.kind === 'aws') {
+      await prepareStandInStores(config.store);
     }
     // One process serves every route: every family is there, and the configuration picks among them.
     services = servicesFromAllFamilies(config, options.overrides);
