@@ -11,6 +11,7 @@ import { lambdaBundlesBench } from './lambda-bundles.bench.js';
 import { promptBuildingBench } from './prompt-building.bench.js';
 import { requestOverheadBench } from './request-overhead.bench.js';
 import { streamingBench } from './streaming.bench.js';
+import { timeToModelBench } from './time-to-model.bench.js';
 import { webBench } from './web.bench.js';
 import { printTable, writeResults, type BenchResult } from './support/report.js';
 
@@ -18,6 +19,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'request-overhead': requestOverheadBench,
+  'time-to-model': timeToModelBench,
   streaming: streamingBench,
   'history-append': historyAppendBench,
   'prompt-building': promptBuildingBench,
