@@ -13,6 +13,7 @@ import type { BlobStore } from './ports/blob-store.js';
 import type { Clock } from './ports/clock.js';
 import type { FileCatalog } from './ports/file-catalog.js';
 import type { IdGenerator } from './ports/id-generator.js';
+import type { TextCache } from './ports/text-cache.js';
 import type { ExtractedText, TextExtractor } from './ports/text-extractor.js';
 
 export interface FileLimits {
@@ -33,6 +34,8 @@ export interface FileDeps {
   extractor: TextExtractor;
   clock: Clock;
   ids: IdGenerator;
+  /** Texts read before, kept between requests; without one every message reads them again. */
+  texts?: TextCache;
 }
 
 export interface NewFile {
@@ -215,14 +218,27 @@ export class FileService {
   async loadDocuments(userId: string, fileIds: string[]): Promise<SourceDocument[]> {
     const documents = await Promise.all(
       fileIds.map(async (fileId): Promise<SourceDocument | undefined> => {
+        // The catalog is always asked: a file deleted since its text was kept is no longer given to the model.
         const record = await this.deps.catalog.get(userId, fileId);
         if (!record?.textKey || record.status !== 'ready') return undefined;
-        const bytes = await this.deps.blobs.get(record.textKey);
-        if (!bytes) return undefined;
-        return { fileId, fileName: record.fileName, size: record.size, text: new TextDecoder().decode(bytes) };
+        const text = await this.readText(record.fileId, record.textKey, record.charCount);
+        if (text === undefined) return undefined;
+        return { fileId, fileName: record.fileName, size: record.size, text };
       }),
     );
     return documents.filter((doc): doc is SourceDocument => doc !== undefined);
+  }
+
+  /** A file's text, from memory when it was read before: written once, it is the same text while the key and length are. */
+  private async readText(fileId: string, textKey: string, charCount: number): Promise<string | undefined> {
+    const version = `${fileId}\n${textKey}\n${charCount}`;
+    const kept = this.deps.texts?.get(version);
+    if (kept !== undefined) return kept;
+    const bytes = await this.deps.blobs.get(textKey);
+    if (!bytes) return undefined;
+    const text = new TextDecoder().decode(bytes);
+    this.deps.texts?.set(version, text);
+    return text;
   }
 
   private checkName(rawName: string, contentType: string): string {

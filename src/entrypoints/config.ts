@@ -95,6 +95,8 @@ const EnvSchema = z
     MAX_INLINE_FILE_BYTES: count(DEFAULT_MAX_INLINE_FILE_BYTES),
     MAX_UPLOAD_FILE_BYTES: count(50 * MiB),
     MAX_EXTRACTED_CHARS: count(1_000_000),
+    /** Memory for files' texts kept between messages (0: read them every time). */
+    FILE_TEXT_CACHE_MB: z.coerce.number().min(0).default(64),
     /**
      * How long a presigned upload URL may start its PUT (S3 checks when the request begins, so a
      * slow upload that started in time completes). The SPA PUTs as soon as it has the URL.
@@ -240,7 +242,7 @@ export interface AppConfig {
       };
   model: ModelConfig;
   chat: { systemPrompt: string; maxMessageChars: number; maxFilesPerMessage: number; modelIdleTimeoutMs: number };
-  files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number };
+  files: { maxInlineBytes: number; maxUploadBytes: number; maxExtractedChars: number; uploadUrlTtlSeconds: number; textCacheBytes: number };
   extraction: { maxPdfPages: number; maxCsvRows: number; maxArchiveExpandedBytes: number; timeoutMs: number };
   allowedOrigins: string[];
   /** Unset (the local server): every request is served as it comes. */
@@ -345,6 +347,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxUploadBytes: e.MAX_UPLOAD_FILE_BYTES,
       maxExtractedChars: e.MAX_EXTRACTED_CHARS,
       uploadUrlTtlSeconds: e.UPLOAD_URL_TTL_SECONDS,
+      textCacheBytes: Math.round(e.FILE_TEXT_CACHE_MB * MiB),
     },
     extraction: {
       maxPdfPages: e.MAX_PDF_PAGES,

@@ -15,6 +15,7 @@ export const TOKENS = {
   UsageLedger: Symbol('UsageLedger'),
   RateCounter: Symbol('RateCounter'),
   TextExtractor: Symbol('TextExtractor'),
+  TextCache: Symbol('TextCache'),
   ChatModel: Symbol('ChatModel'),
   /** The small model that names new conversations; unbound: titles are the question's first words. */
   TitleModel: Symbol('TitleModel'),

@@ -3,6 +3,7 @@ import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-c
 import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
 import { MemoryRequestClaims } from '../../src/adapters/request-claims/memory-request-claims.js';
 import { OfflineChatModel } from '../../src/adapters/chat-model/offline-chat-model.js';
+import { LruTextCache } from '../../src/adapters/text-cache/lru-text-cache.js';
 import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
 import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { chatModelContract } from './chat-model.contract.js';
@@ -10,10 +11,12 @@ import { conversationStoreContract } from './conversation-store.contract.js';
 import { fileCatalogContract } from './file-catalog.contract.js';
 import { rateCounterContract } from './rate-counter.contract.js';
 import { requestClaimsContract } from './request-claims.contract.js';
+import { textCacheContract } from './text-cache.contract.js';
 import { usageLedgerContract } from './usage-ledger.contract.js';
 
 conversationStoreContract('MemoryConversationStore', async () => ({ store: new MemoryConversationStore() }));
 requestClaimsContract('MemoryRequestClaims', async () => ({ claims: new MemoryRequestClaims(), history: new MemoryConversationStore() }));
+textCacheContract('LruTextCache', (bytes) => new LruTextCache(bytes));
 fileCatalogContract('MemoryFileCatalog', async () => ({ catalog: new MemoryFileCatalog() }));
 usageLedgerContract('MemoryUsageLedger', async () => ({ ledger: new MemoryUsageLedger() }));
 rateCounterContract('MemoryUsageLedger', async () => ({ rates: new MemoryUsageLedger() }));

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
+import { LruTextCache } from '../../src/adapters/text-cache/lru-text-cache.js';
+import { PlainTextExtractor } from '../../src/adapters/text-extractor/plain-text-extractor.js';
 import { jsonBytes } from '../../src/domain/json-bytes.js';
 import { fileKeys, toFileContext, type FileRecord } from '../../src/domain/file-context.js';
 import { FileService, MAX_LIST_BYTES, type FileDeps, type FileLimits } from '../../src/domain/file-service.js';
@@ -326,5 +328,34 @@ describe('FileService.list of many files', () => {
     const service = await serviceOver(3);
     expect(await service.list(USER)).toEqual({ items: [2, 1, 0].map((n) => toFileContext(record(n))) });
     await expectDomainError(service.list(USER, { cursor: 'not-a-cursor' }), { kind: 'invalid', code: 'INVALID_CURSOR' });
+  });
+});
+
+describe('FileService.loadDocuments, with texts kept in memory', () => {
+  const withCache = (d: Domain) =>
+    new FileService(
+      { catalog: d.catalog, blobs: d.blobs, extractor: new PlainTextExtractor(), clock: d.clock, ids: d.ids, texts: new LruTextCache(1024 * 1024) },
+      { maxInlineBytes: 64 * 1024, maxUploadBytes: 1024 * 1024, maxExtractedChars: 100_000, uploadUrlTtlSeconds: 600 },
+    );
+
+  it('reads a file\'s text from the blob store once, then from memory, the catalog still asked each time', async () => {
+    const d = makeDomain();
+    const files = withCache(d);
+    const note = await uploadText(d, USER, 'note.txt', 'The meeting is at noon.');
+    const blobReads = vi.spyOn(d.blobs, 'get');
+    const catalogReads = vi.spyOn(d.catalog, 'get');
+    for (let i = 0; i < 3; i++) expect((await files.loadDocuments(USER, [note.fileId]))[0]?.text).toBe('The meeting is at noon.');
+    expect(blobReads).toHaveBeenCalledTimes(1);
+    expect(catalogReads).toHaveBeenCalledTimes(3);
+  });
+
+  it('gives the model nothing of a file deleted after its text was kept, nor of another user\'s file', async () => {
+    const d = makeDomain();
+    const files = withCache(d);
+    const note = await uploadText(d, USER, 'note.txt', 'Secret plans.');
+    expect(await files.loadDocuments(USER, [note.fileId])).toHaveLength(1);
+    expect(await files.loadDocuments(OTHER_USER, [note.fileId])).toEqual([]);
+    await files.delete(USER, note.fileId);
+    expect(await files.loadDocuments(USER, [note.fileId])).toEqual([]);
   });
 });

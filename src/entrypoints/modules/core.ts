@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { ContainerModule } from 'inversify';
 import { RandomIdGenerator } from '../../adapters/system/random-id-generator.js';
 import { SystemClock } from '../../adapters/system/system-clock.js';
+import { LruTextCache } from '../../adapters/text-cache/lru-text-cache.js';
 import { ChatService } from '../../domain/chat-service.js';
 import { ConversationService } from '../../domain/conversation-service.js';
 import { FileService, type FileLimits } from '../../domain/file-service.js';
@@ -13,6 +14,7 @@ import type { ConversationStore } from '../../domain/ports/conversation-store.js
 import type { FileCatalog } from '../../domain/ports/file-catalog.js';
 import type { IdGenerator } from '../../domain/ports/id-generator.js';
 import type { RequestClaims } from '../../domain/ports/request-claims.js';
+import type { TextCache } from '../../domain/ports/text-cache.js';
 import type { TextExtractor } from '../../domain/ports/text-extractor.js';
 import type { RateCounter, UsageLedger } from '../../domain/ports/usage-ledger.js';
 import { TitleWriter } from '../../domain/title-writer.js';
@@ -36,10 +38,12 @@ export function coreModule(config: AppConfig): ContainerModule {
     bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(TOKENS.Ids).toConstantValue(new RandomIdGenerator());
 
+    // One per process, so a warm function keeps the texts it read (FILE_TEXT_CACHE_MB).
+    bind<TextCache>(TOKENS.TextCache).toConstantValue(new LruTextCache(config.files.textCacheBytes));
     bind<FileService>(TOKENS.FileService).toResolvedValue(
-      (catalog: FileCatalog, blobs: BlobStore, extractor: TextExtractor, clock: Clock, ids: IdGenerator) =>
-        new FileService({ catalog, blobs, extractor, clock, ids }, fileLimits(config)),
-      [TOKENS.FileCatalog, TOKENS.BlobStore, TOKENS.TextExtractor, TOKENS.Clock, TOKENS.Ids],
+      (catalog: FileCatalog, blobs: BlobStore, extractor: TextExtractor, clock: Clock, ids: IdGenerator, texts: TextCache) =>
+        new FileService({ catalog, blobs, extractor, clock, ids, texts }, fileLimits(config)),
+      [TOKENS.FileCatalog, TOKENS.BlobStore, TOKENS.TextExtractor, TOKENS.Clock, TOKENS.Ids, TOKENS.TextCache],
     );
     bind<ConversationService>(TOKENS.ConversationService).toResolvedValue(
       (store: ConversationStore, clock: Clock) => new ConversationService(store, clock),
