@@ -15,6 +15,8 @@ import { titleFromMessage, type ContextReport, type Conversation, type Message, 
 import { DomainError, conversationNotFound, invalidInput } from './errors.js';
 import { buildPrompt } from './prompt/build-prompt.js';
 import { estimateTokens } from './prompt/token-estimate.js';
+import type { ConversationThread } from './ports/conversation-store.js';
+import { readTogether } from './read-together.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
 
 /** Sending a message and streaming the model's answer, with everything stored on the way. */
@@ -41,17 +43,20 @@ export class ChatService {
     if (newFileIds.length > this.options.maxFilesPerMessage) {
       throw invalidInput('TOO_MANY_FILES', `Attach at most ${this.options.maxFilesPerMessage} files to one message.`);
     }
-    const attached = await this.deps.files.requireReady(userId, newFileIds);
-    const existing = input.conversationId === undefined ? undefined : await this.requireConversation(userId, input.conversationId);
-    if (input.idempotencyKey !== undefined) {
+    // What the answer needs, read at once rather than one after the other: each read is a round
+    // trip on AWS, and the model waits for all of them.
+    const [attached, thread, earlier] = await readTogether([
+      this.deps.files.requireReady(userId, newFileIds),
+      input.conversationId === undefined ? Promise.resolve(undefined) : this.requireThread(userId, input.conversationId),
+      input.idempotencyKey === undefined ? Promise.resolve(undefined) : this.deps.claims.find(userId, input.idempotencyKey),
+    ]);
+    if (earlier) {
       // A retry of a request already made replays it, whatever the budget or rate say now: the
       // answer was paid for, and a replay calls no model.
-      const earlier = await this.deps.claims.find(userId, input.idempotencyKey);
-      if (earlier) {
-        yield* replayAnswer(this.deps, userId, earlier, requestFingerprint(input));
-        return;
-      }
+      yield* replayAnswer(this.deps, userId, earlier, requestFingerprint(input));
+      return;
     }
+    const existing = thread?.conversation;
     // Over budget or over the rate: refused before anything is stored or the model is called.
     await this.deps.usage?.admit(userId);
 
@@ -87,7 +92,9 @@ export class ChatService {
       title: conversation.title,
     };
     const sender = { userId, name: input.senderName ?? userId };
-    const answered = yield* this.answer(sender, conversation, userMessage, { id: plan.answerMessageId }, signal);
+    // A new conversation has no messages before this one.
+    const history = thread?.messages ?? [];
+    const answered = yield* this.answer(sender, conversation, userMessage, { id: plan.answerMessageId }, history, signal);
     if (!existing && answered && this.deps.titles) {
       const title = await this.deps.titles.write(
         {
@@ -110,7 +117,7 @@ export class ChatService {
    * rates, idempotency keys and events work as for a new message; `meta` names the existing question.
    */
   private async *regenerate(userId: string, input: RegenerateAnswer, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
-    const conversation = await this.requireConversation(userId, input.conversationId);
+    const { conversation, messages } = await this.requireThread(userId, input.conversationId);
     const fingerprint = requestFingerprint(input);
     if (input.idempotencyKey !== undefined) {
       // Checked before "is it the latest answer?": after the first try, it no longer is.
@@ -120,7 +127,6 @@ export class ChatService {
         return;
       }
     }
-    const messages = await this.deps.conversations.listMessages(userId, conversation.conversationId);
     const { question, answer } = regenerationTarget(messages, input.regenerate.messageId);
     await this.deps.usage?.admit(userId);
 
@@ -142,12 +148,13 @@ export class ChatService {
     }
     yield { type: 'meta', conversationId: conversation.conversationId, userMessageId: question.id, answerMessageId, title: conversation.title };
     const reply = { id: answerMessageId, replaces: answer.id, notBefore: answer.timestamp };
-    yield* this.answer({ userId, name: input.senderName ?? userId }, conversation, question, reply, signal);
+    yield* this.answer({ userId, name: input.senderName ?? userId }, conversation, question, reply, messages, signal);
   }
 
   /**
    * Streams and stores the answer to `question` under `reply.id`; a new version of an answer
    * names the one it `replaces` and is stamped after it (`notBefore`), so that it sorts last.
+   * `earlier` is the conversation's messages as read before the question was stored.
    * Returns the answer when it was completed (not stopped, not failed).
    */
   private async *answer(
@@ -155,6 +162,7 @@ export class ChatService {
     conversation: Conversation,
     question: Message,
     reply: { id: string; replaces?: string; notBefore?: string },
+    earlier: Message[],
     signal: AbortSignal,
   ): AsyncGenerator<ChatEvent, Message | undefined, undefined> {
     const { userId } = sender;
@@ -180,11 +188,8 @@ export class ChatService {
       await this.count(sender, { inputTokens: report.estimatedInputTokens, outputTokens: estimateTokens(content) });
     };
     try {
-      const [messages, documents] = await Promise.all([
-        this.deps.conversations.listMessages(userId, conversation.conversationId),
-        this.deps.files.loadDocuments(userId, conversation.fileIds),
-      ]);
-      const history = historyUpTo(messages, question);
+      const documents = await this.deps.files.loadDocuments(userId, conversation.fileIds);
+      const history = historyUpTo(earlier, question);
       const built = buildPrompt({
         system: this.options.systemPrompt,
         documents,
@@ -239,10 +244,10 @@ export class ChatService {
     }
   }
 
-  private async requireConversation(userId: string, conversationId: string): Promise<Conversation> {
-    const conversation = await this.deps.conversations.get(userId, conversationId);
-    if (!conversation) throw conversationNotFound();
-    return conversation;
+  private async requireThread(userId: string, conversationId: string): Promise<ConversationThread> {
+    const thread = await this.deps.conversations.read(userId, conversationId);
+    if (!thread) throw conversationNotFound();
+    return thread;
   }
 
   /** The existing conversation with the new files attached, or a new one under `newId`, titled after `text`. */
@@ -297,9 +302,10 @@ function asFailure(error: unknown, preparing: boolean, messageId: string): ChatF
 }
 
 /**
- * The history this answer is for: everything up to and including its question. Another send to the
- * same conversation (a second tab, a retry) may have stored its question or answer since; those
- * belong to that send's prompt, not to this one.
+ * The history this answer is for: everything up to and including its question. The messages were
+ * read before the question was stored (a new question is not among them yet; a regenerated
+ * answer's question is); another send to the same conversation (a second tab, a retry) may store
+ * its own question or answer meanwhile, which belong to that send's prompt, not to this one.
  */
 function historyUpTo(messages: Message[], question: Message): Message[] {
   // As the conversation reads now: an answer regenerated meanwhile stands where it was, newest version.

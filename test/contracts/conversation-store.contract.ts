@@ -168,6 +168,26 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
       expect((await store.get(alice, 'c1'))?.updatedAt).toBe(messages[19]?.timestamp);
     });
 
+    it('reads a conversation with its messages, oldest first, as get and listMessages give them', async () => {
+      await store.create(alice, conversation('c1', at(1), ['f1']));
+      await store.create(alice, conversation('c10', at(2)));
+      for (const n of [0, 1, 2]) await store.appendMessage(alice, 'c1', message(n));
+      // A conversation whose id starts with c1's: none of its items belong to c1.
+      await store.appendMessage(alice, 'c10', message(7));
+      const thread = await store.read(alice, 'c1');
+      expect(thread).toEqual({ conversation: await store.get(alice, 'c1'), messages: await store.listMessages(alice, 'c1') });
+      expect(thread?.messages.map((item) => item.id)).toEqual([message(0).id, message(1).id, message(2).id]);
+      expect(await store.read(alice, 'c10')).toEqual({ conversation: await store.get(alice, 'c10'), messages: [message(7)] });
+    });
+
+    it("reads nothing of a missing conversation or of another user's", async () => {
+      await store.create(alice, conversation('c1'));
+      await store.appendMessage(alice, 'c1', message(0));
+      expect(await store.read(bob, 'c1')).toBeUndefined();
+      expect(await store.read(alice, 'missing')).toBeUndefined();
+      expect((await store.read(alice, 'c1'))?.messages).toEqual([message(0)]);
+    });
+
     it("lists no messages of a missing conversation or of another user's", async () => {
       await store.create(alice, conversation('c1'));
       await store.appendMessage(alice, 'c1', message(0));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Message } from '../../src/domain/conversation.js';
 import { DomainError } from '../../src/domain/errors.js';
 import {
@@ -16,7 +16,7 @@ import {
 import { expectDomainError } from '../support/domain-error.js';
 import { failAfter, hangAfter, replyWith } from '../support/fakes.js';
 
-const send = (d: Domain, message: string, extra: { conversationId?: string; fileIds?: string[] } = {}, userId = USER) =>
+const send = (d: Domain, message: string, extra: { conversationId?: string; fileIds?: string[]; idempotencyKey?: string } = {}, userId = USER) =>
   collect(d.chat.send(userId, { message, ...extra }, liveSignal()));
 
 const lastMessage = async (d: Domain, conversationId: string, userId = USER): Promise<Message | undefined> =>
@@ -141,13 +141,33 @@ describe('ChatService.send: when the answer fails or stops', () => {
   it('reports a failure before the model is called as SERVICE_UNAVAILABLE, an outage and not the model’s', async () => {
     const d = makeDomain();
     const { conversationId } = metaOf(await send(d, 'First'));
-    // The history is read for the prompt, after the question is stored and before the model is called.
-    d.conversations.listMessages = () => Promise.reject(new Error('store down'));
+    // The files' texts are read for the prompt, after the question is stored and before the model is called.
+    d.files.loadDocuments = () => Promise.reject(new Error('store down'));
     const events = await send(d, 'Second', { conversationId });
     const [error] = ofType(events, 'error');
     expect(error?.error).toMatchObject({ kind: 'unavailable', code: 'SERVICE_UNAVAILABLE' });
     expect(error?.unforeseen).toBe(true);
     expect(d.model.requests).toHaveLength(1);
+  });
+
+  it('reads the conversation with its messages once, with the claim, before storing anything', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First'));
+    const reads = vi.spyOn(d.conversations, 'read');
+    const lists = vi.spyOn(d.conversations, 'listMessages');
+    const gets = vi.spyOn(d.conversations, 'get');
+    await send(d, 'Second', { conversationId, idempotencyKey: 'k2' });
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(lists).not.toHaveBeenCalled();
+    expect(gets).not.toHaveBeenCalled();
+    // The prompt holds the whole history: the first exchange, then the new question.
+    expect(d.model.requests.at(-1)?.messages.map((message) => message.content)).toEqual(['First', 'Hello world', 'Second']);
+
+    // The conversation unreadable: refused before the question is stored or the model asked.
+    d.conversations.read = () => Promise.reject(new Error('store down'));
+    await expect(send(d, 'Third', { conversationId })).rejects.toThrow('store down');
+    expect(d.model.requests).toHaveLength(2);
+    expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(4);
   });
 
   it('reports a model stream that ends without its end event as MODEL_FAILED', async () => {

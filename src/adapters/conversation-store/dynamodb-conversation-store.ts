@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
 import { conversationNotFound } from '../../domain/errors.js';
-import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
+import type { ConversationStore, ConversationThread, ListOptions, Page } from '../../domain/ports/conversation-store.js';
 import { CHAT_HISTORY_INDEX } from '../aws/dynamodb-tables.js';
 import { deleteAll } from '../aws/batch-delete.js';
 import { queryAll } from '../aws/query-all.js';
@@ -198,6 +198,26 @@ export class DynamoDbConversationStore implements ConversationStore {
       ConsistentRead: true,
     });
     return items.map(toMessage);
+  }
+
+  /**
+   * One query: the conversation item (`CONV#<id>`) sorts right before its messages
+   * (`CONV#<id>#MSG#…`), so `begins_with(CONV#<id>)` returns both; items of a conversation whose
+   * id merely starts with this one (`CONV#<id>x…`) are left out.
+   */
+  async read(userId: string, conversationId: string): Promise<ConversationThread | undefined> {
+    const key = conversationKey(conversationId);
+    const prefix = messagePrefix(conversationId);
+    const items = await queryAll<ConversationItem | MessageItem>(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'user_id = :u AND begins_with(sk, :key)',
+      ExpressionAttributeValues: { ':u': userId, ':key': key },
+      ConsistentRead: true,
+    });
+    const conversation = items.find((item) => item.sk === key);
+    if (!conversation) return undefined;
+    const messages = items.filter((item) => item.sk.startsWith(prefix)) as MessageItem[];
+    return { conversation: toConversation(conversation as ConversationItem), messages: messages.map(toMessage) };
   }
 
   async delete(userId: string, conversationId: string): Promise<boolean> {

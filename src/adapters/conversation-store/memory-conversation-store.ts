@@ -2,7 +2,7 @@ import { copyData } from '../system/copy-data.js';
 import type { Conversation, ConversationSummary, Message } from '../../domain/conversation.js';
 import { toSummary } from '../../domain/conversation.js';
 import { conversationNotFound } from '../../domain/errors.js';
-import type { ConversationStore, ListOptions, Page } from '../../domain/ports/conversation-store.js';
+import type { ConversationStore, ConversationThread, ListOptions, Page } from '../../domain/ports/conversation-store.js';
 import { decodeCursor, encodeCursor } from './page-cursor.js';
 
 interface Stored {
@@ -74,6 +74,11 @@ export class MemoryConversationStore implements ConversationStore {
 
   async listMessages(userId: string, conversationId: string): Promise<Message[]> {
     return (this.partition(userId).get(conversationId)?.messages ?? []).map((json) => JSON.parse(json) as Message);
+  }
+
+  async read(userId: string, conversationId: string): Promise<ConversationThread | undefined> {
+    const stored = this.partition(userId).get(conversationId);
+    return stored && { conversation: copyData(stored.conversation), messages: stored.messages.map((json) => JSON.parse(json) as Message) };
   }
 
   async delete(userId: string, conversationId: string): Promise<boolean> {

@@ -6,6 +6,11 @@ export interface Page<T> {
   nextCursor?: string;
 }
 
+export interface ConversationThread {
+  conversation: Conversation;
+  messages: Message[];
+}
+
 export interface ListOptions {
   limit: number;
   cursor?: string;
@@ -32,6 +37,12 @@ export interface ConversationStore {
   appendMessage(userId: string, conversationId: string, message: Message): Promise<void>;
   /** Oldest first. Empty for a conversation that does not exist. */
   listMessages(userId: string, conversationId: string): Promise<Message[]>;
+  /**
+   * The conversation and its messages (oldest first) as `get` and `listMessages` give them, in
+   * one read where the store keeps them together: what a message to the model waits for. Undefined
+   * for a conversation that does not exist, or is another user's.
+   */
+  read(userId: string, conversationId: string): Promise<ConversationThread | undefined>;
   /** Removes the conversation and all its messages. False if there was nothing to remove. */
   delete(userId: string, conversationId: string): Promise<boolean>;
 }
