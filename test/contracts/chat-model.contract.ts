@@ -1,40 +1,42 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * The ChatModel contract suites, for teams to run against their adapter from a test file beside it:
+ *
+ *   import { chatModelContract, chatModelFailureContract, sseFrame } from '../../test/contracts/chat-model.contract.js';
+ *   chatModelContract('MyModel', () => new MyModel(settings));          // every adapter: text, one end, abort
+ *   chatModelFailureContract('MyModel', {                                // adapters that speak HTTP, against a fake server
+ *     makeModel: ({ url, retry }) => new MyModel({ ...settings, baseUrl: url, retry }),
+ *     framing: { headers: { 'content-type': 'text/event-stream' }, text: (piece) => sseFrame({ delta: piece }), end: [sseFrame('[DONE]')] },
+ *   });  // 401/403, 429 and 5xx (retried), a broken stream, abort: connection closed, each failure a DomainError of the right kind
+ *
+ * The failure checks are plain functions too (`failureChecks`, rejecting with a ContractViolation),
+ * and the fake server (`startFakeStreamingServer`, test/support/fake-streaming-server.ts) is yours
+ * for your own tests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StopReason } from '../../src/domain/conversation.js';
-import type { ChatModel, ModelEvent, ModelRequest } from '../../src/domain/ports/chat-model.js';
+import type { ChatModel } from '../../src/domain/ports/chat-model.js';
+import { startFakeStreamingServer, type FakeStreamingServer } from '../support/fake-streaming-server.js';
+import { failureChecks, type FailureCheckContext, type FailureContractSetup } from './chat-model-failure-checks.js';
+import { ask, drain, EVENTS_AFTER_ABORT, LONG_ANSWER } from './chat-model-streams.js';
+
+export { ContractViolation, failureChecks, FAST_RETRY, type FailureCheckContext, type FailureContractSetup } from './chat-model-failure-checks.js';
+export {
+  framedAnswer,
+  framedError,
+  paced,
+  sseFrame,
+  startFakeStreamingServer,
+  statusReply,
+  streamReply,
+  type AnswerFraming,
+  type FakeStreamingServer,
+  type RecordedRequest,
+  type ScriptedReply,
+} from '../support/fake-streaming-server.js';
 
 export type MakeChatModel = () => ChatModel | Promise<ChatModel>;
 
 const MODEL_STOP_REASONS: StopReason[] = ['end_turn', 'max_tokens', 'stop_sequence', 'content_filtered', 'guardrail_intervened', 'tool_use'];
-/** How many events an adapter may still deliver once the signal has aborted (already in flight). */
-const EVENTS_AFTER_ABORT = 3;
-
-const ask = (content: string, extra: Partial<ModelRequest> = {}): ModelRequest => ({
-  system: 'You are a helpful assistant. Answer briefly.',
-  documents: [],
-  messages: [{ role: 'user', content }],
-  maxOutputTokens: 300,
-  ...extra,
-});
-const LONG_ANSWER = ask('Count from 1 to 300 in words, one number per line, and nothing else.', { maxOutputTokens: 2000 });
-
-interface Outcome {
-  events: ModelEvent[];
-  error?: unknown;
-}
-
-/** Reads a stream to its end; `onEvent` may abort. A throw (at the call or mid-stream) is kept, not rethrown. */
-async function drain(start: () => AsyncIterable<ModelEvent>, onEvent: (event: ModelEvent) => void = () => {}): Promise<Outcome> {
-  const events: ModelEvent[] = [];
-  try {
-    for await (const event of start()) {
-      events.push(event);
-      onEvent(event);
-    }
-    return { events };
-  } catch (error) {
-    return { events, error };
-  }
-}
 
 const isNonNegativeInteger = (value: unknown) => Number.isInteger(value) && (value as number) >= 0;
 
@@ -105,5 +107,36 @@ export function chatModelContract(name: string, makeModel: MakeChatModel): void 
       expect(abortedAt).toBeGreaterThan(-1);
       expect(events.length - abortedAt).toBeLessThanOrEqual(EVENTS_AFTER_ABORT);
     });
+  });
+}
+
+/**
+ * The failure paths of an adapter that speaks HTTP, against a fake streaming server that answers
+ * in your protocol's frames: refused keys, throttling and server errors (retried before the first
+ * token), a stream cut part way, an abort and a caller that stops reading (the connection closed).
+ */
+export function chatModelFailureContract(name: string, setup: FailureContractSetup): void {
+  describe(`ChatModel failure contract: ${name}`, () => {
+    let server: FakeStreamingServer;
+    beforeAll(async () => {
+      server = await startFakeStreamingServer();
+    });
+    afterAll(async () => {
+      await server.close();
+    });
+    const context = (): FailureCheckContext => ({ ...setup, server });
+
+    it('HTTP 401: a DomainError MODEL_ACCESS_DENIED, not retried', () => failureChecks.accessRefused(context(), 401));
+    it('HTTP 403: a DomainError MODEL_ACCESS_DENIED, not retried', () => failureChecks.accessRefused(context(), 403));
+    it('HTTP 429, then an answer: retried, and the answer arrives', () => failureChecks.throttledThenAnswers(context()));
+    it('HTTP 429 on every call: retried, then a throttled DomainError', () => failureChecks.throttledThroughout(context()));
+    it('HTTP 500, then an answer: retried, and the answer arrives', () => failureChecks.serverErrorThenAnswers(context(), 500));
+    it.each([500, 503] as const)('HTTP %i on every call: retried, then a model_unavailable DomainError', (status) =>
+      failureChecks.serverErrorThroughout(context(), status),
+    );
+    it('a stream broken mid-answer: the text that came, then a model_failed DomainError, no end, no retry', () => failureChecks.brokenMidAnswer(context()));
+    it('a server that cannot be reached: a model_unavailable DomainError', () => failureChecks.unreachable(context()));
+    it('an abort mid-answer: the stream ends and the connection to the model is closed', () => failureChecks.abortClosesConnection(context()));
+    it('a caller that stops reading: the connection to the model is closed', () => failureChecks.stopReadingClosesConnection(context()));
   });
 }

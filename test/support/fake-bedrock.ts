@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/core/serde';
+import type { AnswerFraming } from './fake-streaming-server.js';
 
 /** One step of a scripted ConverseStream answer. */
 export type BedrockStep =
@@ -210,3 +211,32 @@ export function bedrockEnv(fake: FakeBedrock, extra: Record<string, string> = {}
     ...extra,
   };
 }
+
+/** The `x-amzn-errortype` Bedrock sends with each status (401: a key it does not recognise). */
+const BEDROCK_ERROR_TYPES: Record<number, string> = {
+  400: 'ValidationException',
+  401: 'UnrecognizedClientException',
+  403: 'AccessDeniedException',
+  404: 'ResourceNotFoundException',
+  408: 'ModelTimeoutException',
+  424: 'ModelErrorException',
+  429: 'ThrottlingException',
+  500: 'InternalServerException',
+  503: 'ServiceUnavailableException',
+};
+
+/** ConverseStream in event-stream frames, for the fake streaming server (test/support/fake-streaming-server.ts). */
+export const bedrockFraming: AnswerFraming = {
+  headers: { 'content-type': 'application/vnd.amazon.eventstream' },
+  start: [frame('event', 'messageStart', { role: 'assistant' })],
+  text: (piece) => frame('event', 'contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } }),
+  end: [
+    frame('event', 'contentBlockStop', { contentBlockIndex: 0 }),
+    frame('event', 'messageStop', { stopReason: 'end_turn' }),
+    frame('event', 'metadata', { usage: { ...DEFAULT_USAGE, totalTokens: DEFAULT_USAGE.inputTokens + DEFAULT_USAGE.outputTokens }, metrics: { latencyMs: 42 } }),
+  ],
+  error: (status, message) => ({
+    headers: { 'x-amzn-errortype': `${BEDROCK_ERROR_TYPES[status] ?? 'InternalServerException'}:http://internal.amazon.com/coral/com.amazon.bedrock/` },
+    body: JSON.stringify({ message }),
+  }),
+};

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sseFrame, type AnswerFraming } from './fake-streaming-server.js';
 
 /** One step of a scripted chat completions stream. */
 export type OpenAiStep =
@@ -143,3 +144,18 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       }),
   };
 }
+
+const FRAME_BASE = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1767225600, model: 'fake' };
+const chunkFrame = (choice: Record<string, unknown>) => sseFrame({ ...FRAME_BASE, choices: [{ index: 0, finish_reason: null, ...choice }] });
+
+/** The chat completions stream in frames, for the fake streaming server (test/support/fake-streaming-server.ts). */
+export const openAiFraming: AnswerFraming = {
+  headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+  start: [chunkFrame({ delta: { role: 'assistant', content: '' } })],
+  text: (piece) => chunkFrame({ delta: { content: piece } }),
+  end: [chunkFrame({ delta: {}, finish_reason: 'stop' }), sseFrame({ ...FRAME_BASE, choices: [], usage: DEFAULT_OPENAI_USAGE }), sseFrame('[DONE]')],
+  error: (status, message) => {
+    const reply = openAiError(status, message) as Extract<OpenAiReply, { kind: 'error' }>;
+    return { body: JSON.stringify(reply.body) };
+  },
+};

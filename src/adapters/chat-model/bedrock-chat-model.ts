@@ -177,6 +177,10 @@ export class BedrockChatModel implements ChatModel {
         return modelErrors.unavailable(answered, error);
     }
     if (status === 429) return modelErrors.throttled(answered, error);
+    // Credentials Bedrock does not take (UnrecognizedClientException, an expired token...): no retry can help.
+    if (status === 401 || status === 403) {
+      return modelErrors.accessDenied(`Bedrock in ${this.options.region} refused the credentials (HTTP ${status}): check the AWS keys or the role.`, error);
+    }
     if (isUnreachable(error)) return modelErrors.unreachable(`Bedrock in ${this.options.region}`, error);
     if (!answered && (isTransientNetworkError(error) || (status !== undefined && status >= 500))) {
       return modelErrors.unavailable(answered, error);
