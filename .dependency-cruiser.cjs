@@ -22,20 +22,26 @@ const ROOTS = [
   '^web/src/main[.]ts$',
 ];
 
+/**
+ * Tests kept beside the code they test (`<name>.test.ts` under src/, run by vitest like test/): nothing
+ * imports them and they import vitest and test/ helpers, which shipped code never may.
+ */
+const TESTS = '[.]test[.]ts$';
+
 module.exports = {
   forbidden: [
     {
       name: 'domain-stays-inside',
       severity: 'error',
       comment: 'src/domain imports only itself: no adapters, no entrypoints.',
-      from: { path: '^src/domain' },
+      from: { path: '^src/domain', pathNot: TESTS },
       to: { path: '^src/(adapters|entrypoints)' },
     },
     {
       name: 'domain-has-no-io',
       severity: 'error',
       comment: 'src/domain uses no npm package and no Node module: no SDK, no DI container, no I/O.',
-      from: { path: '^src/domain' },
+      from: { path: '^src/domain', pathNot: TESTS },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown', 'core'] },
     },
     {
@@ -68,6 +74,13 @@ module.exports = {
       to: { path: '^src/contract/', pathNot: '^src/contract/file-types[.]ts$', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'ships-no-tests',
+      severity: 'error',
+      comment: 'What ships (src/, the SPA) never imports a test or test/ helpers: vitest and fakes would end up in a bundle.',
+      from: { path: '^(src|web/src)/', pathNot: TESTS },
+      to: { path: ['^test/', TESTS] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -90,7 +103,7 @@ module.exports = {
       comment:
         'Server code that no function, nor `npm start`, can reach: dead, or test code that belongs in test/support. The SPA is a root too, for the contract.',
       from: { path: ROOTS },
-      to: { path: '^src/', pathNot: [...ROOTS, '[.]d[.]m?ts$'], reachable: false },
+      to: { path: '^src/', pathNot: [...ROOTS, '[.]d[.]m?ts$', TESTS], reachable: false },
     },
     {
       name: 'not-to-unresolvable',

@@ -1,5 +1,6 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
+import TestPlacesReporter from './test/support/test-places-reporter.js';
 
 // Servers under test log nothing unless a test asks for it.
 const env = { LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
@@ -9,9 +10,16 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // After vitest's summary, where the tests that ran live (src/, examples/, test/, web/src/). A
+    // `--reporter` on the command line replaces these: .ci/run names this one again.
+    reporters: ['default', new TestPlacesReporter()],
     projects: [
-      // examples/: the README's "Bring your own model" adapter passes the ChatModel contract suite too.
-      { extends: true, test: { name: 'node', include: ['test/**/*.test.ts', 'examples/**/*.test.ts'], exclude: ['test/load/**', 'test/corpus/**', 'test/e2e/**'], env } },
+      // Tests of the server wherever a team keeps them: test/, beside the code in src/ (an adapter's own
+      // tests), and examples/ (the README's "Bring your own model" module passes the contract suite there).
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'examples/**/*.test.ts'], exclude: ['test/load/**', 'test/corpus/**', 'test/e2e/**'], env },
+      },
       {
         // The HTTP suites once more, with the server on dynalite and s3rver instead of in-memory stores.
         extends: true,
