@@ -9,6 +9,7 @@ import { Monitoring } from './components/monitoring.js';
 import { Storage } from './components/storage.js';
 import { customDomainFrom } from './custom-domain.js';
 import { allowedEmailDomainsFrom } from './email-domains.js';
+import { deployedModelModule } from './model-module.js';
 import { fromProjectRoot } from './project-root.js';
 import { smallBedrockModel } from '../src/entrypoints/config.js';
 
@@ -26,8 +27,17 @@ const logRetentionDays = config.getNumber('logRetentionDays') ?? 30;
 const forceDestroy = config.getBoolean('forceDestroy') ?? false;
 const customDomain = customDomainFrom(config.get('customDomain'), config.get('certificateArn'));
 const bundles = { bundleDir: fromProjectRoot(config.get('bundleDir') ?? 'dist/lambda'), logRetentionDays };
-// What users see each answer cost, and what their budgets are counted in.
-const modelPrices = { inputPerMTok: config.getNumber('modelPriceInputPerMTok') ?? 3, outputPerMTok: config.getNumber('modelPriceOutputPerMTok') ?? 15 };
+const region = new pulumi.Config('aws').require('region');
+// A team's model module (chat:modelModule), bundled with the chat function and loaded once here.
+const modelModule = await deployedModelModule(config, { bundleDir: bundles.bundleDir, region });
+// What users see each answer cost, and what their budgets are counted in. A module's own prices
+// (its `pricing` export) apply unless the stack sets prices: the operator's word wins.
+// Claude Sonnet 4.5's list prices, as the functions' own defaults.
+const DEFAULT_PRICES = { inputPerMTok: 3, outputPerMTok: 15 };
+const inputPerMTok = config.getNumber('modelPriceInputPerMTok');
+const outputPerMTok = config.getNumber('modelPriceOutputPerMTok');
+const pricedByStack = inputPerMTok !== undefined || outputPerMTok !== undefined || !modelModule;
+const modelPrices = pricedByStack ? { inputPerMTok: inputPerMTok ?? DEFAULT_PRICES.inputPerMTok, outputPerMTok: outputPerMTok ?? DEFAULT_PRICES.outputPerMTok } : undefined;
 
 const storage = new Storage('chat', { uploadExpiryDays: 90, forceDestroy });
 const auth = new Auth('chat', {
@@ -54,10 +64,13 @@ const functions = new Functions('chat', {
   devOrigins,
   originVerifySecret,
   modelProvider: config.get('modelProvider') ?? 'offline',
-  modelId: config.require('modelId'),
-  // A small model names new conversations: Claude Haiku in the chat model's geography by default.
-  titleModelId: config.get('titleModelId') ?? smallBedrockModel(config.require('modelId')),
-  modelPrices,
+  // A module's model is its own: chat:modelId is then neither needed nor used.
+  ...(modelModule ? { modelModule, titleModelId: 'none' } : {
+    modelId: config.require('modelId'),
+    // A small model names new conversations: Claude Haiku in the chat model's geography by default.
+    titleModelId: config.get('titleModelId') ?? smallBedrockModel(config.require('modelId')),
+  }),
+  ...(modelPrices && { modelPrices }),
   limits: {
     usageUsdPerMonth: config.getNumber('usageLimitUsdPerMonth'),
     messagesPerMinute: config.getNumber('rateLimitMessagesPerMinute'),
@@ -76,7 +89,6 @@ const api = new Api('chat', {
 });
 const firewall = config.getBoolean('waf') ? new Firewall('chat', { requestsPerFiveMinutesPerIp: config.getNumber('wafRateLimit') ?? 1000 }) : undefined;
 
-const region = new pulumi.Config('aws').require('region');
 // The SPA reaches the API through CloudFront, on its own origin (see Frontend).
 const frontend = new Frontend('chat', {
   siteBucket: storage.site,
@@ -85,13 +97,15 @@ const frontend = new Frontend('chat', {
   cognitoRegion: region,
   uploadsHost: storage.uploads.bucketRegionalDomainName,
   // selfSignUp: whether the SPA offers "Create an account": the pool's own setting (chat:selfSignUp, or chat:allowedEmailDomains set).
-  siteConfig: pulumi.all([auth.userPool.id, auth.client.id, auth.userPool.adminCreateUserConfig]).apply(([userPoolId, clientId, invitations]) => ({
+  siteConfig: pulumi.all([auth.userPool.id, auth.client.id, auth.userPool.adminCreateUserConfig, modelModule?.info]).apply(([userPoolId, clientId, invitations, moduleModel]) => ({
     auth: { mode: 'cognito' as const, region, userPoolId, clientId, selfSignUp: !invitations?.allowAdminCreateUserOnly },
-    // What the SPA shows under each answer: its cost and how full the context is.
+    // What the SPA shows under each answer: its cost and how full the context is, of the model that answers.
     model: {
-      id: config.require('modelId'),
-      contextWindowTokens: config.getNumber('modelContextWindowTokens') ?? 200_000,
-      pricing: { ...modelPrices, currency: 'USD' },
+      id: moduleModel?.id ?? config.require('modelId'),
+      contextWindowTokens: moduleModel?.contextWindowTokens ?? config.getNumber('modelContextWindowTokens') ?? 200_000,
+      // What the chat function counts: the stack's prices, else the module's, else its defaults
+      // (the two the SPA shows: the cache's follow from them).
+      pricing: pricesShown(modelPrices ?? moduleModel?.pricing ?? DEFAULT_PRICES),
     },
   })),
   distDir: fromProjectRoot(config.get('webDistDir') ?? 'web/dist'),
@@ -110,6 +124,10 @@ const monitoring = new Monitoring('chat', {
   dailyTokenBudget: config.getNumber('dailyTokenBudget') ?? 5_000_000,
   ...(alarmEmail && { alarmEmail }),
 });
+
+function pricesShown({ inputPerMTok, outputPerMTok }: { inputPerMTok: number; outputPerMTok: number }) {
+  return { inputPerMTok, outputPerMTok, currency: 'USD' };
+}
 
 export const siteUrl = frontend.url;
 /** Where to point the custom domain's DNS record (CNAME, or a Route 53 alias). */

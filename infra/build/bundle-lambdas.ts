@@ -1,8 +1,9 @@
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { API_ROUTES, routeKey } from '../../src/entrypoints/http/routes.js';
 import { common, ENTRY_DIR, entryBundle, lambdaEntries } from './lambda-bundle-options.js';
+import { moveSourceMaps } from './source-maps.js';
 
 /**
  * One ESM bundle per Lambda entrypoint (src/entrypoints/lambda/*.ts) in dist/lambda/<name>/,
@@ -53,17 +54,6 @@ for (const file of entries) {
 }
 
 moveSourceMaps(OUT_DIR, MAPS_DIR);
-
-/** Moves every `.map` under `from` to the same place under `to`. */
-function moveSourceMaps(from: string, to: string): void {
-  for (const entry of readdirSync(from, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.map')) continue;
-    const source = join(entry.parentPath, entry.name);
-    const target = join(to, relative(from, source));
-    mkdirSync(dirname(target), { recursive: true });
-    renameSync(source, target);
-  }
-}
 
 /** `fileProcessor` (the route table's name) is src/entrypoints/lambda/file-processor.ts. */
 function entryName(functionName: string): string {

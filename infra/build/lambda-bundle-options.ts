@@ -46,3 +46,17 @@ export function entryBundle(file: string, outdir: string): BuildOptions {
     outExtension: { '.js': '.mjs' },
   };
 }
+
+/** The chat function's file name under ENTRY_DIR, and the name a team's model module gets beside it. */
+export const CHAT_ENTRY = 'chat.ts';
+export const MODEL_MODULE_BUNDLE_NAME = 'model-module';
+
+/**
+ * The chat function with a team's model module (stack config `chat:modelModule`) as a second entry
+ * of the same build, `model-module.mjs` beside index.mjs: what both import from src/ (DomainError,
+ * the model helpers) lands in shared chunks, loaded once, so that the errors the module throws are
+ * the domain's own to the chat service (`instanceof` holds across the two).
+ */
+export function chatBundleWithModelModule(modulePath: string, outdir: string): BuildOptions {
+  return { ...entryBundle(CHAT_ENTRY, outdir), entryPoints: { index: join(ENTRY_DIR, CHAT_ENTRY), [MODEL_MODULE_BUNDLE_NAME]: modulePath } };
+}

@@ -6,6 +6,8 @@ import * as pulumi from '@pulumi/pulumi';
 export interface FunctionSpec {
   /** Folder under dist/lambda (the entry module's name). */
   bundle: string;
+  /** The code's folder when it is not `bundleDir/bundle` (the chat function built with a model module). */
+  codeDir?: string;
   timeoutSeconds: number;
   memoryMb: number;
   /** What the function may do, and to which resources; nothing else. */
@@ -32,7 +34,7 @@ export function bundledFunction(
   parentResource: pulumi.Resource,
 ): aws.lambda.Function {
   const parent = { parent: parentResource };
-  const bundle = join(settings.bundleDir, spec.bundle);
+  const bundle = spec.codeDir ?? join(settings.bundleDir, spec.bundle);
   if (!existsSync(join(bundle, 'index.mjs'))) {
     // Pulumi would only say so halfway through an update, after creating everything else.
     throw new Error(`The ${spec.bundle} function is not built (${bundle}/index.mjs is missing). Run \`npm run build\` first.`);

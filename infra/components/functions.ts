@@ -2,6 +2,8 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { Env } from '../../src/entrypoints/config.js';
 import type { FunctionName } from '../../src/entrypoints/http/routes.js';
+import type { ModelSettingsVariable } from '../../src/entrypoints/modules/model-settings.js';
+import { MODULE_PROVIDER, type DeployedModelModule } from '../model-module.js';
 import { bundledFunction, type FunctionSpec as BundledSpec } from './bundled-function.js';
 
 export interface FunctionsArgs {
@@ -18,11 +20,20 @@ export interface FunctionsArgs {
   /** What CloudFront sends in the X-Origin-Verify header; anything else is refused. */
   originVerifySecret: pulumi.Input<string>;
   modelProvider: string;
-  modelId: string;
+  /** Unset with a model module, whose model is its own. */
+  modelId?: string;
   /** The small model that names new conversations (the chat function's TITLE_MODEL_ID); `none`: no model call. */
   titleModelId: string;
-  /** USD per million tokens: what each answer costs, against the users' budgets. */
-  modelPrices: { inputPerMTok: number; outputPerMTok: number };
+  /**
+   * A team's model module, bundled with the chat function: it replaces modelProvider, modelId and
+   * the title model, and its settings are read at init from where the stack keeps them.
+   */
+  modelModule?: Pick<DeployedModelModule, 'chatCodeDir' | 'settings' | 'settingsSecretArn'>;
+  /**
+   * USD per million tokens: what each answer costs, against the users' budgets. Unset only with a
+   * model module, which then prices its answers itself (its `pricing` export).
+   */
+  modelPrices?: { inputPerMTok: number; outputPerMTok: number };
   /** Spending control, per user; each one unset is unlimited. */
   limits: { usageUsdPerMonth?: number; messagesPerMinute?: number; storageMbPerUser?: number };
   /** Instances of the chat function reserved for it, and the most answers running at once. Unset: none. */
@@ -30,9 +41,12 @@ export interface FunctionsArgs {
   logRetentionDays: number;
 }
 
+/** The composition root's variables, and where the chat function finds a model module's settings. */
+type FunctionEnv = Partial<Record<keyof Env | ModelSettingsVariable, pulumi.Input<string>>>;
+
 interface FunctionSpec extends BundledSpec {
   /** Settings of this function only, on top of the ones every function gets. */
-  environment?: Partial<Record<keyof Env, string>>;
+  environment?: FunctionEnv;
 }
 
 /**
@@ -66,9 +80,11 @@ export class Functions extends pulumi.ComponentResource {
     const usageIndexes = pulumi.interpolate`${usage}/index/*`;
     const region = aws.getRegionOutput().region;
     const account = aws.getCallerIdentityOutput().accountId;
+    const moduleSettings = args.modelModule && this.moduleSettings(name, args.modelModule);
     // A cross-region inference profile (eu.…) routes to the model in several regions: AWS offers
-    // nothing narrower than the model's ARN in any region.
-    const invoked = [...new Set([args.modelId, args.titleModelId].filter((id) => id !== 'none'))];
+    // nothing narrower than the model's ARN in any region. A model module is the model: no Bedrock.
+    const modelIds = args.modelModule ? [] : [args.modelId, args.titleModelId];
+    const invoked = [...new Set(modelIds.filter((id): id is string => id !== undefined && id !== 'none'))];
     const model = invoked.flatMap((modelId) => [
       pulumi.interpolate`arn:aws:bedrock:${region}:${account}:inference-profile/${modelId}`,
       `arn:aws:bedrock:*::foundation-model/${modelId.replace(/^(eu|us|apac|global)\./, '')}`,
@@ -80,6 +96,7 @@ export class Functions extends pulumi.ComponentResource {
       health: { bundle: 'health', timeoutSeconds: 3, memoryMb: 128, grants: [] },
       chat: {
         bundle: 'chat',
+        ...(args.modelModule && { codeDir: args.modelModule.chatCodeDir }),
         // Answers of 4,000 tokens stream for a minute or two: far beyond a 30 s timeout.
         timeoutSeconds: 300,
         // Mostly waiting on the model, and billed for the wait: memory is the cost lever
@@ -94,11 +111,14 @@ export class Functions extends pulumi.ComponentResource {
           // Without ListBucket S3 answers a missing key with 403 AccessDenied instead of 404.
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
           // ConverseStream is the one call the model adapter makes; InvokeModel (Converse) is never sent.
-          { actions: ['bedrock:InvokeModelWithResponseStream'], resources: model },
+          ...(model.length > 0 ? [{ actions: ['bedrock:InvokeModelWithResponseStream'], resources: model }] : []),
+          // A model module's settings, read once at init: that one parameter or secret, nothing else.
+          ...(moduleSettings?.grants ?? []),
           // The month's spending and the user's own limit, read before the model is called; the
           // message counted (an atomic ADD) before, and the answer's cost after.
           { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [usage] },
         ],
+        ...(moduleSettings && { environment: moduleSettings.environment }),
       },
       conversations: {
         bundle: 'conversations',
@@ -148,7 +168,7 @@ export class Functions extends pulumi.ComponentResource {
     };
 
     // Typed by the composition root's own variable names: a renamed setting fails to compile here.
-    const environment: Partial<Record<keyof Env, pulumi.Input<string>>> = {
+    const environment: FunctionEnv = {
       STORE: 'aws',
       AUTH_MODE: 'cognito',
       COGNITO_USER_POOL_ID: args.userPoolId,
@@ -159,13 +179,15 @@ export class Functions extends pulumi.ComponentResource {
       UPLOAD_BUCKET: args.uploadBucket.bucket,
       ALLOWED_ORIGINS: args.devOrigins.join(','),
       ORIGIN_VERIFY_SECRET: args.originVerifySecret,
-      MODEL_PROVIDER: args.modelProvider,
+      MODEL_PROVIDER: args.modelModule ? MODULE_PROVIDER : args.modelProvider,
       // The model the role may invoke (above) is the model the code calls.
-      MODEL_ID: args.modelId,
-      TITLE_MODEL_ID: args.titleModelId,
+      ...(!args.modelModule && args.modelId !== undefined && { MODEL_ID: args.modelId }),
+      TITLE_MODEL_ID: args.modelModule ? 'none' : args.titleModelId,
       // The prices the site shows under each answer are the ones the budgets are counted in.
-      MODEL_PRICE_INPUT_PER_MTOK: String(args.modelPrices.inputPerMTok),
-      MODEL_PRICE_OUTPUT_PER_MTOK: String(args.modelPrices.outputPerMTok),
+      ...(args.modelPrices && {
+        MODEL_PRICE_INPUT_PER_MTOK: String(args.modelPrices.inputPerMTok),
+        MODEL_PRICE_OUTPUT_PER_MTOK: String(args.modelPrices.outputPerMTok),
+      }),
       ...(args.limits.usageUsdPerMonth !== undefined && { USAGE_LIMIT_USD_PER_MONTH: String(args.limits.usageUsdPerMonth) }),
       ...(args.limits.messagesPerMinute !== undefined && { RATE_LIMIT_MESSAGES_PER_MINUTE: String(args.limits.messagesPerMinute) }),
       ...(args.limits.storageMbPerUser !== undefined && { STORAGE_LIMIT_MB_PER_USER: String(args.limits.storageMbPerUser) }),
@@ -219,5 +241,34 @@ export class Functions extends pulumi.ComponentResource {
       { parent: this, dependsOn: [this.historyExpiry] },
     );
     this.registerOutputs({ ...Object.fromEntries(entries.map(([fn]) => [fn, this.byName[fn].name])), historyExpiry: this.historyExpiry.name });
+  }
+
+  /**
+   * Where the chat function reads a model module's settings, and its right to: `chat:modelSettings`
+   * kept in an SSM SecureString parameter (the standard tier and AWS's own key cost nothing, where a
+   * Secrets Manager secret costs $0.40 a month), or the team's own secret. The function's
+   * environment, which anyone who may read its configuration sees, holds only the name.
+   */
+  private moduleSettings(name: string, { settings, settingsSecretArn }: NonNullable<FunctionsArgs['modelModule']>): { environment: FunctionEnv; grants: BundledSpec['grants'] } {
+    if (settings) {
+      const parameter = new aws.ssm.Parameter(
+        `${name}-model-settings`,
+        {
+          type: 'SecureString',
+          tier: 'Standard',
+          description: 'The chat model module\'s settings (stack config chat:modelSettings), read by the chat function at init.',
+          value: pulumi.secret(settings.apply((values) => JSON.stringify(values))),
+        },
+        { parent: this },
+      );
+      return { environment: { MODEL_SETTINGS_PARAMETER: parameter.name }, grants: [{ actions: ['ssm:GetParameter'], resources: [parameter.arn] }] };
+    }
+    if (settingsSecretArn) {
+      return {
+        environment: { MODEL_SETTINGS_SECRET_ARN: settingsSecretArn },
+        grants: [{ actions: ['secretsmanager:GetSecretValue'], resources: [settingsSecretArn] }],
+      };
+    }
+    return { environment: {}, grants: [] };
   }
 }

@@ -181,6 +181,33 @@ describe('each Lambda entry, composed with what the stack gives it', () => {
     );
   });
 
+  // The stack gives every function the same MODEL_PROVIDER; only the chat function loads the module.
+  for (const entry of (Object.keys(ENTRIES) as Array<keyof typeof ENTRIES>).filter((name) => name !== 'chat')) {
+    it(`${entry}: starts with a model module deployed, which it neither loads nor needs`, async () => {
+      const { handler } = await coldStart(entry, { ...DEPLOYED_ENV, MODEL_PROVIDER: 'module:./model-module.mjs', TITLE_MODEL_ID: 'none' });
+      expect(handler).toBeTypeOf('function');
+    });
+  }
+
+  it('chat: loads a model module at init, resolved from the task root, and composes its model', async () => {
+    const { handler } = await coldStart('chat', {
+      ...DEPLOYED_ENV,
+      MODEL_PROVIDER: 'module:test/fixtures/settings-model-module.ts',
+      TITLE_MODEL_ID: 'none',
+      LAMBDA_TASK_ROOT: process.cwd(),
+      // As if read from the module's settings (model-settings.test.ts reads them from moto).
+      SETTINGS_MODEL_API_KEY: 'composition-key',
+    });
+    expect(handler).toBeTypeOf('function');
+  });
+
+  it('chat: reads no module settings for a built-in provider, whatever variables it is given', async () => {
+    // Port 9 (discard) refuses: a read would fail the cold start.
+    const unreachable = { MODEL_SETTINGS_PARAMETER: '/chat/model-settings', AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9', MODEL_SETTINGS_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:x' };
+    const { handler } = await coldStart('chat', { ...DEPLOYED_ENV, MODEL_PROVIDER: 'bedrock', ...unreachable });
+    expect(handler).toBeTypeOf('function');
+  });
+
   it('builds the services an entry names at once: a family the entry forgot fails there, naming the port', () => {
     vi.stubEnv('STORE', 'aws');
     vi.stubEnv('AUTH_MODE', 'cognito');

@@ -14,7 +14,13 @@ export interface MotoCognito {
   stop(): Promise<void>;
 }
 
-export async function startMotoCognito(): Promise<MotoCognito> {
+/** A moto_server of its own on a free loopback port, for any AWS API it imitates (Cognito, SSM, Secrets Manager...). */
+export interface MotoServer {
+  endpoint: string;
+  stop: () => Promise<void>;
+}
+
+export async function startMotoServer(): Promise<MotoServer> {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.env.MOTO_SERVER ?? 'moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', detached: true });
@@ -26,6 +32,16 @@ export async function startMotoCognito(): Promise<MotoCognito> {
   };
   try {
     await waitUntilUp(endpoint, child);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, stop };
+}
+
+export async function startMotoCognito(): Promise<MotoCognito> {
+  const { endpoint, stop } = await startMotoServer();
+  try {
     const call = <T>(target: string, body: object): Promise<T> => cognitoAdminCall<T>(endpoint, target, body);
     const { UserPool } = await call<{ UserPool: { Id: string } }>('CreateUserPool', {
       PoolName: 'chat-users',

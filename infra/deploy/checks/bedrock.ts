@@ -56,6 +56,9 @@ export async function checkBedrockAccess(input: BedrockCheckInput): Promise<Chec
   const provider = configString(config, 'chat:modelProvider') ?? 'offline';
   const modelId = configString(config, 'chat:modelId');
   const item: CheckItem = { label: 'Bedrock model access', name: `Bedrock access to ${modelId ?? 'the model'}` };
+  // A model module replaces the built-in provider: the chat function calls no Bedrock model then.
+  const modelModule = configString(config, 'chat:modelModule');
+  if (modelModule) return skipped(item, `not needed: the model is chat:modelModule's (${modelModule})`);
   if (provider !== 'bedrock') return skipped(item, `not needed: chat:modelProvider is ${provider}`);
   if (!modelId) {
     return missing(

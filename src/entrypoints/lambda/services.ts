@@ -1,5 +1,5 @@
 import { composeContainer, servicesOf, type AppServices } from '../container.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type AppConfig } from '../config.js';
 import type { AdapterFamily } from '../modules/adapter-family.js';
 
 /**
@@ -12,7 +12,15 @@ import type { AdapterFamily } from '../modules/adapter-family.js';
  * Each entry passes the adapter families it imports: those imports decide what its bundle holds.
  */
 export function lambdaServices<K extends keyof AppServices>(families: readonly AdapterFamily[], uses: readonly K[]): Pick<AppServices, K> {
-  const services = servicesOf(composeContainer(loadConfig(process.env), families));
+  return lambdaServicesOf(loadConfig(process.env), families, uses);
+}
+
+/**
+ * The same from a configuration the entry loaded itself: the chat function first loads a team's
+ * model module into it (importing is asynchronous, composing is not).
+ */
+export function lambdaServicesOf<K extends keyof AppServices>(config: AppConfig, families: readonly AdapterFamily[], uses: readonly K[]): Pick<AppServices, K> {
+  const services = servicesOf(composeContainer(config, families));
   for (const service of uses) void services[service];
   return services;
 }
