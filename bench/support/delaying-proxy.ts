@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface DelayingProxy {
   url: string;
+  /** The hold of each request from now on, in ms. */
+  delayMs: number;
   /** When each request's head arrived (performance.now()), in order. */
   arrivals: number[];
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface DelayingProxy {
 export async function startDelayingProxy(target: string, delayMs: number): Promise<DelayingProxy> {
   const upstream = new URL(target);
   const arrivals: number[] = [];
+  const proxy = { delayMs };
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     arrivals.push(performance.now());
     setTimeout(() => {
@@ -32,10 +35,10 @@ export async function startDelayingProxy(target: string, delayMs: number): Promi
       // The client gone: so is the call behind it (a model's stream stops as it would).
       res.on('close', () => outgoing.destroy());
       req.pipe(outgoing);
-    }, delayMs);
+    }, proxy.delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
+  return Object.assign(proxy, {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arrivals,
     close: () =>
@@ -43,5 +46,5 @@ export async function startDelayingProxy(target: string, delayMs: number): Promi
         server.close(() => resolve());
         server.closeAllConnections();
       }),
-  };
+  });
 }

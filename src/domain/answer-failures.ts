@@ -6,11 +6,12 @@ import { DomainError } from './errors.js';
  * has a kind (what the edge turns into a status) beside its code and message.
  */
 
+/**
+ * The code of an answer that failed before the model was called (its history or files unreadable),
+ * when the question was stored first. Reads now happen before anything is stored, so such a
+ * failure is refused as a whole instead; answers stored that way are still replayed.
+ */
 const NOT_PREPARED = 'SERVICE_UNAVAILABLE';
-
-/** Before the model is called the failure is ours (history or files could not be read), not the model's. */
-export const answerNotPrepared = (cause: unknown): DomainError =>
-  new DomainError('unavailable', NOT_PREPARED, 'Your message is saved, but it could not be answered just now. Try again in a moment.', { cause });
 
 /** The model failed in a way its adapter did not describe: the client hears no internals. */
 export const answerBroken = (cause: unknown): DomainError =>

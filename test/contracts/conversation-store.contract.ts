@@ -180,6 +180,15 @@ export function conversationStoreContract(name: string, makeStore: MakeConversat
       expect(await store.read(alice, 'c10')).toEqual({ conversation: await store.get(alice, 'c10'), messages: [message(7)] });
     });
 
+    it('starts a conversation with its first message: both there, updatedAt the message\'s, listed first', async () => {
+      await store.create(alice, conversation('c0', at(1)));
+      const first = message(3, { fileIds: ['f1'] });
+      await store.start(alice, conversation('c1', at(2), ['f1']), first);
+      expect(await store.read(alice, 'c1')).toEqual({ conversation: { ...conversation('c1', at(2), ['f1']), updatedAt: first.timestamp }, messages: [first] });
+      expect((await store.list(alice, { limit: 10 })).items.map((item) => item.conversationId)).toEqual(['c1', 'c0']);
+      expect(await store.read(bob, 'c1')).toBeUndefined();
+    });
+
     it("reads nothing of a missing conversation or of another user's", async () => {
       await store.create(alice, conversation('c1'));
       await store.appendMessage(alice, 'c1', message(0));

@@ -65,6 +65,21 @@ export function requestClaimsContract(name: string, makeClaims: MakeRequestClaim
       expect(racing.every((result) => result === undefined || result.answerMessageId === winner)).toBe(true);
     });
 
+    it('releases a claim its request gave up, so the key can be claimed again, but never another request\'s claim', async () => {
+      expect(await claims.claim(alice, claimOf('retry-1', 'a1'))).toBeUndefined();
+      await claims.release(alice, 'retry-1', 'not-a1');
+      await claims.release(bob, 'retry-1', 'a1');
+      expect(await claims.find(alice, 'retry-1')).toEqual(claimOf('retry-1', 'a1'));
+      await claims.release(alice, 'retry-1', 'a1');
+      expect(await claims.find(alice, 'retry-1')).toBeUndefined();
+      expect(await claims.claim(alice, claimOf('retry-1', 'a2'))).toBeUndefined();
+      expect(await claims.find(alice, 'retry-1')).toEqual(claimOf('retry-1', 'a2'));
+      // Released twice, or never claimed: nothing happens.
+      await claims.release(alice, 'retry-1', 'a1');
+      await claims.release(alice, 'never', 'a1');
+      expect(await claims.find(alice, 'retry-1')).toEqual(claimOf('retry-1', 'a2'));
+    });
+
     it('hands back copies: changing what a call returned changes nothing stored', async () => {
       await claims.claim(alice, claimOf('retry-1', 'a1'));
       const found = (await claims.find(alice, 'retry-1'))!;

@@ -35,7 +35,7 @@ describe('ChatService.send: a turn that goes well', () => {
     expect(await d.conversations.get(USER, meta.conversationId)).toMatchObject({ title: 'What is the capital of France?', fileIds: [] });
   });
 
-  it('stores the user message before the model is called', async () => {
+  it('stores the user message as the model is asked (an in-memory store has it before the model reads)', async () => {
     const d = makeDomain();
     const seen: Message[][] = [];
     d.model.play(async function* (request, signal) {
@@ -86,17 +86,19 @@ describe('ChatService.send: two sends to one conversation at once', () => {
   it('answers each question from the history up to it, whatever the other stored meanwhile', async () => {
     const d = makeDomain();
     const { conversationId } = metaOf(await send(d, 'First question'));
+    d.model.play(replyWith('Answer to tab one'));
     const first = d.chat.send(USER, { message: 'From tab one', conversationId }, liveSignal());
-    expect((await first.next()).value).toMatchObject({ type: 'meta' }); // its question is stored
+    // Its question is stored, and the model asked (it answers once read).
+    expect((await first.next()).value).toMatchObject({ type: 'meta' });
 
     d.model.play(replyWith('Answer to tab two'));
     const second = await send(d, 'From tab two', { conversationId });
     expect(ofType(second, 'done')).toHaveLength(1);
 
-    d.model.play(replyWith('Answer to tab one'));
     const rest = await collect(first);
     expect(ofType(rest, 'done')).toHaveLength(1);
-    expect(d.model.requests.at(-1)?.messages).toEqual([
+    // Tab one's request left first, before tab two's question was stored.
+    expect(d.model.requests.at(-2)?.messages).toEqual([
       { role: 'user', content: 'First question' },
       { role: 'assistant', content: 'Hello world' },
       { role: 'user', content: 'From tab one' },
@@ -138,16 +140,36 @@ describe('ChatService.send: when the answer fails or stops', () => {
     expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ content: 'Some', stopReason: 'error', error: { code: 'MODEL_FAILED' } });
   });
 
-  it('reports a failure before the model is called as SERVICE_UNAVAILABLE, an outage and not the model’s', async () => {
+  it('refuses a message whose files cannot be read, before storing it or asking the model, and frees its key', async () => {
     const d = makeDomain();
     const { conversationId } = metaOf(await send(d, 'First'));
-    // The files' texts are read for the prompt, after the question is stored and before the model is called.
+    const loadDocuments = d.files.loadDocuments.bind(d.files);
     d.files.loadDocuments = () => Promise.reject(new Error('store down'));
-    const events = await send(d, 'Second', { conversationId });
-    const [error] = ofType(events, 'error');
-    expect(error?.error).toMatchObject({ kind: 'unavailable', code: 'SERVICE_UNAVAILABLE' });
-    expect(error?.unforeseen).toBe(true);
+    await expect(send(d, 'Second', { conversationId, idempotencyKey: 'k2' })).rejects.toThrow('store down');
     expect(d.model.requests).toHaveLength(1);
+    expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(2);
+    // The retry with the same key is answered, not told it is still in progress.
+    d.files.loadDocuments = loadDocuments;
+    expect(ofType(await send(d, 'Second', { conversationId, idempotencyKey: 'k2' }), 'done')).toHaveLength(1);
+  });
+
+  it('closes the model\'s call and keeps nothing when the question cannot be stored, and frees its key', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First'));
+    let modelSignal: AbortSignal | undefined;
+    d.model.play(async function* (_request, signal) {
+      modelSignal = signal;
+      yield* replyWith('Never shown')(_request, signal);
+    });
+    const appendMessage = d.conversations.appendMessage.bind(d.conversations);
+    d.conversations.appendMessage = () => Promise.reject(new Error('store down'));
+    await expect(send(d, 'Second', { conversationId, idempotencyKey: 'k2' })).rejects.toThrow('store down');
+    // The model was asked while the question was being stored, and its call closed when that failed.
+    expect(d.model.requests).toHaveLength(2);
+    expect(modelSignal?.aborted).toBe(true);
+    d.conversations.appendMessage = appendMessage;
+    expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(2);
+    expect(await d.claims.find(USER, 'k2')).toBeUndefined();
   });
 
   it('reads the conversation with its messages once, with the claim, before storing anything', async () => {

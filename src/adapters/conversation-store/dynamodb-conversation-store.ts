@@ -72,18 +72,25 @@ export class DynamoDbConversationStore implements ConversationStore {
   ) {}
 
   async create(userId: string, conversation: Conversation): Promise<void> {
-    const item: ConversationItem = {
-      user_id: userId,
-      sk: conversationKey(conversation.conversationId),
-      conversation_id: conversation.conversationId,
-      title: conversation.title,
-      created_at: conversation.createdAt,
-      updated_at: conversation.updatedAt,
-      timestamp: conversation.updatedAt,
-      ttl: expiry(conversation.updatedAt),
-    };
-    if (conversation.fileIds.length > 0) item.file_ids = conversation.fileIds;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: conversationItem(userId, conversation) }));
+  }
+
+  /**
+   * Two puts at once, not a transaction (dynalite has none, and the two items need no lock: no one
+   * else can know the new conversation's id yet). Should one fail, the other is taken back.
+   */
+  async start(userId: string, conversation: Conversation, first: Message): Promise<void> {
+    const updatedAt = first.timestamp > conversation.updatedAt ? first.timestamp : conversation.updatedAt;
+    const items = [conversationItem(userId, { ...conversation, updatedAt }), messageItem(userId, conversation.conversationId, first)];
+    const puts = await Promise.allSettled(items.map((item) => this.db.send(new PutCommand({ TableName: this.tableName, Item: item }))));
+    const failed = puts.find((put) => put.status === 'rejected');
+    if (!failed) return;
+    await Promise.all(
+      items
+        .filter((_, index) => puts[index]!.status === 'fulfilled')
+        .map((item) => this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { user_id: userId, sk: item.sk } })).catch(() => undefined)),
+    );
+    throw failed.reason;
   }
 
   async get(userId: string, conversationId: string): Promise<Conversation | undefined> {
@@ -164,20 +171,7 @@ export class DynamoDbConversationStore implements ConversationStore {
    * (A process that dies between the two writes can: TTL never reaches such a message.)
    */
   async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
-    const item: MessageItem = {
-      user_id: userId,
-      sk: `${messagePrefix(conversationId)}${message.timestamp}#${message.id}`,
-      message_id: message.id,
-      role: message.role,
-      content: message.content,
-      sent_at: message.timestamp,
-    };
-    if (message.fileIds) item.file_ids = message.fileIds;
-    if (message.usage) item.usage = message.usage;
-    if (message.stopReason) item.stop_reason = message.stopReason;
-    if (message.error) item.error = message.error;
-    if (message.context) item.context = message.context;
-    if (message.replaces) item.replaces = message.replaces;
+    const item = messageItem(userId, conversationId, message);
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
     try {
       await this.touch(userId, conversationId, message.timestamp);
@@ -279,6 +273,39 @@ export class DynamoDbConversationStore implements ConversationStore {
 /** Seconds since the epoch, 90 days after the last activity (TTL refreshed on activity: a conversation in use never expires). */
 function expiry(isoTime: string): number {
   return Math.floor(Date.parse(isoTime) / 1000) + TTL_SECONDS;
+}
+
+function conversationItem(userId: string, conversation: Conversation): ConversationItem {
+  const item: ConversationItem = {
+    user_id: userId,
+    sk: conversationKey(conversation.conversationId),
+    conversation_id: conversation.conversationId,
+    title: conversation.title,
+    created_at: conversation.createdAt,
+    updated_at: conversation.updatedAt,
+    timestamp: conversation.updatedAt,
+    ttl: expiry(conversation.updatedAt),
+  };
+  if (conversation.fileIds.length > 0) item.file_ids = conversation.fileIds;
+  return item;
+}
+
+function messageItem(userId: string, conversationId: string, message: Message): MessageItem {
+  const item: MessageItem = {
+    user_id: userId,
+    sk: `${messagePrefix(conversationId)}${message.timestamp}#${message.id}`,
+    message_id: message.id,
+    role: message.role,
+    content: message.content,
+    sent_at: message.timestamp,
+  };
+  if (message.fileIds) item.file_ids = message.fileIds;
+  if (message.usage) item.usage = message.usage;
+  if (message.stopReason) item.stop_reason = message.stopReason;
+  if (message.error) item.error = message.error;
+  if (message.context) item.context = message.context;
+  if (message.replaces) item.replaces = message.replaces;
+  return item;
 }
 
 function toConversation(item: ConversationItem): Conversation {

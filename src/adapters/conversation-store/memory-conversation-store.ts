@@ -31,6 +31,12 @@ export class MemoryConversationStore implements ConversationStore {
     this.partition(userId).set(conversation.conversationId, { conversation: copyData(conversation), messages: [] });
   }
 
+  async start(userId: string, conversation: Conversation, first: Message): Promise<void> {
+    const started = copyData(conversation);
+    if (first.timestamp > started.updatedAt) started.updatedAt = first.timestamp;
+    this.partition(userId).set(conversation.conversationId, { conversation: started, messages: [JSON.stringify(first)] });
+  }
+
   async get(userId: string, conversationId: string): Promise<Conversation | undefined> {
     const stored = this.partition(userId).get(conversationId);
     return stored && copyData(stored.conversation);

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RequestClaims } from '../../domain/ports/request-claims.js';
 import type { RequestClaim } from '../../domain/request-claim.js';
 
@@ -40,6 +40,23 @@ export class DynamoDbRequestClaims implements RequestClaims {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
     return this.find(userId, claim.key);
+  }
+
+  async release(userId: string, key: string, answerMessageId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { user_id: userId, sk: claimKey(key) },
+          ConditionExpression: '#claim.answerMessageId = :answer',
+          ExpressionAttributeNames: { '#claim': 'claim' },
+          ExpressionAttributeValues: { ':answer': answerMessageId },
+        }),
+      );
+    } catch (error) {
+      // Already gone, or another request's claim now: nothing of ours to give up.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async find(userId: string, key: string): Promise<RequestClaim | undefined> {

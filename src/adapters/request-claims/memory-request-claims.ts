@@ -20,6 +20,11 @@ export class MemoryRequestClaims implements RequestClaims {
     return undefined;
   }
 
+  async release(userId: string, key: string, answerMessageId: string): Promise<void> {
+    const claimed = claimKey(userId, key);
+    if (this.claims.get(claimed)?.answerMessageId === answerMessageId) this.claims.delete(claimed);
+  }
+
   async find(userId: string, key: string): Promise<RequestClaim | undefined> {
     const claim = this.claims.get(claimKey(userId, key));
     return claim && copyData(claim);

@@ -22,6 +22,12 @@ export interface ListOptions {
  */
 export interface ConversationStore {
   create(userId: string, conversation: Conversation): Promise<void>;
+  /**
+   * Creates the conversation with its first message, as `create` then `appendMessage` would, in
+   * one round trip where the store allows (a new chat's question waits for nothing else). On
+   * failure neither is kept.
+   */
+  start(userId: string, conversation: Conversation, first: Message): Promise<void>;
   get(userId: string, conversationId: string): Promise<Conversation | undefined>;
   /** Newest activity first. A cursor this store did not issue throws DomainError `invalid`. */
   list(userId: string, options: ListOptions): Promise<Page<ConversationSummary>>;

@@ -13,4 +13,10 @@ export interface RequestClaims {
   claim(userId: string, claim: RequestClaim): Promise<RequestClaim | undefined>;
   /** The user's claim of this key, if one was made (a read: it claims nothing). */
   find(userId: string, key: string): Promise<RequestClaim | undefined>;
+  /**
+   * Gives up a claim whose request stored nothing (it failed first), so that a retry with the same
+   * key is answered rather than told it is still in progress. Only the claim naming
+   * `answerMessageId` goes: a later claim of the key by another request stays.
+   */
+  release(userId: string, key: string, answerMessageId: string): Promise<void>;
 }
