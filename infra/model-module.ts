@@ -54,8 +54,9 @@ export async function deployedModelModule(config: pulumi.Config, { bundleDir, re
   if (settings && settingsSecretArn) {
     throw new Error('chat:modelSettings and chat:modelSettingsSecretArn are both set: keep the module\'s settings in one place.');
   }
-  if (settingsSecretArn !== undefined && !/^arn:aws[\w-]*:secretsmanager:/.test(settingsSecretArn)) {
-    throw new Error(`chat:modelSettingsSecretArn must be a Secrets Manager secret's ARN (arn:aws:secretsmanager:…), not "${settingsSecretArn}".`);
+  // The whole ARN, with the six characters Secrets Manager adds to the name: the role is granted exactly it.
+  if (settingsSecretArn !== undefined && !/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(settingsSecretArn)) {
+    throw new Error(`chat:modelSettingsSecretArn must be a Secrets Manager secret's full ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>), not "${settingsSecretArn}".`);
   }
 
   const chatCodeDir = join(`${bundleDir}-module`, 'chat');

@@ -52,8 +52,10 @@ export class AnswerWriter {
 
     // The model's first token takes far longer than storing the question: both start now.
     const storing = opening.store();
+    // Awaited below; until then its failure is not an unhandled rejection.
+    storing.catch(() => undefined);
     const halt = new AbortController();
-    const model = startEarly(this.deps.model.stream(request, AbortSignal.any([signal, halt.signal])));
+    const model = startEarly(() => this.deps.model.stream(request, AbortSignal.any([signal, halt.signal])));
     try {
       await storing;
     } catch (error) {
@@ -63,7 +65,6 @@ export class AnswerWriter {
       await opening.notStored();
       throw error;
     }
-    yield opening.meta;
 
     let content = '';
     let stored = false;
@@ -78,6 +79,7 @@ export class AnswerWriter {
     /** Counts what the model used when it did not say (stopped, cut off or failed part way). */
     const countUnfinished = () => this.count(sender, { inputTokens: report.estimatedInputTokens, outputTokens: estimateTokens(content) });
     try {
+      yield opening.meta;
       let end: { stopReason: StopReason; usage: TokenUsage } | undefined;
       for await (const event of model.events) {
         if (event.type === 'text') {
@@ -102,6 +104,9 @@ export class AnswerWriter {
       yield failure;
       return undefined;
     } finally {
+      // The model's call is over, or closed now: the consumer may have stopped reading before any of it (at meta).
+      halt.abort();
+      model.abandon();
       // Reached without storing when the client went away or the consumer stopped reading.
       if (!stored) {
         await store('aborted');

@@ -51,7 +51,7 @@ export class ChatService {
       yield* replayAnswer(this.deps, userId, earlier, fingerprint);
       return;
     }
-    // Over budget or over the rate: refused before anything is stored or the model is called.
+    // Over budget: refused before anything is stored or the model is called (over the rate: in the second round).
     await admitted(admission);
 
     const existing = thread?.conversation;
@@ -141,29 +141,33 @@ export class ChatService {
   }
 
   /**
-   * The second round of reads: the claim of the idempotency key, and the texts of the
-   * conversation's files. A claim won for a request that then cannot go on is given up.
+   * The second round: the claim of the idempotency key, the texts of the conversation's files,
+   * and the message counted towards the rate (only now, so that a request refused in the first
+   * round, or replayed, is not counted). A claim won for a request that then cannot go on is given up.
    */
   private async claimAndRead(userId: string, claim: RequestClaim | undefined, fileIds: string[]): Promise<{ replay: RequestClaim } | { documents: SourceDocument[] }> {
-    const [claimed, read] = await Promise.allSettled([
+    const [claimed, read, counted] = await Promise.allSettled([
       claim ? this.deps.claims.claim(userId, claim) : Promise.resolve(undefined),
       this.deps.files.loadDocuments(userId, fileIds),
+      this.deps.usage?.countMessage(userId),
     ]);
-    if (claimed.status === 'rejected') throw claimed.reason;
-    if (claimed.value) return { replay: claimed.value };
-    if (read.status === 'rejected') {
+    if (claimed.status === 'fulfilled' && claimed.value) return { replay: claimed.value };
+    // A claim that failed may have been written all the same (a timeout): ours is given up too.
+    const failed = [claimed, counted, read].find((outcome) => outcome.status === 'rejected');
+    if (failed) {
       await this.giveUp(userId, claim);
-      throw read.reason;
+      throw failed.reason;
     }
-    return { documents: read.value };
+    return { documents: (read as PromiseFulfilledResult<SourceDocument[]>).value };
   }
 
-  /** A follow-up's question, and the files it brings added to the conversation, at once. */
+  /**
+   * A follow-up's question, and the files it brings added to the conversation first: a question
+   * stored whose files could not be attached would stay, unacknowledged, for a retry to store again.
+   */
   private async storeFollowUp(userId: string, conversationId: string, added: string[], question: Message, now: string): Promise<void> {
-    await Promise.all([
-      added.length > 0 ? this.deps.conversations.attachFiles(userId, conversationId, added, now) : undefined,
-      this.deps.conversations.appendMessage(userId, conversationId, question),
-    ]);
+    if (added.length > 0) await this.deps.conversations.attachFiles(userId, conversationId, added, now);
+    await this.deps.conversations.appendMessage(userId, conversationId, question);
   }
 
   /** Releases the claim of a request that stored nothing, so that its retry is answered. Best effort: the request's own error is what the client hears. */
@@ -172,13 +176,12 @@ export class ChatService {
   }
 
   /**
-   * Budget and rate, checked while the first round of reads is out. The refusal is kept, not
-   * thrown, until it is known that this is not a replay: a replay is never refused (though the
-   * rate counts it, as it counts any request).
+   * The budget, checked while the first round of reads is out. The refusal is kept, not thrown,
+   * until it is known that this is not a replay: a replay is never refused.
    */
   private admission(userId: string): Promise<{ refusal: unknown } | undefined> {
     if (!this.deps.usage) return Promise.resolve(undefined);
-    return this.deps.usage.admit(userId).then(
+    return this.deps.usage.checkBudget(userId).then(
       () => undefined,
       (refusal: unknown) => ({ refusal }),
     );

@@ -9,23 +9,30 @@ export interface StartedStream<T> {
   abandon(): void;
 }
 
-export function startEarly<T>(source: AsyncIterable<T>): StartedStream<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  const first = iterator.next();
+export function startEarly<T>(open: () => AsyncIterable<T>): StartedStream<T> {
+  let iterator: AsyncIterator<T> | undefined;
+  let first: Promise<IteratorResult<T>>;
+  try {
+    iterator = open()[Symbol.asyncIterator]();
+    first = iterator.next();
+  } catch (error) {
+    // A source that throws at once (or is no iterable at all) fails when read, as one that fails later.
+    first = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
   // Read below, or abandoned: either way not an unhandled rejection in the meantime.
   first.catch(() => undefined);
   async function* events(): AsyncGenerator<T, void, undefined> {
     let finished = false;
     try {
-      for (let next = await first; !next.done; next = await iterator.next()) yield next.value;
+      for (let next = await first; !next.done; next = await iterator!.next()) yield next.value;
       finished = true;
     } finally {
       // The reader stopped early (Stop, the client gone): the source closes, as `for await` would close it.
-      if (!finished) await iterator.return?.();
+      if (!finished) await iterator?.return?.();
     }
   }
   return {
     events: events(),
-    abandon: () => void first.then(() => iterator.return?.(), () => undefined).catch(() => undefined),
+    abandon: () => void first.then(() => iterator?.return?.(), () => undefined).catch(() => undefined),
   };
 }

@@ -58,7 +58,14 @@ export class UsageService {
   ) {}
 
   /** Throws `USAGE_LIMIT_REACHED` or `RATE_LIMITED` (both 429) when the user may not send now. */
+  /** Both checks a message passes before its model is called: the month's budget, then the rate. */
   async admit(userId: string): Promise<void> {
+    await this.checkBudget(userId);
+    await this.countMessage(userId);
+  }
+
+  /** Refuses a user whose month's spending has reached their limit (reads only). */
+  async checkBudget(userId: string): Promise<void> {
     const now = this.deps.clock.now();
     const month = monthOf(now);
     const [usage, limit] = await Promise.all([this.deps.ledger.get(userId, month), this.limitOf(userId)]);
@@ -71,8 +78,16 @@ export class UsageService {
         { retryAfterSeconds: Math.ceil((resetsAt.getTime() - now.getTime()) / 1000) },
       );
     }
+  }
+
+  /**
+   * Counts a message towards the user's rate and refuses it over the limit. It counts even then (a
+   * write): call it only for a message that is otherwise going to the model, not for one refused.
+   */
+  async countMessage(userId: string): Promise<void> {
     const perMinute = this.options.messagesPerMinute;
     if (perMinute === undefined) return;
+    const now = this.deps.clock.now();
     const window = now.toISOString().slice(0, 16);
     const windowEnds = new Date(Date.parse(`${window}:00.000Z`) + 60_000);
     const count = await this.deps.rates.increment(userId, window, new Date(windowEnds.getTime() + 60_000));

@@ -142,13 +142,13 @@ process.stdout.write(Buffer.concat(chunks));`,
   it('answers with the module’s model, made with the settings read from the SSM parameter', async () => {
     const stream = await chat('Hello, module');
     expect(stream).toContain('event: delta\ndata: {"text":"Answered with the key ending 7731."}');
-    expect(stream.trim().split('\n\n').at(-1)).toMatch(/^event: done/);
+    expect(stream.trim().split('\n\n').at(-1)).toMatch(/^(id: \d+\n)?event: done/);
   });
 
   it('passes the module’s DomainError to the user as it was thrown: one class across the bundle’s chunks', async () => {
     const stream = await chat('are you down?');
     const last = stream.trim().split('\n\n').at(-1)!;
-    expect(last).toMatch(/^event: error/);
+    expect(last).toMatch(/^(id: \d+\n)?event: error/);
     expect(last).toContain(`"code":"${SETTINGS_MODEL_DOWN}"`);
     expect(last).toContain('The settings model is down for maintenance.');
   });

@@ -20,7 +20,7 @@ const context = (fault?: SseModelFault): FailureCheckContext => ({
   server,
   framing: openAiFraming,
   makeModel: ({ url, retry }) => new SseChatModel({ baseUrl: `${url}/v1`, retry, ...(fault && { fault }) }),
-  deadlineMs: 1_000,
+  deadlineMs: 3_000,
 });
 
 /** The message of the ContractViolation a check rejects with; anything else fails the test. */

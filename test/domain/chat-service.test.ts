@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { ChatEvent } from '../../src/domain/chat-types.js';
 import type { Message } from '../../src/domain/conversation.js';
 import { DomainError } from '../../src/domain/errors.js';
 import {
@@ -189,6 +190,47 @@ describe('ChatService.send: when the answer fails or stops', () => {
     d.conversations.read = () => Promise.reject(new Error('store down'));
     await expect(send(d, 'Third', { conversationId })).rejects.toThrow('store down');
     expect(d.model.requests).toHaveLength(2);
+    expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(4);
+  });
+
+  it('stores a model that throws as it is called as a failed answer, its question kept, nothing unhandled', async () => {
+    const d = makeDomain();
+    d.model.stream = () => {
+      throw new Error('stream is not a function of this adapter');
+    };
+    const events = await send(d, 'Hello?', { idempotencyKey: 'k1' });
+    expect(events.map((event) => event.type)).toEqual(['meta', 'error']);
+    expect(ofType(events, 'error')[0]?.error).toMatchObject({ code: 'MODEL_FAILED' });
+    expect(await lastMessage(d, metaOf(events).conversationId)).toMatchObject({ role: 'assistant', stopReason: 'error' });
+    // The retry replays the failure: the question was acknowledged, and is kept.
+    expect(ofType(await send(d, 'Hello?', { idempotencyKey: 'k1' }), 'error')[0]?.replayed).toBe(true);
+  });
+
+  it('closes the model\'s call and keeps the question, the answer marked aborted, when the reader stops at meta', async () => {
+    const d = makeDomain();
+    let modelSignal: AbortSignal | undefined;
+    d.model.play(async function* (request, signal) {
+      modelSignal = signal;
+      yield* replyWith('Never', ' read')(request, signal);
+    });
+    const events = d.chat.send(USER, { message: 'Hello' }, liveSignal());
+    const meta = (await events.next()).value as Extract<ChatEvent, { type: 'meta' }>;
+    await events.return(undefined);
+    expect(modelSignal?.aborted).toBe(true);
+    expect((await d.conversations.listMessages(USER, meta.conversationId)).map((message) => message.stopReason ?? message.role)).toEqual(['user', 'aborted']);
+  });
+
+  it('keeps no question whose new files could not be attached, and frees its key', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First'));
+    const notes = await uploadText(d, USER, 'notes.txt', 'Some notes.');
+    const attachFiles = d.conversations.attachFiles.bind(d.conversations);
+    d.conversations.attachFiles = () => Promise.reject(new Error('store down'));
+    await expect(send(d, 'Read this', { conversationId, fileIds: [notes.fileId], idempotencyKey: 'k2' })).rejects.toThrow('store down');
+    expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(2);
+    expect(await d.claims.find(USER, 'k2')).toBeUndefined();
+    d.conversations.attachFiles = attachFiles;
+    expect(ofType(await send(d, 'Read this', { conversationId, fileIds: [notes.fileId], idempotencyKey: 'k2' }), 'done')).toHaveLength(1);
     expect(await d.conversations.listMessages(USER, conversationId)).toHaveLength(4);
   });
 

@@ -11,10 +11,10 @@ import { failAfter, replyWith } from '../support/fakes.js';
 const PRICES = { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 };
 
 /** The domain of makeDomain, with a ChatService that has a UsageService ($1 a month by default). */
-function makeChatWithUsage() {
+function makeChatWithUsage(messagesPerMinute?: number) {
   const domain = makeDomain();
   const ledger = new MemoryUsageLedger(domain.clock);
-  const usage = new UsageService({ ledger, rates: ledger, clock: domain.clock }, { prices: PRICES, defaultLimitUsd: 1 });
+  const usage = new UsageService({ ledger, rates: ledger, clock: domain.clock }, { prices: PRICES, defaultLimitUsd: 1, ...(messagesPerMinute !== undefined && { messagesPerMinute }) });
   const chat = new ChatService(
     { conversations: domain.conversations, claims: domain.claims, files: domain.files, model: domain.model, clock: domain.clock, ids: domain.ids, usage },
     { systemPrompt: SYSTEM_PROMPT, maxMessageChars: 1000, maxFilesPerMessage: 3 },
@@ -33,6 +33,19 @@ describe('ChatService with spending control', () => {
     expect((await d.conversations.list(USER, { limit: 10 })).items).toEqual([]);
     // Not even the idempotency claim: the same key works once the budget allows.
     expect(await d.claims.claim(USER, { key: 'k-1', fingerprint: 'f', conversationId: 'c', userMessageId: 'u', answerMessageId: 'a', createdAt: d.clock.now().toISOString() })).toBeUndefined();
+  });
+
+  it('counts towards the rate only the messages that go to the model: not refused ones, not replays', async () => {
+    const d = makeChatWithUsage(2);
+    for (let i = 0; i < 3; i++) await expectDomainError(d.send({ message: 'Hello?', conversationId: 'no-such-conversation' }), { code: 'CONVERSATION_NOT_FOUND' });
+    const first = await d.send({ message: 'First', idempotencyKey: 'k-1' });
+    for (let i = 0; i < 3; i++) expect(ofType(await d.send({ message: 'First', idempotencyKey: 'k-1' }), 'done')[0]?.replayed).toBe(true);
+    expect(ofType(await d.send({ message: 'Second' }), 'done')).toHaveLength(1);
+    await expectDomainError(d.send({ message: 'Third', idempotencyKey: 'k-3' }), { kind: 'throttled', code: 'RATE_LIMITED' });
+    expect(d.model.requests).toHaveLength(2);
+    expect(ofType(first, 'done')).toHaveLength(1);
+    // Refused by the rate: nothing stored, and its key free for the retry after the minute.
+    expect(await d.claims.find(USER, 'k-3')).toBeUndefined();
   });
 
   it('records a completed answer’s usage under the sender’s name', async () => {

@@ -11,7 +11,7 @@ const EXAMPLE = 'examples/echo-model/echo-model.ts';
 function answerOf(sse: string): string {
   return sse
     .split('\n\n')
-    .filter((frame) => frame.startsWith('event: delta\n'))
+    .filter((frame) => frame.split('\n').includes('event: delta'))
     .map((frame) => (JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { text: string }).text)
     .join('');
 }

@@ -44,7 +44,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function answerOf(sse: string): string {
   return sse
     .split('\n\n')
-    .filter((frame) => frame.startsWith('event: delta\n'))
+    .filter((frame) => frame.split('\n').includes('event: delta'))
     .map((frame) => (JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { text: string }).text)
     .join('');
 }
@@ -114,6 +114,11 @@ describe.skipIf(onEmbeddedStores)('a module that is not a model adapter stops th
       'a model without stream',
       () => moduleFile('no-stream.mjs', 'export default () => ({ modelId: "x", limits: { contextWindowTokens: 100, maxOutputTokens: 10 } });'),
       'its default export did not return a ChatModel: stream must be a function',
+    ],
+    [
+      'an answer as long as the whole window',
+      () => moduleFile('window.mjs', 'export default () => ({ modelId: "x", limits: { contextWindowTokens: 1000, maxOutputTokens: 1024 }, async *stream() {} });'),
+      'limits.maxOutputTokens must be smaller than limits.contextWindowTokens',
     ],
     ['no default export', () => moduleFile('named.mjs', 'export const model = 1;'), 'the module has no default export'],
     [

@@ -54,7 +54,11 @@ describe('chat:modelModule, read by the Pulumi program', () => {
     );
     await expect(withConfig({ modelSettings: { A: 'b' } })).rejects.toThrow('chat:modelSettings is for a model module: set chat:modelModule too');
     await expect(withConfig({ modelModule: MODULE, modelSettingsSecretArn: 'acme-model' })).rejects.toThrow(
-      'chat:modelSettingsSecretArn must be a Secrets Manager secret\'s ARN',
+      'chat:modelSettingsSecretArn must be a Secrets Manager secret\'s full ARN',
+    );
+    // The ARN without the six characters Secrets Manager adds: the role's grant would name no secret.
+    await expect(withConfig({ modelModule: MODULE, modelSettingsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-model' })).rejects.toThrow(
+      'chat:modelSettingsSecretArn must be a Secrets Manager secret\'s full ARN',
     );
   });
 

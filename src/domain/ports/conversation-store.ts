@@ -25,7 +25,7 @@ export interface ConversationStore {
   /**
    * Creates the conversation with its first message, as `create` then `appendMessage` would, in
    * one round trip where the store allows (a new chat's question waits for nothing else). On
-   * failure neither is kept.
+   * failure, what was written is taken back (as far as the store still answers).
    */
   start(userId: string, conversation: Conversation, first: Message): Promise<void>;
   get(userId: string, conversationId: string): Promise<Conversation | undefined>;

@@ -96,6 +96,10 @@ export function chatModelFaults(value: unknown): string[] {
   for (const key of ['contextWindowTokens', 'maxOutputTokens']) {
     if (!isPositiveNumber(limits[key])) faults.push(`limits.${key} must be a positive number`);
   }
+  const { contextWindowTokens, maxOutputTokens } = limits;
+  if (isPositiveNumber(contextWindowTokens) && isPositiveNumber(maxOutputTokens) && (maxOutputTokens as number) >= (contextWindowTokens as number)) {
+    faults.push('limits.maxOutputTokens must be smaller than limits.contextWindowTokens (the answer is part of the window)');
+  }
   if (typeof model.stream !== 'function') faults.push('stream must be a function (request, signal) => AsyncIterable<ModelEvent>');
   return faults;
 }
