@@ -37,7 +37,7 @@ describe('ChatService with spending control', () => {
 
   it('counts towards the rate only the messages that go to the model: not refused ones, not replays', async () => {
     const d = makeChatWithUsage(2);
-    for (let i = 0; i < 3; i++) await expectDomainError(d.send({ message: 'Hello?', conversationId: 'no-such-conversation' }), { code: 'CONVERSATION_NOT_FOUND' });
+    for (let i = 0; i < 3; i++) await expectDomainError(d.send({ message: 'Hello?', conversationId: 'no-such-conversation' }), { kind: 'not_found', code: 'CONVERSATION_NOT_FOUND' });
     const first = await d.send({ message: 'First', idempotencyKey: 'k-1' });
     for (let i = 0; i < 3; i++) expect(ofType(await d.send({ message: 'First', idempotencyKey: 'k-1' }), 'done')[0]?.replayed).toBe(true);
     expect(ofType(await d.send({ message: 'Second' }), 'done')).toHaveLength(1);
