@@ -48,7 +48,7 @@ async function deltaArrivals(response: Response): Promise<number[]> {
     buffer += value;
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
-      if (buffer.startsWith('event: delta')) arrivals.push(now);
+      if (/^(id: \d+\n)?event: delta/.test(buffer)) arrivals.push(now);
       buffer = buffer.slice(end + 2);
     }
   }

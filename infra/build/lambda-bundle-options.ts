@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * that read what a bundle holds (bundle-inputs.ts): what they inspect is what is deployed.
  */
 export const ENTRY_DIR = 'src/entrypoints/lambda';
-const NOT_ENTRIES = new Set(['services.ts']);
+const NOT_ENTRIES = new Set(['services.ts', 'warm-up.ts']);
 
 /** The entry modules' file names (`chat.ts`, ...): one function each. */
 export function lambdaEntries(): string[] {

@@ -25,8 +25,8 @@ export interface ApiArgs {
 
 /**
  * The REST API, built from the same route table the local server uses:
- * a Cognito authorizer on every route but `/health`, Lambda proxy integrations, `/chat` streamed
- * into the chat function, and a stage with access logs and throttling. The stage is named `api`,
+ * a Cognito authorizer on every route but `/health`, Lambda proxy integrations, the chat function's
+ * routes (`/chat`, an answer's resume and stop) streamed into it, and a stage with access logs and throttling. The stage is named `api`,
  * the path CloudFront forwards (infra/components/frontend.ts); the functions refuse what did not
  * come through CloudFront (src/entrypoints/http/origin-verify.ts).
  */
@@ -240,7 +240,8 @@ export class Api extends pulumi.ComponentResource {
         responseParameters: {
           'method.response.header.Access-Control-Allow-Origin': `'${origin}'`,
           'method.response.header.Access-Control-Allow-Methods': `'${[...allowed, 'OPTIONS'].join(',')}'`,
-          'method.response.header.Access-Control-Allow-Headers': "'Authorization,Content-Type,Accept,Idempotency-Key'",
+          // Last-Event-ID: a resumed answer stream (GET /chat/streams/{messageId}) says where it left off.
+          'method.response.header.Access-Control-Allow-Headers': "'Authorization,Content-Type,Accept,Idempotency-Key,Last-Event-ID'",
           'method.response.header.Access-Control-Max-Age': "'600'",
         },
       },

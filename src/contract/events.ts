@@ -2,10 +2,16 @@ import * as z from 'zod';
 import { contextReport, stopReason, tokenUsage } from './responses.js';
 
 /**
- * `POST /chat` with `Accept: text/event-stream`: Server-Sent Events, each `event: <name>` and one
- * line of JSON in `data:`. In order: one `meta`, any number of `delta`, then one `done` or
- * `error`; after the `done` of a new conversation's first answer, a `title` when a model named it.
- * Silences over 15 s carry `: keep-alive` comment lines, which readers skip.
+ * `POST /chat` with `Accept: text/event-stream`: Server-Sent Events, each `id: <n>` (1, 2, 3, ...
+ * within the answer, `meta` being 1), `event: <name>` and one line of JSON in `data:`. In order:
+ * one `meta`, any number of `delta`, then one `done` or `error`; after the `done` of a new
+ * conversation's first answer, a `title` when a model named it. Silences over 15 s carry
+ * `: keep-alive` comment lines, which readers skip and which carry no id.
+ *
+ * `GET /chat/streams/{answerMessageId}` with `Last-Event-ID: <n>` (or `?after=<n>`) sends the same
+ * events after `n`, with their ids (consecutive deltas may come as one, under the last one's id),
+ * then follows the answer until it ends. A stopped answer ends with an `error` event whose code is
+ * `ANSWER_STOPPED`.
  */
 
 /** First: where the question and the answer are stored (ids known before the answer is written). */

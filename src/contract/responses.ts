@@ -187,3 +187,10 @@ export const health = z.strictObject({ status: z.literal('ok') });
 /** `POST /local-auth/token` (`npm start` only): a name in, a Cognito-shaped ID token out. */
 export const localToken = z.strictObject({ idToken: z.string(), accessToken: z.string(), expiresIn: z.number().int().positive() });
 export type LocalToken = z.output<typeof localToken>;
+
+/**
+ * `POST /chat/streams/{messageId}/stop`: `stopping` (202) when the answer was still being written
+ * (it stops within moments, wherever it runs); how it had ended (200) when it had.
+ */
+export const streamStop = z.strictObject({ status: z.enum(['stopping', 'done', 'error', 'stopped']) });
+export type StreamStop = z.output<typeof streamStop>;

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { Container, ContainerModule } from 'inversify';
 import type { MemoryBlobStore } from '../adapters/blob-store/memory-blob-store.js';
 import type { LocalTokenIssuer } from '../adapters/token-verifier/local-token-issuer.js';
+import type { AnswerStreams } from '../domain/ports/answer-streams.js';
 import type { ChatService } from '../domain/chat-service.js';
 import type { ConversationService } from '../domain/conversation-service.js';
 import type { FileService } from '../domain/file-service.js';
@@ -11,9 +12,11 @@ import type { IdGenerator } from '../domain/ports/id-generator.js';
 import type { TokenVerifier } from '../domain/ports/token-verifier.js';
 import type { UsageService } from '../domain/usage-service.js';
 import { ConfigError, type AppConfig } from './config.js';
+import type { LiveAnswers } from './chat/live-answers.js';
 import type { ChatMetrics } from './http/chat-metrics.js';
 import type { AdapterFamily, PortGroup } from './modules/adapter-family.js';
 import { coreModule } from './modules/core.js';
+import type { WarmUp } from './lambda/warm-up.js';
 import { TOKENS } from './tokens.js';
 
 /**
@@ -30,11 +33,17 @@ export interface AppServices {
   files: FileService;
   usage: UsageService;
   verifier: TokenVerifier;
+  /** The events of answers as they were streamed: resumes read them, a Stop is left there for the writer. */
+  answerStreams: AnswerStreams;
+  /** The answers this process is writing now. */
+  liveAnswers: LiveAnswers;
   /**
    * The bound model's id and limits, as it states them: what `/config.json` and the start-up line
    * show, so that they name the model that answers (a module's own, the offline demo's), not the settings.
    */
   model: BoundModelInfo;
+  /** What the adapter families would do before the first request of a cold function. */
+  warmUps: WarmUp[];
   /** Local sign-in only: signs tokens for `POST /local-auth/token`. */
   localIssuer?: LocalTokenIssuer;
   /** `STORE=memory` only: takes the PUTs of imitated presigned uploads. */
@@ -118,10 +127,13 @@ export function servicesOf(container: Container): AppServices {
     files: () => container.get(TOKENS.FileService),
     usage: () => container.get(TOKENS.UsageService),
     verifier: () => container.get(TOKENS.TokenVerifier),
+    answerStreams: () => container.get(TOKENS.AnswerStreams),
+    liveAnswers: () => container.get(TOKENS.LiveAnswers),
     model: () => {
       const { modelId, limits } = container.get<ChatModel>(TOKENS.ChatModel);
       return { modelId, limits };
     },
+    warmUps: () => container.getAll<WarmUp>(TOKENS.WarmUp, { optional: true }),
     localIssuer: () => container.get(TOKENS.LocalTokenIssuer, { optional: true }),
     localUploads: () => container.get(TOKENS.LocalUploads, { optional: true }),
   });

@@ -10,6 +10,10 @@ export const TOKENS = {
   Ids: Symbol('IdGenerator'),
   ConversationStore: Symbol('ConversationStore'),
   RequestClaims: Symbol('RequestClaims'),
+  /** The events of answers as they were streamed, for resumes and for a Stop from another instance. */
+  AnswerStreams: Symbol('AnswerStreams'),
+  /** The answers this process is writing, so that a Stop that reaches it takes effect at once. */
+  LiveAnswers: Symbol('LiveAnswers'),
   FileCatalog: Symbol('FileCatalog'),
   BlobStore: Symbol('BlobStore'),
   UsageLedger: Symbol('UsageLedger'),
@@ -20,6 +24,8 @@ export const TOKENS = {
   /** The small model that names new conversations; unbound: titles are the question's first words. */
   TitleModel: Symbol('TitleModel'),
   TokenVerifier: Symbol('TokenVerifier'),
+  /** Bound by each family that has slow work to do in a Lambda's init phase (lambda/warm-up.ts); any number. */
+  WarmUp: Symbol('WarmUp'),
   /** Local sign-in only: signs the tokens of `POST /local-auth/token`. */
   LocalTokenIssuer: Symbol('LocalTokenIssuer'),
   /** `STORE=memory` only: the blob store that takes the PUTs of imitated presigned uploads. */

@@ -1,10 +1,15 @@
 import { afterAll } from 'vitest';
+import { DynamoDbAnswerStreams } from '../../src/adapters/answer-streams/dynamodb-answer-streams.js';
+import { SystemClock } from '../../src/adapters/system/system-clock.js';
 import { S3BlobStore } from '../../src/adapters/blob-store/s3-blob-store.js';
 import { DynamoDbFileCatalog } from '../../src/adapters/file-catalog/dynamodb-file-catalog.js';
 import { DynamoDbConversationStore } from '../../src/adapters/conversation-store/dynamodb-conversation-store.js';
 import { DynamoDbRequestClaims } from '../../src/adapters/request-claims/dynamodb-request-claims.js';
 import { DynamoDbUsageLedger } from '../../src/adapters/usage-ledger/dynamodb-usage-ledger.js';
+import { createDynamoDbClient } from '../../src/adapters/aws/clients.js';
+import { EMBEDDED_CREDENTIALS } from '../../src/entrypoints/embedded-credentials.js';
 import { startEmbeddedAws, type EmbeddedAws } from '../support/embedded-aws.js';
+import { answerStreamsContract } from './answer-streams.contract.js';
 import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';
 import { fileCatalogContract } from './file-catalog.contract.js';
@@ -32,6 +37,17 @@ requestClaimsContract('DynamoDbRequestClaims (dynalite)', async () => {
   const embedded = await aws();
   const table = (await embedded.newTables()).chatHistory;
   return { claims: new DynamoDbRequestClaims(embedded.db, table), history: new DynamoDbConversationStore(embedded.db, table) };
+});
+// In the chat-history table too; `elsewhere` is another instance's adapter, with its own client.
+answerStreamsContract('DynamoDbAnswerStreams (dynalite)', async () => {
+  const embedded = await aws();
+  const table = (await embedded.newTables()).chatHistory;
+  const otherClient = createDynamoDbClient({ region: 'eu-west-1', dynamoDbEndpoint: embedded.stores.dynamoDbEndpoint, credentials: EMBEDDED_CREDENTIALS });
+  return {
+    streams: new DynamoDbAnswerStreams(embedded.db, table, new SystemClock()),
+    elsewhere: new DynamoDbAnswerStreams(otherClient, table, new SystemClock()),
+    history: new DynamoDbConversationStore(embedded.db, table),
+  };
 });
 fileCatalogContract('DynamoDbFileCatalog (dynalite)', async () => {
   const embedded = await aws();

@@ -1,3 +1,4 @@
+import { MemoryAnswerStreams } from '../../src/adapters/answer-streams/memory-answer-streams.js';
 import { MemoryBlobStore } from '../../src/adapters/blob-store/memory-blob-store.js';
 import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
 import { MemoryConversationStore } from '../../src/adapters/conversation-store/memory-conversation-store.js';
@@ -5,6 +6,7 @@ import { MemoryRequestClaims } from '../../src/adapters/request-claims/memory-re
 import { OfflineChatModel } from '../../src/adapters/chat-model/offline-chat-model.js';
 import { LruTextCache } from '../../src/adapters/text-cache/lru-text-cache.js';
 import { MemoryUsageLedger } from '../../src/adapters/usage-ledger/memory-usage-ledger.js';
+import { answerStreamsContract } from './answer-streams.contract.js';
 import { blobStoreContract, type SendUpload } from './blob-store.contract.js';
 import { chatModelContract } from './chat-model.contract.js';
 import { conversationStoreContract } from './conversation-store.contract.js';
@@ -16,6 +18,11 @@ import { usageLedgerContract } from './usage-ledger.contract.js';
 
 conversationStoreContract('MemoryConversationStore', async () => ({ store: new MemoryConversationStore() }));
 requestClaimsContract('MemoryRequestClaims', async () => ({ claims: new MemoryRequestClaims(), history: new MemoryConversationStore() }));
+answerStreamsContract('MemoryAnswerStreams', async () => {
+  // One process, one memory: the other instance is the same object.
+  const streams = new MemoryAnswerStreams();
+  return { streams, elsewhere: streams, history: new MemoryConversationStore() };
+});
 textCacheContract('LruTextCache', (bytes) => new LruTextCache(bytes));
 fileCatalogContract('MemoryFileCatalog', async () => ({ catalog: new MemoryFileCatalog() }));
 usageLedgerContract('MemoryUsageLedger', async () => ({ ledger: new MemoryUsageLedger() }));

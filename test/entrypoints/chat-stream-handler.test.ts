@@ -39,7 +39,7 @@ describe('the streaming chat handler on Lambda', () => {
 
     expect(body).toContain('event: delta\ndata: {"text":"Once upon"}');
     const last = body.trim().split('\n\n').at(-1)!;
-    expect(last).toMatch(/^event: error\ndata: .*"code":"ANSWER_TIMEOUT"/);
+    expect(last).toMatch(/^id: \d+\nevent: error\ndata: .*"code":"ANSWER_TIMEOUT"/);
 
     const meta = JSON.parse(/^event: meta\ndata: (.*)$/m.exec(body)![1]!) as { conversationId: string };
     const userId = (await services.verifier.verify(event.headers.Authorization!.slice('Bearer '.length))).userId;
@@ -57,10 +57,10 @@ describe('the streaming chat handler on Lambda', () => {
     const body = await run(createChatStreamHandler(services, passThroughStreams, { keepAliveMs: 90 }), event);
 
     const frames = body.trim().split('\n\n');
-    expect(frames[0]).toMatch(/^event: meta/);
-    const silence = frames.slice(1, frames.findIndex((frame) => frame.startsWith('event: delta')));
+    expect(frames[0]).toMatch(/^id: 1\nevent: meta/);
+    const silence = frames.slice(1, frames.findIndex((frame) => frame.startsWith('id: 2\nevent: delta')));
     expect(silence.length).toBeGreaterThanOrEqual(2);
     expect(silence.every((frame) => frame === ': keep-alive')).toBe(true);
-    expect(frames.at(-1)).toMatch(/^event: done/);
+    expect(frames.at(-1)).toMatch(/^id: 3\nevent: done/);
   });
 });

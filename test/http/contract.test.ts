@@ -74,6 +74,23 @@ describe('the wire contract, against the running server', () => {
     }
   });
 
+  it('resumes and stops an answer’s stream as described', async () => {
+    const stream = await app.chatStream(token, { message: 'And on Sunday?' });
+    const answerMessageId = (stream.events[0]!.data as wire.ChatEventData<'meta'>).answerMessageId;
+    const resumed = await fetch(`${app.url}/chat/streams/${answerMessageId}`, { headers: { Authorization: `Bearer ${token}`, 'Last-Event-ID': '1' } });
+    expect(resumed.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await resumed.text();
+    const events = text
+      .split('\n\n')
+      .filter((frame) => frame.includes('data: '))
+      .map((frame) => ({ event: /^event: (.*)$/m.exec(frame)![1]!, data: JSON.parse(/^data: (.*)$/m.exec(frame)![1]!) as unknown }));
+    // A new conversation's: its title too, stored before the stream ended.
+    expect(events.map((event) => event.event)).toEqual(['delta', 'done', 'title']);
+    streamConforms(events);
+    const stop = await app.api(`/chat/streams/${answerMessageId}/stop`, { method: 'POST', token });
+    expect(conforms(wire.streamStop, stop.json, 'POST /chat/streams/{messageId}/stop')).toEqual({ status: 'done' });
+  });
+
   it('answers POST /chat in JSON, and the history routes, as described', async () => {
     const answer = conforms(wire.chatAnswer, (await app.api('/chat', { method: 'POST', token, body: { message: 'Where to eat?' } })).json, 'POST /chat');
     const page = conforms(wire.conversationPage, (await app.api('/conversations?limit=1', { token })).json, 'GET /conversations');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../src/domain/errors.js';
 import { ScriptedModel, failAfter, replyWith } from '../support/fakes.js';
-import { expectError, startTestServer, type TestServer } from '../support/http-client.js';
+import { eventually, expectError, startTestServer, type TestServer } from '../support/http-client.js';
 
 /** `POST /chat` with an `Idempotency-Key`: a client's retry neither stores nor bills twice. */
 describe('idempotent chats', () => {
@@ -63,15 +63,23 @@ describe('idempotent chats', () => {
     });
     const controller = new AbortController();
     const { events } = await server.openChatStream(token, { message: 'Stream me' }, controller.signal, { 'Idempotency-Key': 'sse-1' });
-    for await (const event of events) if (event.event === 'delta') break; // the connection drops after the first piece
+    let conversationId = '';
+    for await (const event of events) {
+      if (event.event === 'meta') conversationId = event.data.conversationId as string;
+      if (event.event === 'delta') break; // the connection drops after the first piece
+    }
     controller.abort();
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the server notices and stores what it streamed
+    // The answer goes on without its client, and is stored whole.
+    await eventually(async () => {
+      const read = await server.api(`/conversations/${conversationId}`, { token });
+      return read.json.messages.length === 2 ? true : undefined;
+    });
     const calls = model.requests.length;
 
     const retry = await server.chatStream(token, { message: 'Stream me' }, { headers: { 'Idempotency-Key': 'sse-1' } });
     expect(retry.events.map((event) => event.event)).toEqual(['meta', 'delta', 'done']);
-    expect(retry.events[1]?.data.text).toBe('Part one.');
-    expect(retry.events[2]?.data.stopReason).toBe('aborted');
+    expect(retry.events[1]?.data.text).toBe('Part one. Part two.');
+    expect(retry.events[2]?.data.stopReason).toBe('end_turn');
     expect(model.requests.length).toBe(calls);
   });
 

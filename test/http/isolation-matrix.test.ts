@@ -84,6 +84,14 @@ describe('isolation matrix: every route, every id of another user', () => {
           { label: 'everyone’s usage', path: '/admin/usage', expect: [403] },
           { label: 'everyone’s usage, a page after alice', path: `/admin/usage?limit=1&cursor=${Buffer.from(JSON.stringify(ids.user)).toString('base64url')}`, expect: [403] },
         ];
+      // Alice's answer (ids.message) has a recorded stream: bob's resume or Stop of it finds none.
+      case 'GET /chat/streams/{messageId}':
+      case 'POST /chat/streams/{messageId}/stop':
+        return Object.entries(ids).map(([kind, id]) => ({
+          label: `${route.method} ${route.resource} with alice's ${kind} id`,
+          path: route.resource.replace('{messageId}', id),
+          expect: [404],
+        }));
       case 'PUT /admin/users/{userId}/limit':
         return Object.entries(ids).map(([kind, id]) => ({
           label: `a limit on alice's ${kind} id`,

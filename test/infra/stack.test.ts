@@ -292,9 +292,9 @@ describe('the Pulumi stack (mocks)', () => {
     expect(html.indexOf('cognito-auth-9c2e.js')).toBeLessThan(html.indexOf('</head>'));
   });
 
-  it('puts the Cognito authorizer on every route but /health, and streams /chat', () => {
+  it('puts the Cognito authorizer on every route but /health, and streams the chat function’s routes', () => {
     const methods = ofType('aws:apigateway/method:Method').filter((method) => method.inputs.httpMethod !== 'OPTIONS');
-    expect(methods).toHaveLength(15);
+    expect(methods).toHaveLength(17);
     for (const method of methods) {
       const isHealth = method.name.endsWith('-get-health');
       expect(method.inputs.authorization, method.name).toBe(isHealth ? 'NONE' : 'COGNITO_USER_POOLS');
@@ -302,6 +302,11 @@ describe('the Pulumi stack (mocks)', () => {
     const chat = one('aws:apigateway/integration:Integration', 'post-chat-integration');
     expect(chat).toMatchObject({ type: 'AWS_PROXY', responseTransferMode: 'STREAM' });
     expect(chat.uri).toMatch(/response-streaming-invocations$/);
+    // A resumed answer and its Stop: the chat function's too, on the same streaming integration.
+    for (const slug of ['get-chat-streams-messageId', 'post-chat-streams-messageId-stop']) {
+      const integration = one('aws:apigateway/integration:Integration', `${slug.toLowerCase()}-integration`);
+      expect(integration, slug).toMatchObject({ type: 'AWS_PROXY', responseTransferMode: 'STREAM', uri: chat.uri });
+    }
     const stage = one('aws:apigateway/stage:Stage', 'stage');
     expect(stage.accessLogSettings).toBeDefined();
     expect(one('aws:apigateway/methodSettings:MethodSettings', 'throttling')).toMatchObject({ methodPath: '*/*' });

@@ -6,6 +6,8 @@ import type { TokenVerifier, UserIdentity } from '../../domain/ports/token-verif
 
 interface Verify {
   verify(token: string): Promise<JwtPayload>;
+  /** Fetches the keys now rather than on the first token. */
+  hydrate(): Promise<void>;
 }
 
 /**
@@ -30,15 +32,17 @@ export class JwtTokenVerifier implements TokenVerifier {
       if (!response.ok) throw new Error(`the JWKS at ${jwksUri} answered ${response.status}`);
       verifier.cacheJwks((await response.json()) as Jwks);
     };
+    const ensureKeys = () =>
+      (keys ??= loadKeys().catch((error: unknown) => {
+        keys = undefined; // try again on the next request
+        throw error;
+      }));
     return new JwtTokenVerifier({
       verify: async (token) => {
-        keys ??= loadKeys().catch((error: unknown) => {
-          keys = undefined; // try again on the next request
-          throw error;
-        });
-        await keys;
+        await ensureKeys();
         return verifier.verify(token);
       },
+      hydrate: ensureKeys,
     });
   }
 
@@ -59,7 +63,16 @@ export class JwtTokenVerifier implements TokenVerifier {
       { jwksCache },
     );
     verifier.cacheJwks(options.jwks);
-    return new JwtTokenVerifier(verifier);
+    return new JwtTokenVerifier({ verify: (token) => verifier.verify(token), hydrate: () => Promise.resolve() });
+  }
+
+  /**
+   * Fetches the pool's keys now: called in a Lambda's init phase (lambda/warm-up.ts), so that the
+   * first request of a cold function does not wait for them. A failure is the caller's to report;
+   * the first token then fetches them again.
+   */
+  warm(): Promise<void> {
+    return this.verifier.hydrate();
   }
 
   async verify(token: string): Promise<UserIdentity> {

@@ -3,12 +3,13 @@ import { DomainError } from '../../domain/errors.js';
 /** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
 const TIMEOUT_RESERVE_MS = 3000;
 
-export type StopCause = 'client' | 'deadline' | 'model-idle';
+export type StopCause = 'stopped' | 'deadline' | 'model-idle';
 
 /**
  * The limits on one answer, all ending it the same way (an abort: the service keeps what was
- * written and marks it stopped): the client going away, the Lambda's time running out, and a
+ * written and marks it stopped): a Stop the user asked for, the Lambda's time running out, and a
  * model silent for too long. Says afterwards which one it was, and what the client should hear.
+ * A client that goes away is none of them: the answer goes on, and is recorded for a resume.
  */
 export class AnswerLimits {
   private readonly controller = new AbortController();
@@ -45,9 +46,12 @@ export class AnswerLimits {
     else this.idle = setTimeout(() => this.stop('model-idle'), this.modelIdleMs);
   }
 
-  /** The error that ends an answer cut short by a limit (a client that left hears nothing more). */
+  /** The error that ends an answer cut short by a limit or a Stop. */
   endingError(): DomainError | undefined {
     switch (this.cause) {
+      case 'stopped':
+        // A conflict with the request, for the JSON answer's status: the user stopped what it asked for.
+        return new DomainError('conflict', 'ANSWER_STOPPED', 'The answer was stopped.');
       case 'deadline':
         return new DomainError('timeout', 'ANSWER_TIMEOUT', 'The answer took too long and was cut off. What arrived is kept; ask to continue.');
       case 'model-idle':

@@ -45,14 +45,16 @@ export class AnswerOutcome {
   }
 
   /**
-   * After the last event: the error that ends an answer a limit stopped, recorded as its ending.
-   * Undefined when the answer had ended anyway (a limit reached while its title was written) or
-   * the client went away (it hears nothing more).
+   * After the last event: the error that ends an answer a limit or a Stop cut short, recorded as
+   * its ending. Undefined when the answer had ended anyway (a limit reached while its title was
+   * written). A Stop is the user's choice, not a failure: it counts in no metric.
    */
   cutShort(limits: AnswerLimits): DomainError | undefined {
     if (this.ending !== undefined) return undefined;
     const error = limits.endingError();
-    if (error) this.ended(error.code, undefined, { errorCode: error.code });
+    if (!error) return undefined;
+    if (limits.stoppedBy === 'stopped') this.ending = error.code;
+    else this.ended(error.code, undefined, { errorCode: error.code });
     return error;
   }
 

@@ -16,6 +16,8 @@ export interface ApiRoute {
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', resource: '/health', function: 'health', public: true },
   { method: 'POST', resource: '/chat', function: 'chat' },
+  { method: 'GET', resource: '/chat/streams/{messageId}', function: 'chat' },
+  { method: 'POST', resource: '/chat/streams/{messageId}/stop', function: 'chat' },
   { method: 'GET', resource: '/conversations', function: 'conversations' },
   { method: 'GET', resource: '/conversations/{id}', function: 'conversations' },
   { method: 'PATCH', resource: '/conversations/{id}', function: 'conversations' },
@@ -34,8 +36,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
 export const routeKey = (method: string, resource: string): string => `${method} ${resource}`;
 
 /**
- * Answered as a stream (SSE through API Gateway's response streaming): the chat. API Gateway
- * integrates it that way, and its latency is the answer's length, not a fault (monitoring).
+ * Answered as a stream (SSE through API Gateway's response streaming): every route of the chat
+ * function, an answer, its resume, and its stop (a short JSON answer, from the same streaming
+ * function). API Gateway integrates them that way, and their latency is the answer's length, not a
+ * fault (monitoring).
  */
 export const isStreamed = (route: ApiRoute): boolean => route.function === 'chat';
 

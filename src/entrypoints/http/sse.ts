@@ -1,32 +1,40 @@
 import type { ChatEventData, ChatEventName } from '../../contract/events.js';
 import type { ChatEvent } from '../../domain/chat-types.js';
 
+/** A chat event as it goes on the wire: its name, and the data the contract says it carries. */
+export type WireEvent = { [Name in ChatEventName]: { event: Name; data: ChatEventData<Name> } }[ChatEventName];
+
 /**
- * One Server-Sent Events frame: `event:` names it, `data:` holds one line of JSON. Typed by the
- * contract: a frame's data is what the contract says that event carries, and nothing else compiles.
+ * One Server-Sent Events frame: `id:` is the event's number within its answer (a client that lost
+ * the stream resumes after the last one it read: `Last-Event-ID`), `event:` names it, `data:` holds
+ * one line of JSON. Typed by the contract: a frame's data is what the contract says that event
+ * carries, and nothing else compiles.
  */
-export function sseFrame<Name extends ChatEventName>(event: Name, data: ChatEventData<Name>): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+export function sseFrame(id: number, { event, data }: WireEvent): string {
+  return storedFrame(id, event, data);
 }
 
-/** The wire form of a chat event: `event: <type>` and one line of JSON, as the SPA and curl read it. */
-export function chatEventFrame(event: ChatEvent): string {
+/** The frame of an event read back from where it was recorded: exactly as it was sent live. */
+export function storedFrame(id: number, event: string, data: unknown): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The wire form of a chat event: `event: <type>` and its JSON, as the SPA and curl read it. */
+export function wireEvent(event: ChatEvent): WireEvent {
   switch (event.type) {
     case 'meta':
-      return sseFrame('meta', { conversationId: event.conversationId, userMessageId: event.userMessageId, answerMessageId: event.answerMessageId, title: event.title });
+      return { event: 'meta', data: { conversationId: event.conversationId, userMessageId: event.userMessageId, answerMessageId: event.answerMessageId, title: event.title } };
     case 'delta':
-      return sseFrame('delta', { text: event.text });
+      return { event: 'delta', data: { text: event.text } };
     case 'done':
-      return sseFrame('done', {
-        messageId: event.message.id,
-        stopReason: event.message.stopReason,
-        usage: event.message.usage,
-        context: event.context,
-      });
+      return {
+        event: 'done',
+        data: { messageId: event.message.id, stopReason: event.message.stopReason, usage: event.message.usage, context: event.context },
+      };
     case 'error':
-      return sseFrame('error', { code: event.error.code, message: event.error.message, messageId: event.messageId });
+      return { event: 'error', data: { code: event.error.code, message: event.error.message, messageId: event.messageId } };
     case 'title':
-      return sseFrame('title', { title: event.title });
+      return { event: 'title', data: { title: event.title } };
   }
 }
 

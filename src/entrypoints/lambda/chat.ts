@@ -10,6 +10,7 @@ import { openAiModel } from '../modules/openai-model.js';
 import { s3Blobs } from '../modules/s3-blobs.js';
 import { uploadTypeCheck } from '../modules/upload-type-check.js';
 import { lambdaServicesOf } from './services.js';
+import { warmUpAtInit } from './warm-up.js';
 
 // A team's model module (MODEL_PROVIDER=module:./model-module.mjs, bundled beside this file by the
 // stack) is imported at init, with its settings read from SSM or Secrets Manager; a built-in
@@ -22,8 +23,9 @@ await loadModelModuleWithSettings(config, process.env, process.env.LAMBDA_TASK_R
 const services = lambdaServicesOf(
   config,
   [dynamoDbStores, s3Blobs, cognitoAuth, bedrockModel, openAiModel, offlineModel, moduleModel, uploadTypeCheck],
-  ['config', 'logger', 'metrics', 'verifier', 'chat'],
+  ['config', 'logger', 'metrics', 'verifier', 'chat', 'answerStreams', 'liveAnswers', 'warmUps'],
 );
+await warmUpAtInit(services.warmUps, services.logger);
 
-/** `POST /chat`, streamed through API Gateway's response streaming. */
+/** `POST /chat` and an answer's stream (resume, stop), streamed through API Gateway's response streaming. */
 export const handler = awslambda.streamifyResponse(createChatStreamHandler(services, awslambda.HttpResponseStream));

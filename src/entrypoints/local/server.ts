@@ -216,6 +216,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     url,
     services,
     close: async () => {
+      // A client that goes away no longer stops its answer: the server does, as it goes itself.
+      services.liveAnswers.stopAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -20,6 +20,7 @@ import type { RateCounter, UsageLedger } from '../../domain/ports/usage-ledger.j
 import { TitleWriter } from '../../domain/title-writer.js';
 import { UsageService, type UsageOptions } from '../../domain/usage-service.js';
 import type { AppConfig } from '../config.js';
+import { LiveAnswers } from '../chat/live-answers.js';
 import { METRICS_NAMESPACE, SERVICE_NAME, chatMetrics, type ChatMetrics } from '../http/chat-metrics.js';
 import { TOKENS } from '../tokens.js';
 
@@ -37,6 +38,7 @@ export function coreModule(config: AppConfig): ContainerModule {
     );
     bind<Clock>(TOKENS.Clock).toConstantValue(new SystemClock());
     bind<IdGenerator>(TOKENS.Ids).toConstantValue(new RandomIdGenerator());
+    bind<LiveAnswers>(TOKENS.LiveAnswers).toConstantValue(new LiveAnswers());
 
     // One per process, so a warm function keeps the texts it read (FILE_TEXT_CACHE_MB).
     bind<TextCache>(TOKENS.TextCache).toConstantValue(new LruTextCache(config.files.textCacheBytes));

@@ -1,10 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ContainerModule } from 'inversify';
+import { DynamoDbAnswerStreams } from '../../adapters/answer-streams/dynamodb-answer-streams.js';
 import { createDynamoDbClient } from '../../adapters/aws/clients.js';
 import { DynamoDbConversationStore } from '../../adapters/conversation-store/dynamodb-conversation-store.js';
 import { DynamoDbFileCatalog } from '../../adapters/file-catalog/dynamodb-file-catalog.js';
 import { DynamoDbRequestClaims } from '../../adapters/request-claims/dynamodb-request-claims.js';
 import { DynamoDbUsageLedger } from '../../adapters/usage-ledger/dynamodb-usage-ledger.js';
+import type { AnswerStreams } from '../../domain/ports/answer-streams.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import type { ConversationStore } from '../../domain/ports/conversation-store.js';
 import type { FileCatalog } from '../../domain/ports/file-catalog.js';
 import type { RequestClaims } from '../../domain/ports/request-claims.js';
@@ -38,6 +41,11 @@ function dynamoDbStoresModule(store: AwsStoreConfig): ContainerModule {
     bind<RequestClaims>(TOKENS.RequestClaims).toResolvedValue(
       (db: DynamoDBDocumentClient) => new DynamoDbRequestClaims(db, store.chatHistoryTable),
       [DYNAMODB],
+    );
+    // Answer streams too, in the user's partition: the chat function's role reaches that table already.
+    bind<AnswerStreams>(TOKENS.AnswerStreams).toResolvedValue(
+      (db: DynamoDBDocumentClient, clock: Clock) => new DynamoDbAnswerStreams(db, store.chatHistoryTable, clock),
+      [DYNAMODB, TOKENS.Clock],
     );
     bind<FileCatalog>(TOKENS.FileCatalog).toResolvedValue(
       (db: DynamoDBDocumentClient) => new DynamoDbFileCatalog(db, store.fileMetadataTable),

@@ -1,9 +1,11 @@
 import { ContainerModule } from 'inversify';
+import { MemoryAnswerStreams } from '../../adapters/answer-streams/memory-answer-streams.js';
 import { MemoryBlobStore } from '../../adapters/blob-store/memory-blob-store.js';
 import { MemoryConversationStore } from '../../adapters/conversation-store/memory-conversation-store.js';
 import { MemoryFileCatalog } from '../../adapters/file-catalog/memory-file-catalog.js';
 import { MemoryRequestClaims } from '../../adapters/request-claims/memory-request-claims.js';
 import { MemoryUsageLedger } from '../../adapters/usage-ledger/memory-usage-ledger.js';
+import type { AnswerStreams } from '../../domain/ports/answer-streams.js';
 import type { BlobStore } from '../../domain/ports/blob-store.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { ConversationStore } from '../../domain/ports/conversation-store.js';
@@ -28,6 +30,7 @@ function memoryStoresModule(publicUrl: string): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind<ConversationStore>(TOKENS.ConversationStore).toResolvedValue(() => new MemoryConversationStore());
     bind<RequestClaims>(TOKENS.RequestClaims).toResolvedValue(() => new MemoryRequestClaims());
+    bind<AnswerStreams>(TOKENS.AnswerStreams).toResolvedValue(() => new MemoryAnswerStreams());
     bind<FileCatalog>(TOKENS.FileCatalog).toResolvedValue(() => new MemoryFileCatalog());
     bind<MemoryBlobStore>(TOKENS.LocalUploads).toResolvedValue(() => new MemoryBlobStore(() => `${publicUrl}/local-uploads`));
     bind<BlobStore>(TOKENS.BlobStore).toService(TOKENS.LocalUploads);

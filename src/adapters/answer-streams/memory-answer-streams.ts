@@ -1,0 +1,48 @@
+import type { AnswerStreams, EndedStatus, StreamHead, StreamStatus, StreamedEvent } from '../../domain/ports/answer-streams.js';
+import { copyData } from '../system/copy-data.js';
+
+/** JSON keeps the two parts apart whatever characters they hold. */
+const streamKey = (userId: string, messageId: string): string => JSON.stringify([userId, messageId]);
+
+/**
+ * Map-backed answer streams for tests and `STORE=memory`: one process serves every request, so
+ * every reader and the writer share these maps. Nothing expires: the port promises at least a day,
+ * and a process that holds its data in memory does not live long enough for that to matter.
+ */
+export class MemoryAnswerStreams implements AnswerStreams {
+  private readonly streams = new Map<string, { head: StreamHead; events: StreamedEvent[] }>();
+
+  async open(userId: string, messageId: string): Promise<boolean> {
+    const key = streamKey(userId, messageId);
+    if (this.streams.has(key)) return false;
+    this.streams.set(key, { head: { status: 'streaming', lastId: 0, stopRequested: false }, events: [] });
+    return true;
+  }
+
+  async append(userId: string, messageId: string, events: readonly StreamedEvent[], ending?: EndedStatus): Promise<{ stopRequested: boolean }> {
+    const stream = this.streams.get(streamKey(userId, messageId));
+    if (!stream) throw new Error(`no answer stream ${messageId} to append to`);
+    for (const event of events) {
+      // Stored already: a retry of a write that was in fact done.
+      if (event.id <= stream.head.lastId) continue;
+      if (event.id !== stream.head.lastId + 1) throw new Error(`answer stream ${messageId}: event ${event.id} does not follow ${stream.head.lastId}`);
+      stream.events.push(copyData(event));
+      stream.head.lastId = event.id;
+    }
+    if (ending) stream.head.status = ending;
+    return { stopRequested: stream.head.stopRequested };
+  }
+
+  async read(userId: string, messageId: string, after: number): Promise<{ head: StreamHead; events: StreamedEvent[] } | undefined> {
+    const stream = this.streams.get(streamKey(userId, messageId));
+    if (!stream) return undefined;
+    return { head: { ...stream.head }, events: stream.events.filter((event) => event.id > after).map(copyData) };
+  }
+
+  async requestStop(userId: string, messageId: string): Promise<StreamStatus | undefined> {
+    const stream = this.streams.get(streamKey(userId, messageId));
+    if (!stream) return undefined;
+    if (stream.head.status === 'streaming') stream.head.stopRequested = true;
+    return stream.head.status;
+  }
+}

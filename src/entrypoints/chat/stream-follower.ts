@@ -1,0 +1,92 @@
+import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StreamHead, StreamedEvent } from '../../domain/ports/answer-streams.js';
+import { storedFrame } from '../http/sse.js';
+import { keepAlive, write } from './sse-writer.js';
+
+export type ReadStream = (after: number) => Promise<{ head: StreamHead; events: StreamedEvent[] } | undefined>;
+
+export interface FollowOptions {
+  /** How often the store is read while the answer goes on. */
+  pollMs: number;
+  keepAliveMs: number;
+  /**
+   * The longest a stream still `streaming` may stay without a new event before it is taken for
+   * abandoned (its writer died with its instance): the response then ends, and the stored
+   * conversation holds what was kept.
+   */
+  stallMs: number;
+  /** When to end the response at the latest: the function's own deadline. */
+  endBy: number;
+  /** Aborts when the client has gone away: nothing more is read for it. */
+  gone: AbortSignal;
+}
+
+/**
+ * `GET /chat/streams/{id}` once its response has started: the events read already, then the
+ * store read every `pollMs` for more, each frame with its original id, until the stream has ended
+ * (its head says so: every event it names was in the same read) or the client goes. Consecutive
+ * deltas of one read leave as one frame, under the id of the last. A response that ends before
+ * `done` or `error` (the function's time, an abandoned stream) is resumed again by the client
+ * from its last id.
+ */
+export async function followStream(
+  out: Writable,
+  read: ReadStream,
+  first: { head: StreamHead; events: StreamedEvent[] },
+  after: number,
+  options: FollowOptions,
+): Promise<void> {
+  const alive = keepAlive(out, options.keepAliveMs);
+  let head = first.head;
+  let last = after;
+  let progressAt = performance.now();
+  const send = async (events: StreamedEvent[]) => {
+    for (const frame of coalesced(events)) await write(out, frame);
+    if (events.length > 0) {
+      last = events[events.length - 1]!.id;
+      progressAt = performance.now();
+      alive.sent();
+    }
+  };
+  try {
+    // The response starts now, even when there is nothing to send yet: a client (and a proxy) waits
+    // for its first bytes. A comment, which SSE readers skip.
+    await write(out, ': resumed\n\n');
+    await send(first.events);
+    while (head.status === 'streaming') {
+      if (options.gone.aborted || Date.now() + options.pollMs > options.endBy || performance.now() - progressAt > options.stallMs) break;
+      await sleep(options.pollMs, undefined, { signal: options.gone }).catch(() => undefined);
+      if (options.gone.aborted) break;
+      const next = await read(last);
+      if (!next) break; // expired meanwhile
+      head = next.head;
+      await send(next.events);
+    }
+  } finally {
+    alive.stop();
+  }
+  out.end();
+}
+
+/** The SSE frames of stored events, runs of deltas joined into one. */
+function coalesced(events: StreamedEvent[]): string[] {
+  const frames: string[] = [];
+  let text: string | undefined;
+  let textId = 0;
+  const flushText = () => {
+    if (text !== undefined) frames.push(storedFrame(textId, 'delta', { text }));
+    text = undefined;
+  };
+  for (const event of events) {
+    if (event.event === 'delta') {
+      text = (text ?? '') + (event.data as { text: string }).text;
+      textId = event.id;
+      continue;
+    }
+    flushText();
+    frames.push(storedFrame(event.id, event.event, event.data));
+  }
+  flushText();
+  return frames;
+}

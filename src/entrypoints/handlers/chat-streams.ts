@@ -1,0 +1,98 @@
+import type { StreamStop } from '../../contract/responses.js';
+import { followStream } from '../chat/stream-follower.js';
+import type { ApiEvent } from '../http/api-types.js';
+import { HttpError } from '../http/http-error.js';
+import { header } from '../http/request.js';
+import { jsonResponse } from '../http/responses.js';
+import { SSE_HEADERS } from '../http/sse.js';
+import { edgeRoute, type ChatFunctionServices, type ResponseStreamFactory, type StreamingHandler } from './streaming-function.js';
+
+/** Time kept back from the Lambda timeout: a resumed stream ends cleanly before the function is stopped. */
+const DEADLINE_RESERVE_MS = 3000;
+/**
+ * An answer's writer records an event at least every MODEL_IDLE_TIMEOUT_MS (or ends it): a stream
+ * still `streaming` and silent for this much longer lost its writer.
+ */
+const STALL_MARGIN_MS = 30_000;
+
+const streamNotFound = () => new HttpError(404, 'STREAM_NOT_FOUND', 'There is no such answer stream: it is not yours, or it ended more than a day ago.');
+
+/**
+ * `GET /chat/streams/{messageId}`: the events of an answer after the client's last one
+ * (`Last-Event-ID`, else `?after=`, else from the start), each with its original id, then the
+ * answer live, read from the store, until it ends (chat/stream-follower.ts). Any instance serves
+ * it: the events are in the store. Another user's answer is not found, as an unknown one.
+ */
+export function createResumeHandler(
+  services: ChatFunctionServices,
+  responses: ResponseStreamFactory,
+  { keepAliveMs, pollMs }: { keepAliveMs: number; pollMs: number },
+): StreamingHandler {
+  return edgeRoute(services, responses, 'GET /chat/streams/{messageId}', async ({ event, identity, headers, responseStream, context }) => {
+    const messageId = streamIdOf(event);
+    const after = resumePoint(event);
+    const read = (from: number) => services.answerStreams.read(identity.userId, messageId, from);
+    const first = await read(after);
+    if (!first) throw streamNotFound();
+    const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
+    const gone = new AbortController();
+    const onClose = () => gone.abort();
+    responseStream.once('close', onClose);
+    const remaining = context?.getRemainingTimeInMillis();
+    try {
+      await followStream(out, read, first, after, {
+        pollMs,
+        keepAliveMs,
+        stallMs: services.config.chat.modelIdleTimeoutMs + STALL_MARGIN_MS,
+        endBy: remaining === undefined ? Infinity : Date.now() + remaining - DEADLINE_RESERVE_MS,
+        gone: gone.signal,
+      });
+    } catch (error) {
+      // The status has gone: the response ends, and the client resumes again from its last id.
+      services.logger.warn('resumed stream broke off', { messageId, error: error as Error });
+      out.end();
+    } finally {
+      responseStream.off('close', onClose);
+    }
+    return undefined;
+  });
+}
+
+/**
+ * `POST /chat/streams/{messageId}/stop`: stops the answer, on whatever instance writes it: at once
+ * when it is this process, else at that writer's next write to the store, which reads the request.
+ * The answer keeps what it had (`aborted`) and its streams end with ANSWER_STOPPED.
+ */
+export function createStopHandler(services: ChatFunctionServices, responses: ResponseStreamFactory): StreamingHandler {
+  return edgeRoute(services, responses, 'POST /chat/streams/{messageId}/stop', async ({ event, identity }) => {
+    const messageId = streamIdOf(event);
+    const stoppedHere = services.liveAnswers.stop(identity.userId, messageId);
+    let status;
+    try {
+      status = await services.answerStreams.requestStop(identity.userId, messageId);
+    } catch (error) {
+      // Stopped already: the store's answer would only have said how it stood.
+      if (!stoppedHere) throw error;
+    }
+    if (status === undefined && !stoppedHere) throw streamNotFound();
+    const body: StreamStop = status === undefined || status === 'streaming' ? { status: 'stopping' } : { status };
+    return jsonResponse(body.status === 'stopping' ? 202 : 200, body);
+  });
+}
+
+/** The path's answer id: anything but a plausible id is not found, as an id that does not exist. */
+function streamIdOf(event: ApiEvent): string {
+  const id = event.pathParameters?.messageId;
+  if (!id || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) throw streamNotFound();
+  return id;
+}
+
+/** The id of the last event the client has: `Last-Event-ID` (what EventSource sends), else `?after=`, else 0. */
+function resumePoint(event: ApiEvent): number {
+  const given = header(event, 'last-event-id') || event.queryStringParameters?.after;
+  if (given === undefined || given === '') return 0;
+  if (!/^\d{1,15}$/.test(given.trim())) {
+    throw new HttpError(400, 'INVALID_LAST_EVENT_ID', 'Last-Event-ID (or ?after=) must be the id of the last event received: a whole number, 0 or more.');
+  }
+  return Number(given.trim());
+}
