@@ -86,7 +86,7 @@ describe('the web app in a browser', () => {
 
     await page.reload();
     await expect.poll(() => answers().count(), { timeout: 10_000 }).toBe(2);
-    // The server keeps what it had streamed when it saw the client go: what was on screen, and
+    // Stop reached the server, which kept what it had streamed then: what was on screen, and
     // perhaps the few words that were on their way.
     const kept = (await answers().nth(1).locator('.markdown').textContent()) ?? '';
     expect(kept.trim().startsWith(partial.trim().slice(0, -20))).toBe(true);

@@ -17,7 +17,11 @@ export class SwitchableProxy {
     private readonly slowMs = 300,
   ) {}
 
-  async start(): Promise<string> {
+  /**
+   * Listens on `host:port` (any free port of 127.0.0.1 by default). A given port on another
+   * loopback address (`::1`) stands in front of a server that only answers its own host and port.
+   */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.server = createServer((client) => {
       if (this.mode === 'refuse') {
         client.destroy();
@@ -47,8 +51,8 @@ export class SwitchableProxy {
       client.on('close', close).on('error', close);
       upstream.on('close', close).on('error', close);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as { port: number }).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+    return `http://${host.includes(':') ? `[${host}]` : host}:${(this.server.address() as { port: number }).port}`;
   }
 
   set(mode: ProxyMode): void {

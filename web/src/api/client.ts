@@ -1,5 +1,5 @@
-import { readEvents } from './sse';
-import type { ChatEvent, ChatRequest, Conversation, ConversationSummary, ErrorBody, FileContext, LimitChange, LocalToken, MonthReport, Page, SiteConfig, UploadSlot, UsageSummary } from './types';
+import { readEvents, type StreamEvent } from './sse';
+import type { ChatRequest, Conversation, ConversationSummary, ErrorBody, FileContext, LimitChange, LocalToken, MonthReport, Page, SiteConfig, UploadSlot, UsageSummary } from './types';
 
 /** An error the API answered with (`{"error": {"code", "message", "requestId"}}`), or a network failure. */
 export class ApiError extends Error {
@@ -45,6 +45,20 @@ export interface ChatOptions {
   /** Sent as `Idempotency-Key`: the same key again replays the stored answer instead of a second one. */
   idempotencyKey?: string;
 }
+
+/**
+ * `GET /chat/streams/{id}` answered 404: no stream under that id for this user (never one, or
+ * kept no longer: streams are kept a day). Nothing more will come by resuming it.
+ */
+export class StreamNotFoundError extends ApiError {
+  constructor(requestId?: string) {
+    super(404, 'STREAM_NOT_FOUND', 'This answer can no longer be followed.', requestId);
+    this.name = 'StreamNotFoundError';
+  }
+}
+
+/** What `POST /chat/streams/{id}/stop` says of the answer: stopping now, or how it had ended already. */
+export type StopStatus = 'stopping' | 'done' | 'error' | 'stopped';
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
@@ -112,8 +126,11 @@ export function createApiClient(options: ApiClientOptions) {
       await request(`/conversations/${encodeURIComponent(id)}`, { method: 'DELETE' });
     },
 
-    /** `POST /chat` as Server-Sent Events, a message or a Regenerate; aborting the signal stops the answer (the server keeps what came). */
-    async *chat(message: SendMessage, { signal, idempotencyKey }: ChatOptions = {}): AsyncGenerator<ChatEvent> {
+    /**
+     * `POST /chat` as Server-Sent Events, a message or a Regenerate. Each event has its `eventId`.
+     * Aborting the signal only stops reading: the answer goes on and is stored (see `stopChat`).
+     */
+    async *chat(message: SendMessage, { signal, idempotencyKey }: ChatOptions = {}): AsyncGenerator<StreamEvent> {
       const response = await request('/chat', {
         method: 'POST',
         headers: { Accept: 'text/event-stream', ...(idempotencyKey && { 'Idempotency-Key': idempotencyKey }) },
@@ -123,6 +140,32 @@ export function createApiClient(options: ApiClientOptions) {
       if (!response.body) throw new ApiError(0, 'NETWORK_ERROR', 'The answer did not arrive. Try again.');
       yield* readEvents(response.body);
     },
+
+    /**
+     * The answer `messageId`'s events after `afterId` (the last one read), then the rest live until
+     * `done` or `error`: a stream that broke, picked up where it broke. Throws StreamNotFoundError
+     * when there is no such stream (any more).
+     */
+    async *resumeChat(messageId: string, afterId: number, { signal }: { signal?: AbortSignal } = {}): AsyncGenerator<StreamEvent> {
+      // `?after=` rather than the Last-Event-ID header, which the server reads the same: a header the
+      // API's CORS preflight does not list would keep a cross-origin SPA from resuming at all.
+      let response: Response;
+      try {
+        response = await request(`/chat/streams/${encodeURIComponent(messageId)}?after=${afterId}`, {
+          headers: { Accept: 'text/event-stream' },
+          ...(signal && { signal }),
+        });
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) throw new StreamNotFoundError(error.requestId);
+        throw error;
+      }
+      if (!response.body) throw new ApiError(0, 'NETWORK_ERROR', 'The answer did not arrive. Try again.');
+      yield* readEvents(response.body);
+    },
+
+    /** Stops the answer `messageId`, whichever server instance is writing it; what it had written is kept. */
+    stopChat: async (messageId: string) =>
+      (await json<{ status: StopStatus }>(`/chat/streams/${encodeURIComponent(messageId)}/stop`, { method: 'POST' })).status,
 
     /** Every page: a list over 5 MB of JSON (thousands of files) comes in pages with `nextCursor`. */
     listFiles: async () => {

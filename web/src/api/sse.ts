@@ -1,11 +1,18 @@
 import type { ChatEvent } from './types';
 
 /**
- * Server-Sent Events from a byte stream: frames end at a blank line, `event:` names a frame and
- * `data:` lines carry its JSON. Comment lines (`: keep-alive`) and unknown events are skipped.
- * Chunks may split a frame, a line or a UTF-8 character anywhere.
+ * An event with the `id:` its frame carried: its place in the answer's stream (1, 2, 3, ...), which
+ * a reader that lost the connection asks to resume after. A coalesced `delta` carries the last id
+ * it covers. Absent when the frame had none.
  */
-export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatEvent> {
+export type StreamEvent = ChatEvent & { eventId?: number };
+
+/**
+ * Server-Sent Events from a byte stream: frames end at a blank line, `event:` names a frame,
+ * `id:` numbers it and `data:` lines carry its JSON. Comment lines (`: keep-alive`) and unknown
+ * events are skipped. Chunks may split a frame, a line or a UTF-8 character anywhere.
+ */
+export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<StreamEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
@@ -31,8 +38,9 @@ export async function* readEvents(body: ReadableStream<Uint8Array>): AsyncGenera
 
 const EVENT_TYPES = new Set(['meta', 'delta', 'done', 'error', 'title']);
 
-export function parseFrame(frame: string): ChatEvent | undefined {
+export function parseFrame(frame: string): StreamEvent | undefined {
   let name = 'message';
+  let id: number | undefined;
   const data: string[] = [];
   for (const line of frame.split('\n')) {
     if (line === '' || line.startsWith(':')) continue;
@@ -41,10 +49,12 @@ export function parseFrame(frame: string): ChatEvent | undefined {
     const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'event') name = value;
     else if (field === 'data') data.push(value);
+    // Not a count (an id of another kind): the event is read, but cannot be resumed after.
+    else if (field === 'id') id = /^\d+$/.test(value) ? Number(value) : undefined;
   }
   if (!EVENT_TYPES.has(name) || data.length === 0) return undefined;
   try {
-    return { type: name, ...(JSON.parse(data.join('\n')) as object) } as ChatEvent;
+    return { type: name, ...(JSON.parse(data.join('\n')) as object), ...(id !== undefined && { eventId: id }) } as StreamEvent;
   } catch {
     return undefined;
   }

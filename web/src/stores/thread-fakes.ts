@@ -1,4 +1,5 @@
-import type { ApiClient, SendMessage } from '../api/client';
+import { StreamNotFoundError, type ApiClient, type SendMessage } from '../api/client';
+import type { StreamEvent } from '../api/sse';
 import type { ChatEvent, Conversation } from '../api/types';
 import { useSessionStore } from './session';
 
@@ -8,19 +9,40 @@ export interface ChatCall {
   key: string | undefined;
 }
 
-export type ChatScript = (call: ChatCall, signal: AbortSignal | undefined) => AsyncGenerator<ChatEvent>;
+export type ChatScript = (call: ChatCall, signal: AbortSignal | undefined) => AsyncGenerator<StreamEvent>;
+
+/** What a resume asked: the answer's stream, after which event. */
+export interface ResumeCall {
+  messageId: string;
+  afterId: number;
+}
+
+export type ResumeScript = (call: ResumeCall, signal: AbortSignal | undefined) => AsyncGenerator<StreamEvent>;
 
 /**
  * The session's API client for the thread store's tests: `POST /chat` plays one script per call
- * (the last one again once they run out), `GET /conversations/{id}` serves the given conversation.
+ * (the last one again once they run out), `GET /conversations/{id}` serves the given conversation,
+ * `GET /chat/streams/{id}` plays one of `resumes` per call (then 404, as for a stream not kept),
+ * and `POST /chat/streams/{id}/stop` is recorded.
  */
-export function fakeApi(scripts: ChatScript[], conversation?: Conversation) {
+export function fakeApi(scripts: ChatScript[], conversation?: Conversation, resumes: ResumeScript[] = []) {
   const calls: ChatCall[] = [];
+  const resumed: ResumeCall[] = [];
+  const stopped: string[] = [];
   const client = {
     chat: (body: SendMessage, options: { signal?: AbortSignal; idempotencyKey?: string } = {}) => {
       const call = { body: JSON.parse(JSON.stringify(body)) as SendMessage, key: options.idempotencyKey };
       calls.push(call);
       return scripts[Math.min(calls.length - 1, scripts.length - 1)]!(call, options.signal);
+    },
+    resumeChat: (messageId: string, afterId: number, { signal }: { signal?: AbortSignal } = {}) => {
+      const call = { messageId, afterId };
+      resumed.push(call);
+      return (resumes[resumed.length - 1] ?? notKept)(call, signal);
+    },
+    stopChat: async (messageId: string) => {
+      stopped.push(messageId);
+      return 'stopping';
     },
     getConversation: async () => {
       if (!conversation) throw new Error('no conversation to read');
@@ -28,8 +50,16 @@ export function fakeApi(scripts: ChatScript[], conversation?: Conversation) {
     },
   } as unknown as ApiClient;
   useSessionStore().client = () => client;
-  return { calls };
+  return { calls, resumed, stopped };
 }
+
+// eslint-disable-next-line require-yield
+async function* notKept(): AsyncGenerator<StreamEvent> {
+  throw new StreamNotFoundError();
+}
+
+/** `event` as the server numbers it: its place in the answer's stream. */
+export const numbered = (eventId: number, event: ChatEvent): StreamEvent => ({ ...event, eventId });
 
 export const meta = (extra: Partial<Extract<ChatEvent, { type: 'meta' }>> = {}): ChatEvent => ({
   type: 'meta',

@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import { ApiError, type SendMessage } from '../api/client';
-import type { ContextReport, Conversation, Message } from '../api/types';
+import type { ChatEvent, ContextReport, Conversation, Message } from '../api/types';
 import { threadView, type VersionInfo } from '../lib/answer-versions';
 import { REFUSAL_CODES } from '../lib/errors';
 import { canRetry, NEW_CHAT, unsentQuestionsOf, type UnsentQuestion, type UnsentReason } from '../lib/unsent-questions';
+import { AnswerFollower } from './answer-follower';
 import { useComposerStore } from './composer';
 import { useConversationsStore } from './conversations';
 import { useFilesStore } from './files';
@@ -24,6 +25,8 @@ export interface ThreadMessage extends Message {
    * refused for what it is (too long, a file gone): Edit only (see `canRetry`).
    */
   unsent?: Unsent;
+  /** The connection broke while the answer streamed, and is being picked up again (the answer goes on). */
+  reconnecting?: boolean;
 }
 
 export interface Failure {
@@ -58,6 +61,11 @@ export interface LoadFailure {
 /** A send that has had no `meta` in this long went nowhere: its question is kept as unsent. */
 export const META_TIMEOUT_MS = 60_000;
 
+/** How a stream ends when the answer was stopped (here, or in another tab): shown as stopped, not as a failure. */
+const ANSWER_STOPPED = 'ANSWER_STOPPED';
+
+const NO_RESPONSE = new ApiError(0, 'NO_RESPONSE', 'The server did not answer in time. Try again.');
+
 /** What goes out: a new question, or a new version of the latest answer. */
 type Asking = { kind: 'new'; text: string; fileIds: string[] } | { kind: 'regenerate'; answerId: string };
 
@@ -68,8 +76,9 @@ const isLocal = (id: string) => id.startsWith('local-');
  * The open conversation: its messages, the answer streaming into it, Stop, Regenerate and Retry.
  * A question that fails to go (server unreachable, 5xx, no answer in time) stays in the thread
  * as unsent, with Retry and Edit, also across a reload; a refused one (spending control) goes back
- * to the composer with its files; a stopped or failed answer keeps what arrived. Regenerate puts
- * the new answer where the old one was and keeps the old one as a previous version.
+ * to the composer with its files; a stopped or failed answer keeps what arrived. An answer whose
+ * connection breaks is picked up again where it broke (see AnswerFollower); only Stop stops it.
+ * Regenerate puts the new answer where the old one was and keeps the old one as a previous version.
  */
 export const useThreadStore = defineStore('thread', () => {
   const conversationId = ref<string>();
@@ -87,7 +96,8 @@ export const useThreadStore = defineStore('thread', () => {
   /** Older messages not loaded yet: the conversation was too long for one read. */
   const omitted = ref(0);
   const loadingEarlier = ref(false);
-  let controller: AbortController | undefined;
+  /** The answer being streamed into the thread, if any: Stop stops it, leaving stops reading it. */
+  let following: AnswerFollower | undefined;
   let opened = 0;
   let sequence = 0;
   /** Told when a new conversation gets its id (the view puts it in the URL), also on a Retry. */
@@ -121,7 +131,8 @@ export const useThreadStore = defineStore('thread', () => {
   }
 
   function clear(): void {
-    stop();
+    // Leaving the conversation stops reading the answer, not the answer: it is stored whole.
+    following?.halt('leave');
     opened++;
     conversationId.value = undefined;
     title.value = '';
@@ -243,82 +254,93 @@ export const useThreadStore = defineStore('thread', () => {
     const live = () => all.value.find((message) => message.id === answerId);
     const asked = () => all.value.find((message) => message.id === questionId);
     const ticket = opened;
-    const ownController = new AbortController();
-    controller = ownController;
     let started = false;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      ownController.abort();
-    }, META_TIMEOUT_MS);
+    /** An event of the answer's stream, into the thread (the follower has dropped the ones seen before). */
+    const apply = (event: ChatEvent): void => {
+      switch (event.type) {
+        case 'meta': {
+          started = true;
+          clearTimeout(timer);
+          const question = asked();
+          if (question) question.id = event.userMessageId;
+          questionId = event.userMessageId;
+          const answer = live();
+          if (answer && event.answerMessageId) answer.id = event.answerMessageId;
+          answerId = answer?.id ?? answerId;
+          const isNew = conversationId.value === undefined;
+          conversationId.value = event.conversationId;
+          title.value = event.title;
+          if (asking.kind === 'new') for (const id of asking.fileIds) if (!fileIds.value.includes(id)) fileIds.value.push(id);
+          useConversationsStore().upsert({ conversationId: event.conversationId, title: event.title, createdAt: now, updatedAt: now });
+          if (isNew) {
+            // Questions that failed in this new chat belong to the conversation it has become.
+            kept()?.move(NEW_CHAT, event.conversationId);
+            announceStarted?.(event.conversationId);
+          }
+          break;
+        }
+        case 'delta': {
+          const message = live();
+          if (message) message.content += event.text;
+          break;
+        }
+        case 'done': {
+          const message = live();
+          Object.assign(message ?? {}, { id: event.messageId, usage: event.usage, stopReason: event.stopReason, context: event.context, streaming: false });
+          answerId = event.messageId;
+          break;
+        }
+        case 'title': {
+          // Written by a small model after a new conversation's first answer: the sidebar and the tab follow.
+          title.value = event.title;
+          const id = conversationId.value;
+          if (id) useConversationsStore().upsert({ conversationId: id, title: event.title, createdAt: now, updatedAt: now });
+          break;
+        }
+        case 'error': {
+          const message = live();
+          if (event.messageId) answerId = event.messageId;
+          // Stopped from elsewhere (another tab, another device): stopped, as this tab's Stop shows it, not failed.
+          if (event.code === ANSWER_STOPPED) {
+            Object.assign(message ?? {}, { streaming: false, stopReason: 'aborted', ...(event.messageId && { id: event.messageId }) });
+            break;
+          }
+          Object.assign(message ?? {}, { streaming: false, stopReason: 'error', error: { code: event.code, message: event.message }, ...(event.messageId && { id: event.messageId }) });
+          failure.value = { code: event.code, message: event.message };
+          break;
+        }
+      }
+    };
+    const client = useSessionStore().client();
+    const follower = new AnswerFollower({
+      apply: (event) => {
+        if (ticket === opened) apply(event);
+      },
+      reconnecting: (yes) => {
+        const message = live();
+        if (message && ticket === opened) message.reconnecting = yes || undefined;
+      },
+      // Not heard (the network is down): the answer is stored whole instead, and the thread shows what came.
+      requestStop: (id) => void client.stopChat(id).catch(() => undefined),
+    });
+    following = follower;
+    const timer = setTimeout(() => follower.halt('timeout'), META_TIMEOUT_MS);
     const request: SendMessage =
       asking.kind === 'new'
         ? { message: asking.text, ...(conversationId.value && { conversationId: conversationId.value }), ...(asking.fileIds.length > 0 && { fileIds: asking.fileIds }) }
         : { conversationId: conversationId.value!, regenerate: { messageId: asking.answerId } };
     try {
-      const events = useSessionStore().client().chat(request, { signal: ownController.signal, idempotencyKey });
-      for await (const event of events) {
-        if (ticket !== opened) break;
-        switch (event.type) {
-          case 'meta': {
-            started = true;
-            clearTimeout(timer);
-            const question = asked();
-            if (question) question.id = event.userMessageId;
-            questionId = event.userMessageId;
-            const answer = live();
-            if (answer && event.answerMessageId) answer.id = event.answerMessageId;
-            answerId = answer?.id ?? answerId;
-            const isNew = conversationId.value === undefined;
-            conversationId.value = event.conversationId;
-            title.value = event.title;
-            if (asking.kind === 'new') for (const id of asking.fileIds) if (!fileIds.value.includes(id)) fileIds.value.push(id);
-            useConversationsStore().upsert({ conversationId: event.conversationId, title: event.title, createdAt: now, updatedAt: now });
-            if (isNew) {
-              // Questions that failed in this new chat belong to the conversation it has become.
-              kept()?.move(NEW_CHAT, event.conversationId);
-              announceStarted?.(event.conversationId);
-            }
-            break;
-          }
-          case 'delta': {
-            const message = live();
-            if (message) message.content += event.text;
-            break;
-          }
-          case 'done': {
-            const message = live();
-            Object.assign(message ?? {}, { id: event.messageId, usage: event.usage, stopReason: event.stopReason, context: event.context, streaming: false });
-            answerId = event.messageId;
-            break;
-          }
-          case 'title': {
-            // Written by a small model after a new conversation's first answer: the sidebar and the tab follow.
-            title.value = event.title;
-            const id = conversationId.value;
-            if (id) useConversationsStore().upsert({ conversationId: id, title: event.title, createdAt: now, updatedAt: now });
-            break;
-          }
-          case 'error': {
-            const message = live();
-            Object.assign(message ?? {}, { streaming: false, stopReason: 'error', error: { code: event.code, message: event.message }, ...(event.messageId && { id: event.messageId }) });
-            if (event.messageId) answerId = event.messageId;
-            failure.value = { code: event.code, message: event.message };
-            break;
-          }
-        }
-      }
-    } catch (error) {
-      // Stopped by the user: what arrived is kept (below). Stopped by the wait for `meta`: a failure.
-      const aborted = (error as Error).name === 'AbortError' && !timedOut;
-      if (!aborted && ticket === opened) {
-        const apiError = timedOut
-          ? new ApiError(0, 'NO_RESPONSE', 'The server did not answer in time. Try again.')
-          : error instanceof ApiError
-            ? error
-            : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
+      const outcome = await follower.follow(
+        (signal) => client.chat(request, { signal, idempotencyKey }),
+        (id, afterId, signal) => client.resumeChat(id, afterId, { signal }),
+      );
+      // Stopped by the user or left: what arrived is kept (below). Stopped by the wait for `meta`: a failure.
+      const lost = outcome.kind === 'lost' ? outcome.error : outcome.kind === 'halted' && outcome.halt === 'timeout' ? NO_RESPONSE : undefined;
+      if (lost !== undefined && ticket === opened) {
+        const apiError = lost instanceof ApiError ? lost : new ApiError(0, 'NETWORK_ERROR', 'The connection was lost. Try again.');
         if (started) {
-          // The question is stored and the answer had begun: Retry asks for a new version of it.
+          // The question is stored and the answer had begun, but could not be followed to its end:
+          // Retry asks for a new version of it.
           failure.value = { code: apiError.code, message: apiError.message, receivedAt: Date.now() };
           const message = live();
           if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
@@ -331,7 +353,7 @@ export const useThreadStore = defineStore('thread', () => {
       clearTimeout(timer);
       const message = live();
       if (message?.streaming) Object.assign(message, { streaming: false, stopReason: message.stopReason ?? 'aborted' });
-      if (controller === ownController) controller = undefined;
+      if (following === follower) following = undefined;
     }
     return conversationId.value;
   }
@@ -401,7 +423,7 @@ export const useThreadStore = defineStore('thread', () => {
 
   /** Stops the answer: the server stops the model and keeps what was streamed, and so does the thread. */
   function stop(): void {
-    controller?.abort();
+    following?.stop();
   }
 
   /** A new version of the latest answer, streamed in its place; the old one stays as a previous version. */
@@ -458,7 +480,7 @@ export const useThreadStore = defineStore('thread', () => {
       createdAt: sent[0]?.timestamp ?? '',
       updatedAt: sent.at(-1)?.timestamp ?? '',
       fileIds: [...fileIds.value],
-      messages: sent.map(({ streaming: _streaming, unsent: _unsent, ...message }) => message),
+      messages: sent.map(({ streaming: _streaming, unsent: _unsent, reconnecting: _reconnecting, ...message }) => message),
     };
   }
 
