@@ -4,6 +4,7 @@
  * `npm run bench -- prompt cost` runs only the benchmarks whose names contain one of the words
  * (and then writes bench/results/partial.json, leaving latest.json alone).
  */
+import { coldStartBench } from './cold-start.bench.js';
 import { costModelBench } from './cost-model.bench.js';
 import { extractionBench } from './extraction.bench.js';
 import { historyAppendBench } from './history-append.bench.js';
@@ -20,6 +21,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'request-overhead': requestOverheadBench,
   'time-to-model': timeToModelBench,
+  'cold-start': coldStartBench,
   streaming: streamingBench,
   'history-append': historyAppendBench,
   'prompt-building': promptBuildingBench,
