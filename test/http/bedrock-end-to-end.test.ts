@@ -101,6 +101,28 @@ describe('POST /chat with MODEL_PROVIDER=bedrock (a local ConverseStream stand-i
     expectError(response, 429, 'MODEL_THROTTLED');
   });
 
+  it('closes the HTTP call to Bedrock on Stop, and not when the client merely goes away', async () => {
+    const words = Array.from({ length: 400 }, (_, i) => `word${i} `);
+    fake.reply(answer(words, { delayMs: 5 }));
+    // A client that goes away: the answer goes on to its end, the call to the model is not cut.
+    const dropped = new AbortController();
+    const first = await app.openChatStream(token, { message: 'A long story' }, dropped.signal);
+    const meta = (await first.events.next()).value!.data;
+    await first.events.next();
+    dropped.abort();
+    await expect.poll(async () => (await app.api(`/conversations/${meta.conversationId}`, { token })).json.messages?.[1]?.stopReason, { timeout: 15_000 }).toBe('end_turn');
+    expect(fake.requests[0]!.clientClosed).toBe(false);
+
+    // Stop: Bedrock sees its stream closed, and the part is kept.
+    const second = await app.openChatStream(token, { message: 'Another long story' });
+    const { answerMessageId, conversationId } = (await second.events.next()).value!.data;
+    await second.events.next();
+    const stopping = await app.api(`/chat/streams/${answerMessageId}/stop`, { method: 'POST', token });
+    expect(stopping.status).toBe(202);
+    await expect.poll(() => fake.requests[1]!.clientClosed, { timeout: 10_000 }).toBe(true);
+    await expect.poll(async () => (await app.api(`/conversations/${conversationId}`, { token })).json.messages?.[1]?.stopReason, { timeout: 10_000 }).toBe('aborted');
+  });
+
   it('answers 503 MODEL_ACCESS_DENIED naming the model when access is not enabled', async () => {
     fake.reply(bedrockError.accessDenied());
     const response = await app.api('/chat', { method: 'POST', token, body: { message: 'Hello?' }, headers: { Accept: 'application/json' } });
