@@ -91,6 +91,9 @@ export class Functions extends pulumi.ComponentResource {
     ]);
     const readHistory = { actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [history, historyIndexes] };
     const readFiles = { actions: ['dynamodb:GetItem'], resources: [files] };
+    // The warm-up's call at init, which opens the connection to DynamoDB: it reads no table, and
+    // IAM offers nothing narrower than every resource for it.
+    const warmDynamoDb = { actions: ['dynamodb:DescribeEndpoints'], resources: ['*'] };
 
     const specs: Record<FunctionName, FunctionSpec> = {
       health: { bundle: 'health', timeoutSeconds: 3, memoryMb: 128, grants: [] },
@@ -117,6 +120,7 @@ export class Functions extends pulumi.ComponentResource {
           // The month's spending and the user's own limit, read before the model is called; the
           // message counted (an atomic ADD) before, and the answer's cost after.
           { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [usage] },
+          warmDynamoDb,
         ],
         ...(moduleSettings && { environment: moduleSettings.environment }),
       },
@@ -124,7 +128,7 @@ export class Functions extends pulumi.ComponentResource {
         bundle: 'conversations',
         timeoutSeconds: 10,
         memoryMb: 512,
-        grants: [readHistory, { actions: ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], resources: [history] }],
+        grants: [readHistory, { actions: ['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'], resources: [history] }, warmDynamoDb],
       },
       files: {
         bundle: 'files',
@@ -135,6 +139,7 @@ export class Functions extends pulumi.ComponentResource {
           // PutObject signs presigned uploads and seals a deleted file's key; List and Delete remove its objects.
           { actions: ['s3:PutObject', 's3:DeleteObject'], resources: [objects] },
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
+          warmDynamoDb,
         ],
       },
       fileProcessor: {
@@ -152,6 +157,7 @@ export class Functions extends pulumi.ComponentResource {
           { actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], resources: [objects] },
           // HeadObject on a key not uploaded yet must say 404 (UPLOAD_MISSING), which needs ListBucket.
           { actions: ['s3:ListBucket'], resources: [args.uploadBucket.arn] },
+          warmDynamoDb,
         ],
       },
       usage: {
@@ -163,6 +169,7 @@ export class Functions extends pulumi.ComponentResource {
           { actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [usage] },
           // A month's users, from the month index only.
           { actions: ['dynamodb:Query'], resources: [usageIndexes] },
+          warmDynamoDb,
         ],
       },
     };

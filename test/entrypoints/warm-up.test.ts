@@ -56,10 +56,12 @@ describe('a cold start on Lambda with Cognito sign-in', () => {
   const fetched: string[] = [];
 
   beforeAll(async () => {
+    // One stand-in for the three services: it notes each call and answers it with an empty success.
     jwks = createServer((req, res) => {
-      fetched.push(req.url ?? '');
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ keys: [] }));
+      const target = req.headers['x-amz-target'];
+      fetched.push(`${req.method} ${typeof target === 'string' ? target : (req.url ?? '')}`);
+      res.writeHead(200, { 'Content-Type': req.headers['x-amz-target'] ? 'application/x-amz-json-1.0' : 'application/json' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(req.headers['x-amz-target'] ? { Endpoints: [] } : { keys: [] }));
     });
     await new Promise<void>((listening) => jwks.listen(0, '127.0.0.1', listening));
   });
@@ -69,7 +71,7 @@ describe('a cold start on Lambda with Cognito sign-in', () => {
     await new Promise((closed) => jwks.close(closed));
   });
 
-  it('fetches the keys at init, so the first request does not wait for them', async () => {
+  it('fetches the keys and opens the connections to DynamoDB and S3 at init, so the first request waits for none of them', async () => {
     vi.resetModules();
     const env = {
       STORE: 'aws',
@@ -85,11 +87,15 @@ describe('a cold start on Lambda with Cognito sign-in', () => {
       MODEL_PROVIDER: 'offline',
       LOG_LEVEL: 'SILENT',
       AWS_LAMBDA_FUNCTION_NAME: 'chat',
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`,
+      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}`,
+      AWS_ACCESS_KEY_ID: 'warm-up',
+      AWS_SECRET_ACCESS_KEY: 'warm-up',
     };
     for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     vi.stubGlobal('awslambda', { streamifyResponse: (handler: unknown) => handler, HttpResponseStream: { from: (stream: unknown) => stream } });
     const { handler } = await import('../../src/entrypoints/lambda/chat.js');
     expect(handler).toBeTypeOf('function');
-    expect(fetched).toEqual(['/eu-west-1_warm/.well-known/jwks.json']);
+    expect(fetched.sort()).toEqual(['GET /eu-west-1_warm/.well-known/jwks.json', 'HEAD /uploads/', 'POST DynamoDB_20120810.DescribeEndpoints']);
   });
 });

@@ -32,6 +32,8 @@ const ACTIONS_OF_COMMANDS: Record<string, Record<string, string[]>> = {
     DeleteItemCommand: ['dynamodb:DeleteItem'],
     QueryCommand: ['dynamodb:Query'],
     BatchWriteItemCommand: ['dynamodb:BatchWriteItem'],
+    // The warm-up's call at init (modules/dynamodb-stores.ts): names no table.
+    DescribeEndpointsCommand: ['dynamodb:DescribeEndpoints'],
   },
   '@aws-sdk/client-s3': {
     // The code tells a missing key by S3's 404 (NoSuchKey, NotFound), which S3 gives only to a
@@ -42,6 +44,8 @@ const ACTIONS_OF_COMMANDS: Record<string, Record<string, string[]>> = {
     DeleteObjectCommand: ['s3:DeleteObject'],
     DeleteObjectsCommand: ['s3:DeleteObject'],
     ListObjectsV2Command: ['s3:ListBucket'],
+    // The warm-up's call at init (modules/s3-blobs.ts).
+    HeadBucketCommand: ['s3:ListBucket'],
   },
   '@aws-sdk/client-bedrock-runtime': {
     ConverseCommand: ['bedrock:InvokeModel'],

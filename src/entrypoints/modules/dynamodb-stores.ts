@@ -1,3 +1,4 @@
+import { DescribeEndpointsCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ContainerModule } from 'inversify';
 import { DynamoDbAnswerStreams } from '../../adapters/answer-streams/dynamodb-answer-streams.js';
@@ -12,6 +13,7 @@ import type { ConversationStore } from '../../domain/ports/conversation-store.js
 import type { FileCatalog } from '../../domain/ports/file-catalog.js';
 import type { RequestClaims } from '../../domain/ports/request-claims.js';
 import type { RateCounter, UsageLedger } from '../../domain/ports/usage-ledger.js';
+import type { WarmUp } from '../lambda/warm-up.js';
 import { TOKENS } from '../tokens.js';
 import type { AdapterFamily } from './adapter-family.js';
 import { awsClientOptions, type AwsStoreConfig } from './aws-store-config.js';
@@ -57,5 +59,11 @@ function dynamoDbStoresModule(store: AwsStoreConfig): ContainerModule {
     );
     // Message counts live beside the spending, in the usage table: the ledger serves both ports.
     bind<RateCounter>(TOKENS.RateCounter).toService(TOKENS.UsageLedger);
+    // A cold function opens its connection to DynamoDB (TLS and all) at init, with the one call
+    // that names no table: each function's role reaches different tables.
+    bind<WarmUp>(TOKENS.WarmUp).toResolvedValue(
+      (db: DynamoDBDocumentClient) => ({ name: 'DynamoDB connection', run: async () => void (await db.send(new DescribeEndpointsCommand({}))) }),
+      [DYNAMODB],
+    );
   });
 }
