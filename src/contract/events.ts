@@ -11,7 +11,7 @@ import { contextReport, stopReason, tokenUsage } from './responses.js';
  * `GET /chat/streams/{answerMessageId}` with `Last-Event-ID: <n>` (or `?after=<n>`) sends the same
  * events after `n`, with their ids (consecutive deltas may come as one, under the last one's id),
  * then follows the answer until it ends. A stopped answer ends with an `error` event whose code is
- * `ANSWER_STOPPED`.
+ * `ANSWER_STOPPED`; a stream whose writer stopped writing it (its instance died) with `STREAM_ABANDONED`.
  */
 
 /** First: where the question and the answer are stored (ids known before the answer is written). */

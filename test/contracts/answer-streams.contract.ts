@@ -38,10 +38,10 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
     it('opens a stream once, empty and streaming; a second open changes nothing', async () => {
       expect(await streams.read(alice, answer, 0)).toBeUndefined();
       expect(await streams.open(alice, answer)).toBe(true);
-      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 0, stopRequested: false }, events: [] });
+      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 0, stopRequested: false, updatedAt: expect.any(Number) }, events: [] });
       await streams.append(alice, answer, deltas(1, 2));
       expect(await streams.open(alice, answer)).toBe(false);
-      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 2, stopRequested: false }, events: deltas(1, 2) });
+      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 2, stopRequested: false, updatedAt: expect.any(Number) }, events: deltas(1, 2) });
     });
 
     it('gives back the events as they were appended, data and all, and those after any id', async () => {
@@ -56,7 +56,7 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
       await streams.open(alice, answer);
       await streams.append(alice, answer, [meta, tricky]);
       await streams.append(alice, answer, [empty, done], 'done');
-      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'done', lastId: 4, stopRequested: false }, events: [meta, tricky, empty, done] });
+      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'done', lastId: 4, stopRequested: false, updatedAt: expect.any(Number) }, events: [meta, tricky, empty, done] });
       expect((await streams.read(alice, answer, 2))!.events).toEqual([empty, done]);
       expect((await streams.read(alice, answer, 4))!.events).toEqual([]);
       expect((await streams.read(alice, answer, 99))!.events).toEqual([]);
@@ -78,14 +78,14 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
       await streams.append(alice, answer, deltas(1, 3));
       await streams.append(alice, answer, deltas(1, 3));
       await streams.append(alice, answer, deltas(1, 5));
-      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 5, stopRequested: false }, events: deltas(1, 5) });
+      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 5, stopRequested: false, updatedAt: expect.any(Number) }, events: deltas(1, 5) });
     });
 
     it('ends a stream with its status, with or without last events', async () => {
       await streams.open(alice, answer);
       await streams.append(alice, answer, deltas(1, 2));
       await streams.append(alice, answer, [], 'stopped');
-      expect((await streams.read(alice, answer, 0))!.head).toEqual({ status: 'stopped', lastId: 2, stopRequested: false });
+      expect((await streams.read(alice, answer, 0))!.head).toMatchObject({ status: 'stopped', lastId: 2, stopRequested: false });
     });
 
     it('refuses events for a stream that was never opened', async () => {
@@ -100,7 +100,7 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
       expect(await streams.requestStop(bob, answer)).toBeUndefined();
       expect(await streams.open(bob, answer)).toBe(true);
       await streams.append(bob, answer, [delta(1, 'bob')], 'done');
-      expect((await streams.read(alice, answer, 0))!).toEqual({ head: { status: 'streaming', lastId: 2, stopRequested: false }, events: deltas(1, 2) });
+      expect((await streams.read(alice, answer, 0))!).toEqual({ head: { status: 'streaming', lastId: 2, stopRequested: false, updatedAt: expect.any(Number) }, events: deltas(1, 2) });
       expect((await streams.read(bob, answer, 0))!.events).toEqual([delta(1, 'bob')]);
     });
 
@@ -118,7 +118,7 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
       await streams.open(alice, answer);
       await streams.append(alice, answer, deltas(1, 2), 'done');
       expect(await streams.requestStop(alice, answer)).toBe('done');
-      expect((await streams.read(alice, answer, 0))!.head).toEqual({ status: 'done', lastId: 2, stopRequested: false });
+      expect((await streams.read(alice, answer, 0))!.head).toMatchObject({ status: 'done', lastId: 2, stopRequested: false });
       expect(await streams.requestStop(alice, randomUUID())).toBeUndefined();
     });
 
@@ -128,7 +128,7 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
       const read = (await streams.read(alice, answer, 0))!;
       (read.events[0]!.data as { text: string }).text = 'changed';
       read.head.lastId = 7;
-      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 1, stopRequested: false }, events: [delta(1, 'kept')] });
+      expect(await streams.read(alice, answer, 0)).toEqual({ head: { status: 'streaming', lastId: 1, stopRequested: false, updatedAt: expect.any(Number) }, events: [delta(1, 'kept')] });
     });
 
     it('is not a conversation: the history neither lists it nor takes it away with a delete', async () => {

@@ -45,7 +45,7 @@ describe('recording an answer’s stream', () => {
     await recorder.finish();
     expect(ids).toEqual(Array.from({ length: 102 }, (_, i) => i + 1));
     const stored = (await instance().streams.read('alice', 'a1', 0))!;
-    expect(stored.head).toEqual({ status: 'done', lastId: 102, stopRequested: false });
+    expect(stored.head).toMatchObject({ status: 'done', lastId: 102, stopRequested: false });
     expect(stored.events.map((event) => event.id)).toEqual(ids);
     expect(stored.events.slice(1, -1).map((event) => (event.data as { text: string }).text).join('')).toBe(Array.from({ length: 100 }, (_, n) => `${n} `).join(''));
   });
@@ -111,5 +111,26 @@ describe('recording an answer’s stream', () => {
     await recorder.finish();
     expect(logged).toHaveBeenCalledWith('answer stream not recorded', expect.objectContaining({ messageId: 'a6', requestId: 'req-6' }));
     unreachable.destroy();
+  });
+  it('tries again the write that ends the stream when it fails: the stream ends with its last events', async () => {
+    const writer = instance();
+    let failOnce = true;
+    const flaky = Object.create(writer.streams) as typeof writer.streams;
+    flaky.append = (userId, messageId, events, ending) => {
+      if (ending && failOnce) {
+        failOnce = false;
+        return Promise.reject(new Error('throttled'));
+      }
+      return writer.streams.append(userId, messageId, events, ending);
+    };
+    const recorder = new AnswerRecorder({ ...writer, streams: flaky }, 'alice', () => undefined, 'req-ending');
+    recorder.record(meta('a-ending'));
+    await recorder.opened();
+    recorder.record(delta('last words'));
+    recorder.record({ event: 'error', data: { code: 'MODEL_FAILED', message: 'The model failed.', messageId: 'a-ending' } });
+    await recorder.finish();
+    const stored = (await instance().streams.read('alice', 'a-ending', 0))!;
+    expect(stored.head).toMatchObject({ status: 'error', lastId: 3 });
+    expect(stored.events.map((event) => event.event)).toEqual(['meta', 'delta', 'error']);
   });
 });

@@ -187,4 +187,20 @@ describe('resumable answer streams', () => {
     const live = await allFrames(await openChat({ message: 'Quick one' }));
     expect(await stop(live[0]!.data.answerMessageId as string)).toMatchObject({ status: 200, json: { status: 'done' } });
   });
+  it('serves a retried POST /chat (same Idempotency-Key) from the stored stream: a resume after its id 2 repeats no text', async () => {
+    model.play(replyWith('Alpha', ' beta', ' gamma', ' delta'));
+    const headers = { Authorization: `Bearer ${token}`, Accept: 'text/event-stream', 'Content-Type': 'application/json', 'Idempotency-Key': 'resume-replay-1' };
+    const post = () => fetch(`${app.url}/chat`, { method: 'POST', headers, body: JSON.stringify({ message: 'Spell it out' }) });
+    const original = await allFrames(await post());
+    expect(textOf(original)).toBe('Alpha beta gamma delta');
+    const messageId = original[0]!.data.answerMessageId as string;
+
+    // The retry: the client drops after its first delta frame (id 2 when the replay was numbered
+    // anew), then resumes from that frame's id.
+    const replay = await allFrames(await post());
+    expect(replay[0]).toMatchObject({ id: 1, event: 'meta' });
+    const retried = replay.slice(0, replay.findIndex((frame) => frame.event === 'delta') + 1);
+    const rest = await allFrames(await resume(messageId, { lastEventId: String(retried.at(-1)!.id) }));
+    expect(textOf([...retried, ...rest])).toBe('Alpha beta gamma delta');
+  });
 });

@@ -24,6 +24,8 @@ interface HeadItem {
   status: StreamStatus;
   last_id: number;
   stop_requested: boolean;
+  /** Epoch ms of the head's last write (see StreamHead.updatedAt). */
+  updated_at: number;
   ttl: number;
 }
 
@@ -52,7 +54,7 @@ export class DynamoDbAnswerStreams implements AnswerStreams {
   ) {}
 
   async open(userId: string, messageId: string): Promise<boolean> {
-    const head: HeadItem = { user_id: userId, sk: headKey(messageId), status: 'streaming', last_id: 0, stop_requested: false, ttl: this.expiry() };
+    const head: HeadItem = { user_id: userId, sk: headKey(messageId), status: 'streaming', last_id: 0, stop_requested: false, updated_at: this.clock.now().getTime(), ttl: this.expiry() };
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: head, ConditionExpression: 'attribute_not_exists(sk)' }));
       return true;
@@ -76,8 +78,8 @@ export class DynamoDbAnswerStreams implements AnswerStreams {
     }
     // Chunks first: the head names only events that are there.
     await Promise.all(chunks.map((Item) => this.db.send(new PutCommand({ TableName: this.tableName, Item }))));
-    const sets = ['#ttl = :ttl'];
-    const values: Record<string, unknown> = { ':ttl': ttl };
+    const sets = ['#ttl = :ttl', 'updated_at = :now'];
+    const values: Record<string, unknown> = { ':ttl': ttl, ':now': this.clock.now().getTime() };
     if (events.length > 0) {
       sets.push('last_id = :last');
       values[':last'] = events[events.length - 1]!.id;
@@ -109,7 +111,7 @@ export class DynamoDbAnswerStreams implements AnswerStreams {
     // The head first, then the chunks: every event it names was written before it (see append).
     const item = await this.head(userId, messageId);
     if (!item) return undefined;
-    const head: StreamHead = { status: item.status, lastId: item.last_id, stopRequested: item.stop_requested };
+    const head: StreamHead = { status: item.status, lastId: item.last_id, stopRequested: item.stop_requested, updatedAt: item.updated_at };
     // Nothing new by the head: a follower polling a quiet stream costs one read, not two.
     if (after >= head.lastId) return { head, events: [] };
     const chunks = await queryAll<ChunkItem>(this.db, {

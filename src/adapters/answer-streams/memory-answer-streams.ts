@@ -1,5 +1,7 @@
 import type { AnswerStreams, EndedStatus, StreamHead, StreamStatus, StreamedEvent } from '../../domain/ports/answer-streams.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import { copyData } from '../system/copy-data.js';
+import { SystemClock } from '../system/system-clock.js';
 
 /** JSON keeps the two parts apart whatever characters they hold. */
 const streamKey = (userId: string, messageId: string): string => JSON.stringify([userId, messageId]);
@@ -12,10 +14,12 @@ const streamKey = (userId: string, messageId: string): string => JSON.stringify(
 export class MemoryAnswerStreams implements AnswerStreams {
   private readonly streams = new Map<string, { head: StreamHead; events: StreamedEvent[] }>();
 
+  constructor(private readonly clock: Clock = new SystemClock()) {}
+
   async open(userId: string, messageId: string): Promise<boolean> {
     const key = streamKey(userId, messageId);
     if (this.streams.has(key)) return false;
-    this.streams.set(key, { head: { status: 'streaming', lastId: 0, stopRequested: false }, events: [] });
+    this.streams.set(key, { head: { status: 'streaming', lastId: 0, stopRequested: false, updatedAt: this.clock.now().getTime() }, events: [] });
     return true;
   }
 
@@ -30,6 +34,7 @@ export class MemoryAnswerStreams implements AnswerStreams {
       stream.head.lastId = event.id;
     }
     if (ending) stream.head.status = ending;
+    stream.head.updatedAt = this.clock.now().getTime();
     return { stopRequested: stream.head.stopRequested };
   }
 

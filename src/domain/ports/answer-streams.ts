@@ -45,4 +45,10 @@ export interface StreamHead {
   /** The id of the last event stored; 0 before the first. */
   lastId: number;
   stopRequested: boolean;
+  /**
+   * When the head was last written (epoch ms, the writer's clock). A writer writes it about once a
+   * second while it streams, even when no event comes: a head that stops changing while still
+   * `streaming` lost its writer.
+   */
+  updatedAt: number;
 }

@@ -2,6 +2,8 @@ import { DomainError } from '../../domain/errors.js';
 
 /** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
 const TIMEOUT_RESERVE_MS = 3000;
+/** Time kept back from the Lambda timeout by the last writes of an answer's stream (their retries). */
+const FINISH_RESERVE_MS = 1000;
 
 export type StopCause = 'stopped' | 'deadline' | 'model-idle';
 
@@ -16,6 +18,11 @@ export class AnswerLimits {
   private cause: StopCause | undefined;
   private readonly deadline: NodeJS.Timeout | undefined;
   private idle: NodeJS.Timeout | undefined;
+  /**
+   * When (epoch ms) the answer's last writes must be done: the function returns before Lambda stops
+   * it. Infinity without a Lambda.
+   */
+  readonly finishBy: number;
 
   constructor(
     private readonly modelIdleMs: number,
@@ -23,6 +30,7 @@ export class AnswerLimits {
     remainingMs?: number,
   ) {
     if (remainingMs !== undefined) this.deadline = setTimeout(() => this.stop('deadline'), remainingMs - TIMEOUT_RESERVE_MS);
+    this.finishBy = remainingMs === undefined ? Infinity : Date.now() + remainingMs - FINISH_RESERVE_MS;
   }
 
   get signal(): AbortSignal {

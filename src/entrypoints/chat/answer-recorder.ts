@@ -1,7 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnswerStreams, EndedStatus, StreamedEvent } from '../../domain/ports/answer-streams.js';
 import type { WireEvent } from '../http/sse.js';
 import type { LiveAnswers } from './live-answers.js';
+import { STREAM_ABANDONED } from './stream-follower.js';
 
 /**
  * Events are written in batches, at most this long after the first of them was sent... Each write
@@ -18,6 +20,12 @@ const FLUSH_EVENTS = 32;
 const STOP_CHECK_MS = 1000;
 /** Writes that fail in a row before the recording is given up; the live answer goes on regardless. */
 const MAX_FAILED_WRITES = 3;
+/**
+ * The write that ends the stream is tried this many times, the pause doubling from ENDING_RETRY_MS:
+ * lost, it would leave the stream `streaming` for a day, its last events missing.
+ */
+const ENDING_ATTEMPTS = 4;
+const ENDING_RETRY_MS = 200;
 
 export interface RecorderDeps {
   streams: AnswerStreams;
@@ -53,6 +61,10 @@ export class AnswerRecorder {
   private leave: (() => void) | undefined;
   private finished: Promise<void> | undefined;
   private opening: Promise<void> = Promise.resolve();
+  /** The id of the last event stored. */
+  private storedId = 0;
+  /** The stream was there already: a retry replaying an answer recorded the first time. */
+  private existed = false;
 
   constructor(
     private readonly deps: RecorderDeps,
@@ -60,6 +72,8 @@ export class AnswerRecorder {
     /** Stops the answer: a Stop was asked for. */
     private readonly stop: () => void,
     private readonly requestId: string,
+    /** When (epoch ms) the last write must be done at the latest (AnswerLimits.finishBy). */
+    private readonly finishBy = Infinity,
   ) {}
 
   /** Numbers the event (its SSE id) and records it. */
@@ -85,6 +99,14 @@ export class AnswerRecorder {
   }
 
   /**
+   * Once opened: the answer's stream was stored already, by the request this one retries (same
+   * Idempotency-Key). Its events are then served from there, under their stored ids, not numbered again.
+   */
+  get streamExisted(): boolean {
+    return this.existed;
+  }
+
+  /**
    * Writes what is left and the stream's status (how the answer ended), then forgets the answer.
    * Resolves when that is stored, or given up; never rejects.
    */
@@ -97,7 +119,7 @@ export class AnswerRecorder {
     clearTimeout(this.timer);
     clearInterval(this.stopCheck);
     const ending = this.ending ?? 'error';
-    this.writing = this.writing.then(() => this.write(ending));
+    this.writing = this.writing.then(() => this.writeEnding(ending));
     await this.writing;
     this.leave?.();
   }
@@ -109,7 +131,10 @@ export class AnswerRecorder {
     this.opening = this.writing = this.deps.streams.open(this.userId, messageId).then(
       (opened) => {
         // A retry replaying an answer recorded the first time: that recording stays as it was.
-        if (!opened) this.off();
+        if (!opened) {
+          this.existed = true;
+          this.off();
+        }
       },
       (error: unknown) => {
         this.deps.logger.error('answer stream not recorded', { requestId: this.requestId, messageId, error: error as Error });
@@ -140,25 +165,56 @@ export class AnswerRecorder {
     });
   }
 
-  /** One append: the events waiting (none: a check for a Stop), and the status when the answer has ended. */
-  private async write(ending?: EndedStatus): Promise<void> {
+  /** One append: the events waiting (none: a check for a Stop). */
+  private async write(): Promise<void> {
     if (this.state !== 'recording') return;
+    const error = await this.append();
+    if (error === undefined) return;
+    if (++this.failures < MAX_FAILED_WRITES) {
+      this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
+      return;
+    }
+    await this.giveUp(error);
+  }
+
+  /** The last append, with the stream's status: retried after a short pause, as long as the function's time allows. */
+  private async writeEnding(ending: EndedStatus): Promise<void> {
+    let pause = ENDING_RETRY_MS;
+    for (let attempt = 1; this.state === 'recording'; attempt++) {
+      const error = await this.append(ending);
+      if (error === undefined) return;
+      if (attempt >= ENDING_ATTEMPTS || Date.now() + pause >= this.finishBy) return this.giveUp(error);
+      await sleep(pause);
+      pause *= 2;
+    }
+  }
+
+  /** Appends what waits; the error when it failed, the events then kept, in order, for the next try (stored once). */
+  private async append(ending?: EndedStatus): Promise<unknown> {
     const batch = this.pending;
     this.pending = [];
     this.lastWrite = performance.now();
     try {
       const { stopRequested } = await this.deps.streams.append(this.userId, this.messageId!, batch, ending);
       this.failures = 0;
+      if (batch.length > 0) this.storedId = batch[batch.length - 1]!.id;
       if (stopRequested && !ending) this.stop();
+      return undefined;
     } catch (error) {
-      // Kept, in order, for the next write: the same events are then stored once.
       this.pending = [...batch, ...this.pending];
-      if (++this.failures < MAX_FAILED_WRITES && !ending) {
-        this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
-        return;
-      }
-      this.deps.logger.error('answer stream not recorded', { requestId: this.requestId, messageId: this.messageId, error: error as Error });
-      this.off();
+      return error ?? new Error('answer stream write failed');
     }
+  }
+
+  /**
+   * Recording stops here. The stream is ended with STREAM_ABANDONED if the store takes one more
+   * write (best effort), so that a resumed reader is told at once instead of waiting for the head
+   * to go stale.
+   */
+  private async giveUp(error: unknown): Promise<void> {
+    this.deps.logger.error('answer stream not recorded', { requestId: this.requestId, messageId: this.messageId, error: error as Error });
+    this.off();
+    const abandoned: StreamedEvent = { id: this.storedId + 1, event: 'error', data: { ...STREAM_ABANDONED, messageId: this.messageId } };
+    await this.deps.streams.append(this.userId, this.messageId!, [abandoned], 'error').catch(() => undefined);
   }
 }

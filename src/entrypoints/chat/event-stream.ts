@@ -18,17 +18,35 @@ export async function streamAnswer(
   out: Writable,
   events: AsyncIterator<ChatEvent, void>,
   first: IteratorResult<ChatEvent, void>,
-  { limits, outcome, recorder, keepAliveMs }: { limits: AnswerLimits; outcome: AnswerOutcome; recorder: AnswerRecorder; keepAliveMs: number },
+  {
+    limits,
+    outcome,
+    recorder,
+    keepAliveMs,
+    followStored,
+  }: {
+    limits: AnswerLimits;
+    outcome: AnswerOutcome;
+    recorder: AnswerRecorder;
+    keepAliveMs: number;
+    /** Sends the answer's stored stream from its start, and ends the response (handlers/chat-streams.ts). */
+    followStored: (messageId: string) => Promise<void>;
+  },
 ): Promise<void> {
   const alive = keepAlive(out, keepAliveMs);
   let messageId: string | undefined;
-  const send = async (wire: WireEvent) => {
+  /** False when the event was not sent: the answer's stream was stored already. */
+  const send = async (wire: WireEvent): Promise<boolean> => {
     const id = recorder.record(wire);
     // `meta` names the answer: it leaves once the answer can be resumed or stopped by that name,
     // anywhere (one write, while the model works on its first token).
-    if (wire.event === 'meta') await recorder.opened();
+    if (wire.event === 'meta') {
+      await recorder.opened();
+      if (recorder.streamExisted) return false;
+    }
     await write(out, sseFrame(id, wire));
     alive.sent();
+    return true;
   };
   try {
     for (let next = first; !next.done; next = await events.next()) {
@@ -36,7 +54,16 @@ export async function streamAnswer(
       limits.modelActive();
       outcome.saw(event);
       if (event.type === 'meta') messageId = event.answerMessageId;
-      await send(wireEvent(event));
+      if (!(await send(wireEvent(event)))) {
+        // A retry (same Idempotency-Key) of a request whose answer was recorded: the client may
+        // resume this response by the ids the stored stream has, so it is sent from there, ids and
+        // all, rather than numbered again from the replay (which would number its events differently).
+        alive.stop();
+        await events.return?.();
+        await recorder.finish();
+        await followStored(messageId!);
+        return;
+      }
     }
     // The service kept the partial answer (stopped); the stream needs an ending.
     const ending = outcome.cutShort(limits);

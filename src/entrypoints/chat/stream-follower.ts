@@ -11,11 +11,12 @@ export interface FollowOptions {
   pollMs: number;
   keepAliveMs: number;
   /**
-   * The longest a stream still `streaming` may stay without a new event before it is taken for
-   * abandoned (its writer died with its instance): the response then ends, and the stored
-   * conversation holds what was kept.
+   * The longest a stream still `streaming` may keep its head unwritten before it is taken for
+   * abandoned: its writer writes the head about once a second while it lives, so a head that stops
+   * changing lost its writer (its instance died, or it gave up recording). The response then ends
+   * with STREAM_ABANDONED, and the stored conversation holds what was kept.
    */
-  stallMs: number;
+  abandonedMs: number;
   /** When to end the response at the latest: the function's own deadline. */
   endBy: number;
   /** Aborts when the client has gone away: nothing more is read for it. */
@@ -40,12 +41,14 @@ export async function followStream(
   const alive = keepAlive(out, options.keepAliveMs);
   let head = first.head;
   let last = after;
-  let progressAt = performance.now();
+  // Measured on this instance's own clock from the moment the head was seen to change: the writer's
+  // clock may differ from ours, and a head written before `updatedAt` existed has none.
+  let headSeen = headMark(head);
+  let headChangedAt = performance.now();
   const send = async (events: StreamedEvent[]) => {
     for (const frame of coalesced(events)) await write(out, frame);
     if (events.length > 0) {
       last = events[events.length - 1]!.id;
-      progressAt = performance.now();
       alive.sent();
     }
   };
@@ -55,12 +58,21 @@ export async function followStream(
     await write(out, ': resumed\n\n');
     await send(first.events);
     while (head.status === 'streaming') {
-      if (options.gone.aborted || Date.now() + options.pollMs > options.endBy || performance.now() - progressAt > options.stallMs) break;
+      if (options.gone.aborted || Date.now() + options.pollMs > options.endBy) break;
+      if (performance.now() - headChangedAt > options.abandonedMs) {
+        // Not stored: another writer may yet come back, but this reader stops waiting for it.
+        await write(out, storedFrame(head.lastId + 1, 'error', STREAM_ABANDONED));
+        break;
+      }
       await sleep(options.pollMs, undefined, { signal: options.gone }).catch(() => undefined);
       if (options.gone.aborted) break;
       const next = await read(last);
       if (!next) break; // expired meanwhile
       head = next.head;
+      if (headMark(head) !== headSeen) {
+        headSeen = headMark(head);
+        headChangedAt = performance.now();
+      }
       await send(next.events);
     }
   } finally {
@@ -68,6 +80,15 @@ export async function followStream(
   }
   out.end();
 }
+
+/** The `error` that ends a stream whose writer stopped writing it. */
+export const STREAM_ABANDONED = {
+  code: 'STREAM_ABANDONED',
+  message: 'The answer stopped being written. Reload the conversation to see what was kept.',
+} as const;
+
+/** What changes whenever the writer writes the head. */
+const headMark = (head: StreamHead): string => `${head.updatedAt}/${head.lastId}/${head.status}`;
 
 /** The SSE frames of stored events, runs of deltas joined into one. */
 function coalesced(events: StreamedEvent[]): string[] {

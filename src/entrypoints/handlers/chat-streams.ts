@@ -1,6 +1,8 @@
+import type { Writable } from 'node:stream';
 import type { StreamStop } from '../../contract/responses.js';
+import type { StreamHead, StreamedEvent } from '../../domain/ports/answer-streams.js';
 import { followStream } from '../chat/stream-follower.js';
-import type { ApiEvent } from '../http/api-types.js';
+import type { ApiEvent, LambdaContext } from '../http/api-types.js';
 import { HttpError } from '../http/http-error.js';
 import { header } from '../http/request.js';
 import { jsonResponse } from '../http/responses.js';
@@ -10,10 +12,11 @@ import { edgeRoute, type ChatFunctionServices, type ResponseStreamFactory, type 
 /** Time kept back from the Lambda timeout: a resumed stream ends cleanly before the function is stopped. */
 const DEADLINE_RESERVE_MS = 3000;
 /**
- * An answer's writer records an event at least every MODEL_IDLE_TIMEOUT_MS (or ends it): a stream
- * still `streaming` and silent for this much longer lost its writer.
+ * A living writer writes its stream's head about once a second, events or not
+ * (chat/answer-recorder.ts): a head unwritten for this long lost its writer. Ten writes missed
+ * leave room for a slow or retried write.
  */
-const STALL_MARGIN_MS = 30_000;
+const ABANDONED_AFTER_MS = 10_000;
 
 const streamNotFound = () => new HttpError(404, 'STREAM_NOT_FOUND', 'There is no such answer stream: it is not yours, or it ended more than a day ago.');
 
@@ -31,31 +34,58 @@ export function createResumeHandler(
   return edgeRoute(services, responses, 'GET /chat/streams/{messageId}', async ({ event, identity, headers, responseStream, context }) => {
     const messageId = streamIdOf(event);
     const after = resumePoint(event);
-    const read = (from: number) => services.answerStreams.read(identity.userId, messageId, from);
-    const first = await read(after);
+    const first = await services.answerStreams.read(identity.userId, messageId, after);
     if (!first) throw streamNotFound();
     const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
-    const gone = new AbortController();
-    const onClose = () => gone.abort();
-    responseStream.once('close', onClose);
-    const remaining = context?.getRemainingTimeInMillis();
-    try {
-      await followStream(out, read, first, after, {
-        pollMs,
-        keepAliveMs,
-        stallMs: services.config.chat.modelIdleTimeoutMs + STALL_MARGIN_MS,
-        endBy: remaining === undefined ? Infinity : Date.now() + remaining - DEADLINE_RESERVE_MS,
-        gone: gone.signal,
-      });
-    } catch (error) {
-      // The status has gone: the response ends, and the client resumes again from its last id.
-      services.logger.warn('resumed stream broke off', { messageId, error: error as Error });
-      out.end();
-    } finally {
-      responseStream.off('close', onClose);
-    }
+    await serveStoredStream(services, { out, responseStream, context, userId: identity.userId, messageId, after, first }, { keepAliveMs, pollMs });
     return undefined;
   });
+}
+
+/**
+ * Sends a stored answer stream on a response that has started, from the events after `after`
+ * (`first`, when read already), following it live until it ends, the client goes, or the
+ * function's time runs out (chat/stream-follower.ts). A resume, and a POST /chat retried with its
+ * Idempotency-Key while (or after) the first request's answer was recorded: its events keep the
+ * ids they were stored under.
+ */
+export async function serveStoredStream(
+  services: Pick<ChatFunctionServices, 'answerStreams' | 'logger'>,
+  stream: {
+    out: Writable;
+    responseStream: Writable;
+    context: LambdaContext | undefined;
+    userId: string;
+    messageId: string;
+    after: number;
+    first?: { head: StreamHead; events: StreamedEvent[] };
+  },
+  { keepAliveMs, pollMs }: { keepAliveMs: number; pollMs: number },
+): Promise<void> {
+  const { out, responseStream, context, userId, messageId, after } = stream;
+  const read = (from: number) => services.answerStreams.read(userId, messageId, from);
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  responseStream.once('close', onClose);
+  const remaining = context?.getRemainingTimeInMillis();
+  try {
+    const first = stream.first ?? (await read(after));
+    // Expired between the open that found it and now: nothing to send.
+    if (!first) return void out.end();
+    await followStream(out, read, first, after, {
+      pollMs,
+      keepAliveMs,
+      abandonedMs: ABANDONED_AFTER_MS,
+      endBy: remaining === undefined ? Infinity : Date.now() + remaining - DEADLINE_RESERVE_MS,
+      gone: gone.signal,
+    });
+  } catch (error) {
+    // The status has gone: the response ends, and the client resumes again from its last id.
+    services.logger.warn('resumed stream broke off', { messageId, error: error as Error });
+    out.end();
+  } finally {
+    responseStream.off('close', onClose);
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { verifyOrigin } from '../http/origin-verify.js';
 import type { Headers } from '../http/responses.js';
 import { routeKey } from '../http/routes.js';
 import { SSE_HEADERS } from '../http/sse.js';
-import { createResumeHandler, createStopHandler } from './chat-streams.js';
+import { createResumeHandler, createStopHandler, serveStoredStream } from './chat-streams.js';
 import { replyWith, type ChatFunctionServices, type ResponseStreamFactory, type StreamingHandler } from './streaming-function.js';
 
 export type { ChatFunctionServices, ResponseStreamFactory, StreamingHandler } from './streaming-function.js';
@@ -58,7 +58,7 @@ export function createChatStreamHandler(services: ChatFunctionServices, response
  * the Lambda's deadline and a model silent too long, and the partial answer is kept. Both answers
  * report to one AnswerOutcome.
  */
-function createAnswerHandler(services: ChatFunctionServices, responses: ResponseStreamFactory, { keepAliveMs }: { keepAliveMs: number }): StreamingHandler {
+function createAnswerHandler(services: ChatFunctionServices, responses: ResponseStreamFactory, timing: { keepAliveMs: number; pollMs: number }): StreamingHandler {
   return async (event, responseStream, context) => {
     const requestId = requestIdOf(event, context);
     const outcome = new AnswerOutcome(services, requestId);
@@ -75,14 +75,16 @@ function createAnswerHandler(services: ChatFunctionServices, responses: Response
       verifyOrigin(event, services.config.originVerifySecret);
       const identity = await authenticate(event, services.verifier);
       const deps = { streams: services.answerStreams, live: services.liveAnswers, logger: services.logger };
-      recorder = new AnswerRecorder(deps, identity.userId, () => limits.stop('stopped'), requestId);
+      recorder = new AnswerRecorder(deps, identity.userId, () => limits.stop('stopped'), requestId, limits.finishBy);
       const events = services.chat.send(identity.userId, chatRequest(event, identity), limits.signal);
       const first = await events.next(); // request problems throw here, before any byte is sent
       limits.modelActive();
       outcome.answering();
       if (wantsEventStream(event)) {
         const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
-        await streamAnswer(out, events, first, { limits, outcome, recorder, keepAliveMs });
+        const followStored = (messageId: string) =>
+          serveStoredStream(services, { out, responseStream, context, userId: identity.userId, messageId, after: 0 }, timing);
+        await streamAnswer(out, events, first, { limits, outcome, recorder, keepAliveMs: timing.keepAliveMs, followStored });
       } else {
         reply(await jsonAnswer(events, first, { limits, outcome, recorder, headers }));
       }

@@ -161,11 +161,20 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     throw new HttpError(404, 'ROUTE_NOT_FOUND', `There is no ${method} ${path}.`);
   }
 
+  /** The chat function's requests under way: close() lets them store what they have first. */
+  const inFlight = new Set<Promise<void>>();
+
   async function callHandler(req: IncomingMessage, res: ServerResponse, url_: RequestTarget, match: RouteMatch, requestId: string) {
     const body = await readBody(req, MAX_EVENT_BYTES);
     const event = toProxyEvent(req, url_, body, match, requestId);
     if (match.route.function === 'chat') {
-      await chat(event, new LocalResponseStream(res));
+      const handling = chat(event, new LocalResponseStream(res));
+      inFlight.add(handling);
+      try {
+        await handling;
+      } finally {
+        inFlight.delete(handling);
+      }
       return;
     }
     const result = await handlers[match.route.function](event);
@@ -218,6 +227,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     close: async () => {
       // A client that goes away no longer stops its answer: the server does, as it goes itself.
       services.liveAnswers.stopAll();
+      // The stopped answers store their part and their stream's status: before the stores close
+      // under them, and bounded, so that a stuck request cannot hold the server open.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((resolve) => (waited = setTimeout(resolve, CLOSE_WAIT_MS))),
+      ]);
+      clearTimeout(waited);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -226,6 +243,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     },
   };
 }
+
+/** The longest close() waits for answers under way to store what they have. */
+const CLOSE_WAIT_MS = 5000;
 
 /** A path of plain segments, with no query, dot, escape or backslash: it is its own normal form. */
 const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)+$|^\/$/;
