@@ -2,6 +2,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../api/client';
 import type { StreamEvent } from '../api/sse';
+import { STOP_DRAIN_MS } from './answer-follower';
 import { useThreadStore } from './thread';
 import { answers, done, fakeApi, meta, numbered } from './thread-fakes';
 
@@ -73,7 +74,7 @@ describe('the thread store when the connection breaks mid-answer', () => {
   });
 
   it('keeps trying for about a minute while the server is out of reach, then shows the failure with Retry', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const { resumed, calls } = fakeApi([breaksAfter('Half'), answers('Whole', { answerMessageId: 'a2' })], undefined, Array.from({ length: 100 }, () => unreachable));
     const thread = useThreadStore();
     const sending = thread.send('Go');
@@ -166,7 +167,8 @@ describe('the thread store when the connection breaks mid-answer', () => {
     expect(thread.failure).toMatchObject({ code: 'NETWORK_ERROR' });
   });
 
-  it('Stop tells the server to stop the answer, and keeps what arrived', async () => {
+  it('Stop tells the server to stop the answer, shows it stopped at once, and stops reading a few seconds later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let readerGone = false;
     const { stopped } = fakeApi([
       async function* (_call, signal) {
@@ -179,10 +181,17 @@ describe('the thread store when the connection breaks mid-answer', () => {
     ]);
     const thread = useThreadStore();
     const sending = thread.send('Tell me a story');
-    await vi.waitFor(() => expect(thread.messages[1]?.content).toBe('Once upon'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(thread.messages[1]?.content).toBe('Once upon');
     thread.stop();
-    await sending;
+    expect(thread.streaming).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
     expect(stopped).toEqual(['a1']);
+    // Still read, for what the server wrote before it heard of the Stop...
+    expect(readerGone).toBe(false);
+    // ...but not for ever: this one never says it stopped.
+    await vi.advanceTimersByTimeAsync(STOP_DRAIN_MS);
+    await sending;
     expect(readerGone).toBe(true);
     expect(thread.messages[1]).toMatchObject({ content: 'Once upon', stopReason: 'aborted', streaming: false });
     expect(thread.failure).toBeUndefined();
@@ -196,9 +205,11 @@ describe('the thread store when the connection breaks mid-answer', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(resumed).toHaveLength(1);
     thread.stop();
+    expect(thread.messages[1]).toMatchObject({ content: 'Half', stopReason: 'aborted', streaming: false });
+    expect(thread.messages[1]?.reconnecting).toBeFalsy();
+    await vi.advanceTimersByTimeAsync(STOP_DRAIN_MS);
     await sending;
     expect(stopped).toEqual(['a1']);
-    expect(resumed).toHaveLength(1);
     expect(thread.messages[1]).toMatchObject({ content: 'Half', stopReason: 'aborted' });
     expect(thread.failure).toBeUndefined();
   });

@@ -81,15 +81,15 @@ describe('the thread store', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('keeps the partial answer when stopped, marked as stopped', async () => {
+  it('shows the answer stopped at once, and keeps what the server wrote until it heard of the Stop', async () => {
     let release: () => void = () => undefined;
     fakeApi([
-      async function* (_call, signal) {
+      async function* () {
         yield meta();
         yield { type: 'delta', text: 'Once upon' };
         await new Promise<void>((resolve) => (release = resolve));
-        if (signal?.aborted) throw new DOMException('aborted', 'AbortError');
         yield { type: 'delta', text: ' a time' };
+        yield { type: 'error', code: 'ANSWER_STOPPED', message: 'The answer was stopped.', messageId: 'a1' };
       },
     ]);
     const thread = useThreadStore();
@@ -97,10 +97,11 @@ describe('the thread store', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(thread.streaming).toBe(true);
     thread.stop();
-    release();
-    await sending;
     expect(thread.streaming).toBe(false);
     expect(thread.messages[1]).toMatchObject({ content: 'Once upon', stopReason: 'aborted' });
+    release();
+    await sending;
+    expect(thread.messages[1]).toMatchObject({ content: 'Once upon a time', stopReason: 'aborted', streaming: false });
     expect(thread.failure).toBeUndefined();
   });
 

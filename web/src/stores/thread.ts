@@ -10,6 +10,7 @@ import { useComposerStore } from './composer';
 import { useConversationsStore } from './conversations';
 import { useFilesStore } from './files';
 import { useSessionStore } from './session';
+import { stopUntilHeard } from './stop-request';
 
 /** A question that did not reach the server: why, and the key a Retry sends it again under. */
 export interface Unsent extends UnsentReason {
@@ -63,6 +64,8 @@ export const META_TIMEOUT_MS = 60_000;
 
 /** How a stream ends when the answer was stopped (here, or in another tab): shown as stopped, not as a failure. */
 const ANSWER_STOPPED = 'ANSWER_STOPPED';
+/** How a resumed stream ends when the server writing the answer died: what it stored is read from the conversation. */
+const STREAM_ABANDONED = 'STREAM_ABANDONED';
 
 const NO_RESPONSE = new ApiError(0, 'NO_RESPONSE', 'The server did not answer in time. Try again.');
 
@@ -217,6 +220,32 @@ export const useThreadStore = defineStore('thread', () => {
   }
 
   /**
+   * An answer could not be followed to its end: the conversation is read again, so that the thread
+   * shows what the server stored of it (its writer may have gone on without this page, or died
+   * after storing part). Not stored (yet), the thread keeps what arrived, with its failure; not
+   * read (the network down), it is read again once the network is back.
+   */
+  async function showStored(answerId: string): Promise<void> {
+    const id = conversationId.value;
+    if (!id) return;
+    const ticket = opened;
+    try {
+      const conversation = await useSessionStore().client().getConversation(id);
+      if (ticket !== opened || streaming.value) return;
+      const stored = conversation.messages.find((message) => message.id === answerId);
+      if (!stored) return;
+      title.value = conversation.title;
+      fileIds.value = conversation.fileIds;
+      all.value = [...conversation.messages, ...unsentOf(id)];
+      omitted.value = conversation.omittedMessages ?? 0;
+      // Stored whole (or as stopped) after all: the break cost nothing.
+      if (stored.stopReason !== 'error') failure.value = undefined;
+    } catch {
+      if (ticket === opened && typeof window !== 'undefined') window.addEventListener('online', () => void showStored(answerId), { once: true });
+    }
+  }
+
+  /**
    * Sends a message (its words may be empty when files go with it) and streams the answer into
    * the thread. `onStarted` hears the id of a new conversation as soon as the server gives it
    * (the view puts it in the URL).
@@ -255,6 +284,8 @@ export const useThreadStore = defineStore('thread', () => {
     const asked = () => all.value.find((message) => message.id === questionId);
     const ticket = opened;
     let started = false;
+    /** Not followed to its end (lost, or its writer died): what the server stored is read once following ends. */
+    let abandoned = false;
     /** An event of the answer's stream, into the thread (the follower has dropped the ones seen before). */
     const apply = (event: ChatEvent): void => {
       switch (event.type) {
@@ -307,6 +338,7 @@ export const useThreadStore = defineStore('thread', () => {
           }
           Object.assign(message ?? {}, { streaming: false, stopReason: 'error', error: { code: event.code, message: event.message }, ...(event.messageId && { id: event.messageId }) });
           failure.value = { code: event.code, message: event.message };
+          if (event.code === STREAM_ABANDONED) abandoned = true;
           break;
         }
       }
@@ -320,8 +352,13 @@ export const useThreadStore = defineStore('thread', () => {
         const message = live();
         if (message && ticket === opened) message.reconnecting = yes || undefined;
       },
-      // Not heard (the network is down): the answer is stored whole instead, and the thread shows what came.
-      requestStop: (id) => void client.stopChat(id).catch(() => undefined),
+      // Told again until the server hears it: pressed while the network is down, a Stop is not lost.
+      requestStop: (id) => void stopUntilHeard({ send: () => client.stopChat(id), ended: () => follower.ended }),
+      // Shown stopped at once; what the server wrote before it heard of the Stop still comes in.
+      stopping: () => {
+        const message = live();
+        if (message && ticket === opened) Object.assign(message, { streaming: false, stopReason: 'aborted', reconnecting: undefined });
+      },
     });
     following = follower;
     const timer = setTimeout(() => follower.halt('timeout'), META_TIMEOUT_MS);
@@ -344,6 +381,7 @@ export const useThreadStore = defineStore('thread', () => {
           failure.value = { code: apiError.code, message: apiError.message, receivedAt: Date.now() };
           const message = live();
           if (message) Object.assign(message, { streaming: false, stopReason: 'error', error: { code: apiError.code, message: apiError.message } });
+          abandoned = true;
         } else {
           all.value = all.value.filter((message) => message.id !== answerId);
           notSent(asking, apiError, idempotencyKey, questionId);
@@ -355,6 +393,7 @@ export const useThreadStore = defineStore('thread', () => {
       if (message?.streaming) Object.assign(message, { streaming: false, stopReason: message.stopReason ?? 'aborted' });
       if (following === follower) following = undefined;
     }
+    if (abandoned && ticket === opened) await showStored(answerId);
     return conversationId.value;
   }
 
