@@ -73,6 +73,17 @@ export function answerStreamsContract(name: string, make: MakeAnswerStreams): vo
       }
     });
 
+    it('keeps a batch of large events whole, though it is more than one stored item can hold', async () => {
+      await streams.open(alice, answer);
+      // 32 deltas of 30,000 characters, some not ASCII: about 1 MB, where an item holds 400 KB.
+      const large = Array.from({ length: 32 }, (_, i) => delta(i + 1, `${i} ${'é'.repeat(15_000)}`));
+      await streams.append(alice, answer, large, 'done');
+      const read = await streams.read(alice, answer, 0);
+      expect(read?.head).toMatchObject({ status: 'done', lastId: 32 });
+      expect(read?.events).toEqual(large);
+      expect(ids((await streams.read(alice, answer, 20))!.events)).toEqual(ids(large).filter((id) => id > 20));
+    });
+
     it('stores events appended twice (a retried write) once', async () => {
       await streams.open(alice, answer);
       await streams.append(alice, answer, deltas(1, 3));

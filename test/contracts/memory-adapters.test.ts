@@ -1,3 +1,4 @@
+import { describe, expect, it } from 'vitest';
 import { MemoryAnswerStreams } from '../../src/adapters/answer-streams/memory-answer-streams.js';
 import { MemoryBlobStore } from '../../src/adapters/blob-store/memory-blob-store.js';
 import { MemoryFileCatalog } from '../../src/adapters/file-catalog/memory-file-catalog.js';
@@ -15,6 +16,7 @@ import { rateCounterContract } from './rate-counter.contract.js';
 import { requestClaimsContract } from './request-claims.contract.js';
 import { textCacheContract } from './text-cache.contract.js';
 import { usageLedgerContract } from './usage-ledger.contract.js';
+import { FixedClock } from '../support/fakes.js';
 
 conversationStoreContract('MemoryConversationStore', async () => ({ store: new MemoryConversationStore() }));
 requestClaimsContract('MemoryRequestClaims', async () => ({ claims: new MemoryRequestClaims(), history: new MemoryConversationStore() }));
@@ -39,3 +41,19 @@ blobStoreContract('MemoryBlobStore', async () => {
 chatModelContract('OfflineChatModel, no delay', () => new OfflineChatModel({ wordDelayMs: 0 }));
 // With a pause between words, aborts land while the model is waiting, as with a real model.
 chatModelContract('OfflineChatModel, 5 ms a word', () => new OfflineChatModel({ wordDelayMs: 5 }));
+
+describe('MemoryAnswerStreams, over a day', () => {
+  it('forgets a stream a day after its last write, as DynamoDB’s TTL does', async () => {
+    const clock = new FixedClock();
+    const streams = new MemoryAnswerStreams(clock);
+    await streams.open('alice', 'old-answer');
+    await streams.append('alice', 'old-answer', [{ id: 1, event: 'delta', data: { text: 'Hello' } }], 'done');
+    clock.advance(23 * 3600 * 1000);
+    await streams.open('alice', 'recent-answer');
+    expect(await streams.read('alice', 'old-answer', 0)).toBeDefined();
+    clock.advance(2 * 3600 * 1000);
+    await streams.open('alice', 'new-answer');
+    expect(await streams.read('alice', 'old-answer', 0)).toBeUndefined();
+    expect(await streams.read('alice', 'recent-answer', 0)).toBeDefined();
+  });
+});

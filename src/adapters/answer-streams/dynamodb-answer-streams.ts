@@ -66,16 +66,12 @@ export class DynamoDbAnswerStreams implements AnswerStreams {
 
   async append(userId: string, messageId: string, events: readonly StreamedEvent[], ending?: EndedStatus): Promise<{ stopRequested: boolean }> {
     const ttl = this.expiry();
-    const chunks: ChunkItem[] = [];
-    for (let start = 0; start < events.length; start += MAX_EVENTS_PER_CHUNK) {
-      const part = events.slice(start, start + MAX_EVENTS_PER_CHUNK);
-      chunks.push({
-        user_id: userId,
-        sk: chunkKey(messageId, part[0]!.id),
-        events: part.map(({ id, event, data }) => ({ id, event, data: JSON.stringify(data) })),
-        ttl,
-      });
-    }
+    const chunks: ChunkItem[] = chunksOf(events).map((part) => ({
+      user_id: userId,
+      sk: chunkKey(messageId, part[0]!.id),
+      events: part,
+      ttl,
+    }));
     // Chunks first: the head names only events that are there.
     await Promise.all(chunks.map((Item) => this.db.send(new PutCommand({ TableName: this.tableName, Item }))));
     const sets = ['#ttl = :ttl', 'updated_at = :now'];
@@ -161,4 +157,33 @@ export class DynamoDbAnswerStreams implements AnswerStreams {
   private expiry(): number {
     return Math.floor(this.clock.now().getTime() / 1000) + TTL_SECONDS;
   }
+}
+
+/** What a chunk's events may take: DynamoDB refuses an item over 400 KB, keys and names included. */
+const MAX_CHUNK_BYTES = 350_000;
+
+/**
+ * The events, stored as they are read back, in runs of at most MAX_EVENTS_PER_CHUNK and
+ * MAX_CHUNK_BYTES. Cut greedily from the first, so the same events always make the same chunks
+ * (a retried write overwrites what it wrote), and none has more than MAX_EVENTS_PER_CHUNK events
+ * (the lower bound of `read`'s query counts on it). One event larger than the bound alone is a
+ * chunk of its own, which DynamoDB refuses: a failed write, as the recorder expects some to be.
+ */
+function chunksOf(events: readonly StreamedEvent[]): Array<ChunkItem['events']> {
+  const chunks: Array<ChunkItem['events']> = [];
+  let current: ChunkItem['events'] = [];
+  let bytes = 0;
+  for (const { id, event, data } of events) {
+    const stored = { id, event, data: JSON.stringify(data) };
+    const size = Buffer.byteLength(stored.data) + Buffer.byteLength(event) + 32;
+    if (current.length > 0 && (current.length === MAX_EVENTS_PER_CHUNK || bytes + size > MAX_CHUNK_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(stored);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }

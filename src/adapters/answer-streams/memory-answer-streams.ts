@@ -6,10 +6,13 @@ import { SystemClock } from '../system/system-clock.js';
 /** JSON keeps the two parts apart whatever characters they hold. */
 const streamKey = (userId: string, messageId: string): string => JSON.stringify([userId, messageId]);
 
+/** As on DynamoDB (its TTL): a day after the stream was last written. */
+const KEPT_MS = 24 * 3600 * 1000;
+
 /**
  * Map-backed answer streams for tests and `STORE=memory`: one process serves every request, so
- * every reader and the writer share these maps. Nothing expires: the port promises at least a day,
- * and a process that holds its data in memory does not live long enough for that to matter.
+ * every reader and the writer share these maps. A stream is forgotten a day after its last write,
+ * as DynamoDB's TTL forgets it, so that a long-running `npm start` does not keep every answer twice.
  */
 export class MemoryAnswerStreams implements AnswerStreams {
   private readonly streams = new Map<string, { head: StreamHead; events: StreamedEvent[] }>();
@@ -17,6 +20,7 @@ export class MemoryAnswerStreams implements AnswerStreams {
   constructor(private readonly clock: Clock = new SystemClock()) {}
 
   async open(userId: string, messageId: string): Promise<boolean> {
+    this.forgetExpired();
     const key = streamKey(userId, messageId);
     if (this.streams.has(key)) return false;
     this.streams.set(key, { head: { status: 'streaming', lastId: 0, stopRequested: false, updatedAt: this.clock.now().getTime() }, events: [] });
@@ -42,6 +46,12 @@ export class MemoryAnswerStreams implements AnswerStreams {
     const stream = this.streams.get(streamKey(userId, messageId));
     if (!stream) return undefined;
     return { head: { ...stream.head }, events: stream.events.filter((event) => event.id > after).map(copyData) };
+  }
+
+  /** Streams not written for a day go; the map keeps them in the order they were opened. */
+  private forgetExpired(): void {
+    const before = this.clock.now().getTime() - KEPT_MS;
+    for (const [key, stream] of this.streams) if (stream.head.updatedAt < before) this.streams.delete(key);
   }
 
   async requestStop(userId: string, messageId: string): Promise<StreamStatus | undefined> {
