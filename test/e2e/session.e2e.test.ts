@@ -93,6 +93,8 @@ describe('a session that ends', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => answers(page).count(), { timeout: 20_000 }).toBe(1);
     await expect.poll(() => page.url()).toMatch(/\/c\/[\w-]+$/);
+    // The answer written whole before the reload: what is checked is the token, not an answer in flight.
+    await expect.poll(() => page.getByRole('button', { name: 'Stop' }).count(), { timeout: 20_000 }).toBe(0);
     const conversation = new URL(page.url()).pathname;
 
     // A token the server did not sign (altered in storage): refused whatever its expiry says.
@@ -104,7 +106,7 @@ describe('a session that ends', () => {
       sessionStorage.setItem(key, JSON.stringify({ ...stored, idToken: `${header}.${payload}.${altered}` }));
     }, SESSION_KEY);
     await page.reload();
-    await expect.poll(() => notice(page).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => notice(page).count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByText('Signed in as').count()).toBe(0);
     await snap(page, 'session-03-refused-phone-dark');
 
