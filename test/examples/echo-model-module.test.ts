@@ -1,20 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../e2e/app-process.js';
+import { chatWithApp } from '../support/app-chat.js';
 
 /**
  * The README's "Bring your own model" example as a team would run it: the module in examples/,
  * started with `MODEL_PROVIDER=module:<path>` and its own settings, no file of the project changed.
  */
 const EXAMPLE = 'examples/echo-model/echo-model.ts';
-
-/** The answer's text, from the SSE frames of POST /chat. */
-function answerOf(sse: string): string {
-  return sse
-    .split('\n\n')
-    .filter((frame) => frame.split('\n').includes('event: delta'))
-    .map((frame) => (JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { text: string }).text)
-    .join('');
-}
 
 describe(`MODEL_PROVIDER=module:${EXAMPLE} npm start`, () => {
   let app: RunningApp;
@@ -25,21 +17,10 @@ describe(`MODEL_PROVIDER=module:${EXAMPLE} npm start`, () => {
   afterAll(() => app?.stop());
 
   it('answers a chat, streamed, with the example model', async () => {
-    const signIn = await fetch(`${app.url}/local-auth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'echo-alice' }),
-    });
-    const { idToken } = (await signIn.json()) as { idToken: string };
-    const chat = await fetch(`${app.url}/chat`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${idToken}`, Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ message: 'Is anyone there?' }),
-    });
+    const chat = await chatWithApp(app.url, 'echo-alice', 'Is anyone there?');
     expect(chat.status).toBe(200);
-    const sse = await chat.text();
-    expect(answerOf(sse)).toBe('You said: Is anyone there?');
-    expect(sse).toContain('event: done');
+    expect(chat.answer).toBe('You said: Is anyone there?');
+    expect(chat.sse).toContain('event: done');
   });
 
   it('names its model and context window, read from its own settings, in /config.json', async () => {

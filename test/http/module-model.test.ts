@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../e2e/app-process.js';
+import { chatWithApp } from '../support/app-chat.js';
 import { freePort } from '../support/free-port.js';
 
 /**
@@ -40,15 +41,6 @@ const moduleFile = (name: string, source: string) => {
 };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The answer's text, from the SSE frames of POST /chat. */
-function answerOf(sse: string): string {
-  return sse
-    .split('\n\n')
-    .filter((frame) => frame.split('\n').includes('event: delta'))
-    .map((frame) => (JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as { text: string }).text)
-    .join('');
-}
-
 describe.skipIf(onEmbeddedStores)('MODEL_PROVIDER=module:<path> (npm start in a child process)', () => {
   let app: RunningApp;
 
@@ -63,22 +55,11 @@ describe.skipIf(onEmbeddedStores)('MODEL_PROVIDER=module:<path> (npm start in a 
   afterAll(() => app?.stop());
 
   it('answers a chat with the module\'s model', async () => {
-    const signIn = await fetch(`${app.url}/local-auth/token`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'acme-alice' }),
-    });
-    const { idToken } = (await signIn.json()) as { idToken: string };
-    const chat = await fetch(`${app.url}/chat`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${idToken}`, Accept: 'text/event-stream', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ message: 'Who are you?' }),
-    });
+    const chat = await chatWithApp(app.url, 'acme-alice', 'Who are you?');
     expect(chat.status).toBe(200);
-    const sse = await chat.text();
-    expect(answerOf(sse)).toBe('Hello from the Acme module.');
-    expect(sse).toContain('event: done');
-    expect(sse).toContain('"outputTokens":5');
+    expect(chat.answer).toBe('Hello from the Acme module.');
+    expect(chat.sse).toContain('event: done');
+    expect(chat.sse).toContain('"outputTokens":5');
   });
 
   it('names the module\'s model, its context window and its prices in /config.json', async () => {

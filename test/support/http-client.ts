@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Overrides } from '../../src/entrypoints/container.js';
 import { startLocalServer, type LocalServer } from '../../src/entrypoints/local/server.js';
+import { readFrames } from './sse-frames.js';
 
 /** JSON as the tests read it: they reach into responses freely. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -148,44 +149,9 @@ export async function startTestServer(options: { env?: Record<string, string>; o
   };
 }
 
-/** Server-Sent Events: frames separated by a blank line, `event:` and `data:` lines (data is JSON). */
+/** Server-Sent Events as most tests read them: each frame's event and data (sse-frames.ts parses them, ids too). */
 export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
-      buffer = buffer.replace(/\r\n?/g, '\n');
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const parsed = parseFrame(frame);
-        if (parsed) yield parsed;
-      }
-      if (done) break;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  if (buffer.trim() !== '') throw new Error(`the stream ended inside a frame: ${JSON.stringify(buffer)}`);
-}
-
-function parseFrame(frame: string): SseEvent | undefined {
-  let event = 'message';
-  const data: string[] = [];
-  for (const line of frame.split('\n')) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'event') event = value;
-    else if (field === 'data') data.push(value);
-  }
-  if (data.length === 0) return undefined;
-  return { event, data: JSON.parse(data.join('\n')) };
+  for await (const { event, data } of readFrames(body)) yield { event, data };
 }
 
 /**

@@ -17,6 +17,7 @@ export async function* readFrames(body: ReadableStream<Uint8Array>): AsyncGenera
     for (;;) {
       const { value, done } = await reader.read();
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      buffer = buffer.replace(/\r\n?/g, '\n');
       let end: number;
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const frame = parseFrame(buffer.slice(0, end));
@@ -38,8 +39,8 @@ function parseFrame(text: string): SseFrame | undefined {
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith(':')) continue;
     const colon = line.indexOf(':');
-    const field = line.slice(0, colon);
-    const value = line.slice(colon + 1).replace(/^ /, '');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'id') id = Number(value);
     else if (field === 'event') event = value;
     else if (field === 'data') data.push(value);
