@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { quietSdkLogger } from './sdk-logger.js';
 
 /**
  * Without limits a store that accepts the connection and then says nothing would hold a request
@@ -23,6 +24,7 @@ export function createDynamoDbClient(options: AwsClientOptions): DynamoDBDocumen
   const client = new DynamoDBClient({
     region: options.region,
     requestHandler: timeouts(5_000),
+    logger: quietSdkLogger,
     ...(options.dynamoDbEndpoint && { endpoint: options.dynamoDbEndpoint }),
     ...(options.credentials && { credentials: options.credentials }),
   });

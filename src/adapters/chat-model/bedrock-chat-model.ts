@@ -7,6 +7,7 @@ import {
   type TokenUsage as BedrockTokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { quietSdkLogger } from '../aws/sdk-logger.js';
 import type { StopReason, TokenUsage } from '../../domain/conversation.js';
 import type { DomainError } from '../../domain/errors.js';
 import type { ChatModel, ModelEvent, ModelLimits, ModelRequest } from '../../domain/ports/chat-model.js';
@@ -34,6 +35,7 @@ export function createBedrockRuntimeClient(options: BedrockClientOptions): Bedro
   return new BedrockRuntimeClient({
     region: options.region,
     maxAttempts: 1,
+    logger: quietSdkLogger,
     ...(options.endpoint && { endpoint: options.endpoint, requestHandler: new NodeHttpHandler() }),
     ...(options.credentials && { credentials: options.credentials }),
   });
