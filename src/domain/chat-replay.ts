@@ -16,14 +16,11 @@ export async function* replayAnswer(
   if (claim.fingerprint !== fingerprint) {
     throw new DomainError('unprocessable', 'IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request. Use a new key for a new message or a new Regenerate.');
   }
-  const [conversation, messages] = await Promise.all([
-    deps.conversations.get(userId, claim.conversationId),
-    deps.conversations.listMessages(userId, claim.conversationId),
-  ]);
-  const answer = messages.find((message) => message.id === claim.answerMessageId);
+  const thread = await deps.conversations.read(userId, claim.conversationId);
+  const answer = thread?.messages.find((message) => message.id === claim.answerMessageId);
   // No conversation a minute after the claim: it was answered once and has been deleted since.
-  if (!conversation && Date.parse(claim.createdAt) < deps.clock.now().getTime() - 60_000) throw conversationNotFound();
-  if (!conversation || !answer) {
+  if (!thread && Date.parse(claim.createdAt) < deps.clock.now().getTime() - 60_000) throw conversationNotFound();
+  if (!thread || !answer) {
     throw new DomainError('conflict', 'IDEMPOTENCY_KEY_IN_USE', 'The request with this Idempotency-Key is still being answered. Wait for it, or send again with a new key.');
   }
   yield {
@@ -31,7 +28,7 @@ export async function* replayAnswer(
     conversationId: claim.conversationId,
     userMessageId: claim.userMessageId,
     answerMessageId: claim.answerMessageId,
-    title: conversation.title,
+    title: thread.conversation.title,
   };
   if (answer.content !== '') yield { type: 'delta', text: answer.content };
   if (answer.error) {

@@ -2,10 +2,10 @@ import { AnswerWriter, type Opening } from './answer-writer.js';
 import { regenerationTarget } from './answer-versions.js';
 import { checkQuestion } from './chat-input.js';
 import { replayAnswer } from './chat-replay.js';
+import { ConversationFileHints } from './conversation-file-hints.js';
 import { isRegenerate, type ChatDeps, type ChatEvent, type ChatOptions, type ChatRequest, type RegenerateAnswer } from './chat-types.js';
 import { titleFromMessage, type Conversation, type Message } from './conversation.js';
 import { conversationNotFound } from './errors.js';
-import type { SourceDocument } from './prompt/build-prompt.js';
 import type { ConversationThread } from './ports/conversation-store.js';
 import { readTogether } from './read-together.js';
 import { requestFingerprint, type RequestClaim } from './request-claim.js';
@@ -13,6 +13,7 @@ import { requestFingerprint, type RequestClaim } from './request-claim.js';
 /** Sending a message and streaming the model's answer, with everything stored on the way. */
 export class ChatService {
   private readonly answers: AnswerWriter;
+  private readonly fileHints = new ConversationFileHints();
 
   constructor(
     private readonly deps: ChatDeps,
@@ -22,14 +23,16 @@ export class ChatService {
   }
 
   /**
-   * Streams the answer to a new message. Before the model is asked, the store is read in two
-   * rounds of parallel calls (the conversation with its messages, the new files, an earlier claim
-   * of the idempotency key and the spending check; then the claim and the files' texts), and the
-   * question is stored while the model's request is on its way: `meta`, the acknowledgement, comes
-   * once it is stored. Problems with the request, and a question that could not be stored, throw
-   * before `meta`, leaving nothing behind. Whatever happens after `meta` (model failure, client
-   * gone, the consumer stops reading) the streamed part of the answer is stored and marked. A
-   * Regenerate (see `regenerate`) streams the same events.
+   * Streams the answer to a new message. Before the model is asked, the store is called in one
+   * round (see `firstRound`): the conversation with its messages, the records of its files and of
+   * the new ones, the claim of the idempotency key, the budget and the rate. The files' texts come
+   * from memory when this process read them before; the records of files the conversation names
+   * and this process did not guess are read in a second round. The question is stored while the
+   * model's request is on its way: `meta`, the acknowledgement, comes once it is stored. Problems
+   * with the request, and a question that could not be stored, throw before `meta`, leaving
+   * nothing behind. Whatever happens after `meta` (model failure, client gone, the consumer stops
+   * reading) the streamed part of the answer is stored and marked. A Regenerate (see
+   * `regenerate`) streams the same events.
    */
   async *send(userId: string, input: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
     if (isRegenerate(input)) {
@@ -39,34 +42,29 @@ export class ChatService {
     const newFileIds = [...new Set(input.fileIds ?? [])];
     const text = checkQuestion(input.message, newFileIds.length, this.options);
     const fingerprint = requestFingerprint(input);
-    const admission = this.admission(userId);
-    const [attached, thread, earlier] = await readTogether([
-      this.deps.files.requireReady(userId, newFileIds),
-      input.conversationId === undefined ? Promise.resolve(undefined) : this.requireThread(userId, input.conversationId),
-      input.idempotencyKey === undefined ? Promise.resolve(undefined) : this.deps.claims.find(userId, input.idempotencyKey),
-    ]);
-    if (earlier) {
-      // A retry of a request already made replays it, whatever the budget or rate say now: the
-      // answer was paid for, and a replay calls no model.
-      yield* replayAnswer(this.deps, userId, earlier, fingerprint);
-      return;
-    }
-    // Over budget: refused before anything is stored or the model is called (over the rate: in the second round).
-    await admitted(admission);
-
-    const existing = thread?.conversation;
     // One instant for everything stored before the answer (the answer is stamped strictly after it).
     const now = this.now();
-    // The ids this send will store under, chosen first so that a claim can name them.
-    const plan = { conversationId: existing?.conversationId ?? this.deps.ids.newId(), userMessageId: this.deps.ids.newId(), answerMessageId: this.deps.ids.newId() };
-    const added = newFileIds.filter((id) => !existing?.fileIds.includes(id));
-    const fileIds = [...(existing?.fileIds ?? []), ...added];
+    // The ids this send will store under, chosen first so that the claim, sent with the reads, can name them.
+    const plan = { conversationId: input.conversationId ?? this.deps.ids.newId(), userMessageId: this.deps.ids.newId(), answerMessageId: this.deps.ids.newId() };
     const claim = input.idempotencyKey === undefined ? undefined : { key: input.idempotencyKey, fingerprint, ...plan, createdAt: now };
-    const prepared = await this.claimAndRead(userId, claim, fileIds);
-    if ('replay' in prepared) {
-      yield* replayAnswer(this.deps, userId, prepared.replay, fingerprint);
+    const guessed = input.conversationId === undefined ? [] : this.fileHints.guess(userId, input.conversationId);
+    const round = await this.firstRound(userId, claim && { claim }, [
+      input.conversationId === undefined ? Promise.resolve(undefined) : this.requireThread(userId, input.conversationId),
+      this.deps.files.records(userId, [...new Set([...newFileIds, ...guessed])]),
+    ] as const);
+    if ('replay' in round) {
+      yield* replayAnswer(this.deps, userId, round.replay, fingerprint);
       return;
     }
+    const [thread, records] = round.read;
+    const existing = thread?.conversation;
+    const added = newFileIds.filter((id) => !existing?.fileIds.includes(id));
+    const fileIds = [...(existing?.fileIds ?? []), ...added];
+    const { attached, documents } = await round.orGiveBack(async () => ({
+      attached: this.deps.files.requireReady(newFileIds, records),
+      documents: await this.deps.files.loadDocuments(userId, fileIds, records),
+    }));
+    this.fileHints.remember(userId, plan.conversationId, fileIds);
 
     // Files sent without words: the conversation is named after them.
     const titleSource = text === '' ? attached.map((file) => file.fileName).join(', ') : text;
@@ -81,11 +79,11 @@ export class ChatService {
         ? () => this.storeFollowUp(userId, conversationId, added, question, now)
         : () => this.deps.conversations.start(userId, conversation, question),
       meta: { type: 'meta', conversationId, userMessageId: question.id, answerMessageId: plan.answerMessageId, title: conversation.title },
-      notStored: () => this.giveUp(userId, claim),
+      notStored: () => round.giveBack(),
     };
     const sender = { userId, name: input.senderName ?? userId };
     const reply = { id: plan.answerMessageId };
-    const answered = yield* this.answers.write(sender, conversation, question, reply, { earlier: thread?.messages ?? [], documents: prepared.documents }, opening, signal);
+    const answered = yield* this.answers.write(sender, conversation, question, reply, { earlier: thread?.messages ?? [], documents }, opening, signal);
     if (!existing && answered && this.deps.titles) {
       const title = await this.deps.titles.write({
         userId,
@@ -103,62 +101,105 @@ export class ChatService {
   /**
    * Answers the latest answer's question again: the question is not stored a second time, and
    * the new answer is stored as a new version of the old one (`replaces`), which is kept. Budgets,
-   * rates, idempotency keys, the two rounds of reads and events work as for a new message; `meta`
-   * names the existing question.
+   * rates, idempotency keys and events work as for a new message; `meta` names the existing
+   * question. Two rounds: the claim names the question, which only the conversation's read tells.
    */
   private async *regenerate(userId: string, input: RegenerateAnswer, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
     const fingerprint = requestFingerprint(input);
-    const admission = this.admission(userId);
-    const [thread, earlier] = await readTogether([
+    const key = input.idempotencyKey;
+    const guessed = this.fileHints.guess(userId, input.conversationId);
+    // The earlier claim is looked for before "is it the latest answer?": after the first try, it no longer is.
+    const round = await this.firstRound(userId, key === undefined ? undefined : { find: key }, [
       this.requireThread(userId, input.conversationId),
-      input.idempotencyKey === undefined ? Promise.resolve(undefined) : this.deps.claims.find(userId, input.idempotencyKey),
-    ]);
-    // Checked before "is it the latest answer?": after the first try, it no longer is.
+      this.deps.files.records(userId, guessed),
+    ] as const);
+    if ('replay' in round) {
+      yield* replayAnswer(this.deps, userId, round.replay, fingerprint);
+      return;
+    }
+    const [{ conversation, messages }, records] = round.read;
+    const answerMessageId = this.deps.ids.newId();
+    const { conversationId } = conversation;
+    const target = await round.orGiveBack(async () => regenerationTarget(messages, input.regenerate.messageId));
+    const claim = key === undefined ? undefined : { key, fingerprint, conversationId, userMessageId: target.question.id, answerMessageId, createdAt: this.now() };
+    const [earlier, documents] = await round.orGiveBack(
+      () => readTogether([claim ? this.deps.claims.claim(userId, claim) : Promise.resolve(undefined), this.deps.files.loadDocuments(userId, conversation.fileIds, records)]),
+      claim,
+    );
     if (earlier) {
+      await round.takeBackCount();
       yield* replayAnswer(this.deps, userId, earlier, fingerprint);
       return;
     }
-    const { conversation, messages } = thread;
-    const { question, answer } = regenerationTarget(messages, input.regenerate.messageId);
-    await admitted(admission);
-
-    const answerMessageId = this.deps.ids.newId();
-    const { conversationId } = conversation;
-    const claim = input.idempotencyKey === undefined ? undefined : { key: input.idempotencyKey, fingerprint, conversationId, userMessageId: question.id, answerMessageId, createdAt: this.now() };
-    const prepared = await this.claimAndRead(userId, claim, conversation.fileIds);
-    if ('replay' in prepared) {
-      yield* replayAnswer(this.deps, userId, prepared.replay, fingerprint);
-      return;
-    }
+    this.fileHints.remember(userId, conversationId, conversation.fileIds);
     const opening: Opening = {
       // The question is stored already: the answer's stream opens with nothing to write.
       store: () => Promise.resolve(),
-      meta: { type: 'meta', conversationId, userMessageId: question.id, answerMessageId, title: conversation.title },
-      notStored: () => this.giveUp(userId, claim),
+      meta: { type: 'meta', conversationId, userMessageId: target.question.id, answerMessageId, title: conversation.title },
+      notStored: () => round.giveBack(claim),
     };
-    const reply = { id: answerMessageId, replaces: answer.id, notBefore: answer.timestamp };
-    yield* this.answers.write({ userId, name: input.senderName ?? userId }, conversation, question, reply, { earlier: messages, documents: prepared.documents }, opening, signal);
+    const reply = { id: answerMessageId, replaces: target.answer.id, notBefore: target.answer.timestamp };
+    yield* this.answers.write({ userId, name: input.senderName ?? userId }, conversation, target.question, reply, { earlier: messages, documents }, opening, signal);
   }
 
   /**
-   * The second round: the claim of the idempotency key, the texts of the conversation's files,
-   * and the message counted towards the rate (only now, so that a request refused in the first
-   * round, or replayed, is not counted). A claim won for a request that then cannot go on is given up.
+   * The round of store calls a message makes before its model is asked, all sent at once: the
+   * `reads` the prompt needs, the idempotency key (claimed, or only looked up by a Regenerate,
+   * whose claim must wait for the conversation), the budget and the rate. Returns what was read,
+   * or an earlier claim of the key to replay. A request refused in more than one way is told the
+   * first of: a failed read, the replay, the budget, the rate. Whatever stops it from here on
+   * gives back what it took (its claim, its count towards the rate); a refusal for the rate
+   * itself keeps its count.
    */
-  private async claimAndRead(userId: string, claim: RequestClaim | undefined, fileIds: string[]): Promise<{ replay: RequestClaim } | { documents: SourceDocument[] }> {
-    const [claimed, read, counted] = await Promise.allSettled([
-      claim ? this.deps.claims.claim(userId, claim) : Promise.resolve(undefined),
-      this.deps.files.loadDocuments(userId, fileIds),
-      this.deps.usage?.countMessage(userId),
+  private async firstRound<T extends readonly unknown[]>(
+    userId: string,
+    key: { claim: RequestClaim } | { find: string } | undefined,
+    reads: { [K in keyof T]: Promise<T[K]> },
+  ): Promise<{ replay: RequestClaim } | FirstRound<T>> {
+    const usage = this.deps.usage;
+    const [keyed, budget, counted, read] = await Promise.allSettled([
+      key === undefined ? Promise.resolve(undefined) : 'claim' in key ? this.deps.claims.claim(userId, key.claim) : this.deps.claims.find(userId, key.find),
+      usage ? usage.checkBudget(userId) : Promise.resolve(),
+      usage ? usage.countMessage(userId) : Promise.resolve(undefined),
+      readTogether(reads),
     ]);
-    if (claimed.status === 'fulfilled' && claimed.value) return { replay: claimed.value };
-    // A claim that failed may have been written all the same (a timeout): ours is given up too.
-    const failed = [claimed, counted, read].find((outcome) => outcome.status === 'rejected');
+    const earlier = keyed.status === 'fulfilled' ? keyed.value : undefined;
+    const count = counted.status === 'fulfilled' ? counted.value : undefined;
+    const takeBackCount = () => count?.takeBack().catch(() => undefined) ?? Promise.resolve();
+    // Ours unless the key was someone's already; a claim that failed may have been written all the same (a timeout).
+    const ours = key && 'claim' in key && !earlier ? key.claim : undefined;
+    const giveBack = async (laterClaim?: RequestClaim) => {
+      await Promise.all([this.giveUp(userId, ours ?? laterClaim), takeBackCount()]);
+    };
+    const orGiveBack = async <R>(next: () => Promise<R>, laterClaim?: RequestClaim): Promise<R> => {
+      try {
+        return await next();
+      } catch (error) {
+        await giveBack(laterClaim);
+        throw error;
+      }
+    };
+
+    const failed = [read, keyed, counted].find((outcome) => outcome.status === 'rejected');
     if (failed) {
-      await this.giveUp(userId, claim);
+      await giveBack();
       throw failed.reason;
     }
-    return { documents: (read as PromiseFulfilledResult<SourceDocument[]>).value };
+    if (earlier) {
+      // A retry of a request already made replays it, whatever the budget or rate say now: the
+      // answer was paid for, and a replay calls no model.
+      await takeBackCount();
+      return { replay: earlier };
+    }
+    if (budget.status === 'rejected') {
+      await giveBack();
+      throw budget.reason;
+    }
+    if (count?.refusal) {
+      await this.giveUp(userId, ours);
+      throw count.refusal;
+    }
+    return { read: (read as PromiseFulfilledResult<T>).value, giveBack, orGiveBack, takeBackCount };
   }
 
   /**
@@ -175,18 +216,6 @@ export class ChatService {
     if (claim) await this.deps.claims.release(userId, claim.key, claim.answerMessageId).catch(() => undefined);
   }
 
-  /**
-   * The budget, checked while the first round of reads is out. The refusal is kept, not thrown,
-   * until it is known that this is not a replay: a replay is never refused.
-   */
-  private admission(userId: string): Promise<{ refusal: unknown } | undefined> {
-    if (!this.deps.usage) return Promise.resolve(undefined);
-    return this.deps.usage.checkBudget(userId).then(
-      () => undefined,
-      (refusal: unknown) => ({ refusal }),
-    );
-  }
-
   private async requireThread(userId: string, conversationId: string): Promise<ConversationThread> {
     const thread = await this.deps.conversations.read(userId, conversationId);
     if (!thread) throw conversationNotFound();
@@ -199,9 +228,12 @@ export class ChatService {
 
 }
 
-
-/** Throws the refusal `admission` kept, if any. */
-async function admitted(admission: Promise<{ refusal: unknown } | undefined>): Promise<void> {
-  const outcome = await admission;
-  if (outcome) throw outcome.refusal;
+/** What a message's first round of store calls read and took, and how to give it back. */
+interface FirstRound<T> {
+  read: T;
+  /** Releases the key's claim (this round's, or `laterClaim` made since) and takes back the count. */
+  giveBack(laterClaim?: RequestClaim): Promise<void>;
+  /** Runs the next step, giving back what was taken when it fails. */
+  orGiveBack<R>(next: () => Promise<R>, laterClaim?: RequestClaim): Promise<R>;
+  takeBackCount(): Promise<void>;
 }

@@ -202,10 +202,19 @@ export class FileService {
     return !(this.deps.clock.now().getTime() >= closesAt);
   }
 
-  /** The files a message attaches: each must be this user's and ready. */
-  async requireReady(userId: string, fileIds: string[]): Promise<FileRecord[]> {
-    const records = await Promise.all(fileIds.map((id) => this.deps.catalog.get(userId, id)));
-    return records.map((record) => {
+  /**
+   * The records of these files, read together: what a message's first round of store calls asks
+   * for, beside the conversation. Undefined in the map: not this user's file, or no file at all.
+   */
+  async records(userId: string, fileIds: readonly string[]): Promise<Map<string, FileRecord | undefined>> {
+    const read = await Promise.all(fileIds.map((id) => this.deps.catalog.get(userId, id)));
+    return new Map(fileIds.map((id, i) => [id, read[i]]));
+  }
+
+  /** The files a message attaches, from their records: each must be this user's and ready. */
+  requireReady(fileIds: readonly string[], records: ReadonlyMap<string, FileRecord | undefined>): FileRecord[] {
+    return fileIds.map((id) => {
+      const record = records.get(id);
       if (!record) throw fileNotFound();
       if (record.status !== 'ready') {
         throw new DomainError('conflict', 'FILE_NOT_READY', `The file "${record.fileName}" is not ready yet: process it first.`);
@@ -214,12 +223,17 @@ export class FileService {
     });
   }
 
-  /** The texts of a conversation's files, for the prompt. A file deleted since is left out. */
-  async loadDocuments(userId: string, fileIds: string[]): Promise<SourceDocument[]> {
+  /**
+   * The texts of a conversation's files, for the prompt. A file deleted since is left out. The
+   * records already read this request are used; the others are read now (the catalog is always
+   * asked in the request: a file deleted since its text was kept is no longer given to the model).
+   */
+  async loadDocuments(userId: string, fileIds: readonly string[], known: ReadonlyMap<string, FileRecord | undefined> = new Map()): Promise<SourceDocument[]> {
+    const unknown = fileIds.filter((id) => !known.has(id));
+    const read = unknown.length === 0 ? known : new Map([...known, ...(await this.records(userId, unknown))]);
     const documents = await Promise.all(
       fileIds.map(async (fileId): Promise<SourceDocument | undefined> => {
-        // The catalog is always asked: a file deleted since its text was kept is no longer given to the model.
-        const record = await this.deps.catalog.get(userId, fileId);
+        const record = read.get(fileId);
         if (!record?.textKey || record.status !== 'ready') return undefined;
         const text = await this.readText(record.fileId, record.textKey, record.charCount);
         if (text === undefined) return undefined;

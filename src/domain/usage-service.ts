@@ -46,6 +46,16 @@ export interface UserUsage {
 
 export const MAX_LIMIT_USD = 1_000_000;
 
+/** A message counted towards its sender's rate. */
+export interface CountedMessage {
+  /** `RATE_LIMITED` (429): the count went over the limit. */
+  refusal?: DomainError;
+  /** Gives the count back: the message was not sent after all. */
+  takeBack(): Promise<void>;
+}
+
+const NOT_COUNTED: CountedMessage = { takeBack: () => Promise.resolve() };
+
 /**
  * Spending control: what each user's answers cost, month by month, and the limits on it. A user
  * at their budget, or over the message rate, is refused before anything is stored or the model is
@@ -57,11 +67,11 @@ export class UsageService {
     private readonly options: UsageOptions,
   ) {}
 
-  /** Throws `USAGE_LIMIT_REACHED` or `RATE_LIMITED` (both 429) when the user may not send now. */
-  /** Both checks a message passes before its model is called: the month's budget, then the rate. */
+  /** Both checks a message passes before its model is called: the month's budget, then the rate. Throws `USAGE_LIMIT_REACHED` or `RATE_LIMITED` (both 429). */
   async admit(userId: string): Promise<void> {
     await this.checkBudget(userId);
-    await this.countMessage(userId);
+    const counted = await this.countMessage(userId);
+    if (counted.refusal) throw counted.refusal;
   }
 
   /** Refuses a user whose month's spending has reached their limit (reads only). */
@@ -81,25 +91,25 @@ export class UsageService {
   }
 
   /**
-   * Counts a message towards the user's rate and refuses it over the limit. It counts even then (a
-   * write): call it only for a message that is otherwise going to the model, not for one refused.
+   * Counts a message towards the user's rate (a write), as it comes in: the count is made in the
+   * same round of store calls as the request's reads, not after them. A message that is then not
+   * sent after all (refused for another reason, or a retry replayed) is taken back; one refused
+   * for the rate itself stays counted, so that sending harder does not open the gate sooner.
    */
-  async countMessage(userId: string): Promise<void> {
+  async countMessage(userId: string): Promise<CountedMessage> {
     const perMinute = this.options.messagesPerMinute;
-    if (perMinute === undefined) return;
+    if (perMinute === undefined) return NOT_COUNTED;
     const now = this.deps.clock.now();
     const window = now.toISOString().slice(0, 16);
     const windowEnds = new Date(Date.parse(`${window}:00.000Z`) + 60_000);
     const count = await this.deps.rates.increment(userId, window, new Date(windowEnds.getTime() + 60_000));
-    if (count > perMinute) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((windowEnds.getTime() - now.getTime()) / 1000));
-      throw new DomainError(
-        'throttled',
-        'RATE_LIMITED',
-        `You can send ${perMinute} messages a minute. Try again in ${retryAfterSeconds} seconds.`,
-        { retryAfterSeconds },
-      );
-    }
+    const takeBack = () => this.deps.rates.decrement(userId, window);
+    if (count <= perMinute) return { takeBack };
+    const retryAfterSeconds = Math.max(1, Math.ceil((windowEnds.getTime() - now.getTime()) / 1000));
+    const refusal = new DomainError('throttled', 'RATE_LIMITED', `You can send ${perMinute} messages a minute. Try again in ${retryAfterSeconds} seconds.`, {
+      retryAfterSeconds,
+    });
+    return { refusal, takeBack };
   }
 
   /** Adds an answer's tokens and cost to the user's month (after the answer is stored). */

@@ -32,6 +32,20 @@ export function rateCounterContract(name: string, makeRates: MakeRateCounter): v
       expect(await rates.increment(alice, '2026-11-29T23:58', later())).toBe(3);
     });
 
+    it('takes back a count, in its own window only, and never below zero', async () => {
+      await rates.increment(alice, '2026-11-29T23:58', later());
+      await rates.increment(alice, '2026-11-29T23:58', later());
+      await rates.increment(alice, '2026-11-29T23:59', later());
+      await rates.decrement(alice, '2026-11-29T23:58');
+      expect(await rates.increment(alice, '2026-11-29T23:58', later())).toBe(2);
+      expect(await rates.increment(alice, '2026-11-29T23:59', later())).toBe(2);
+      await rates.decrement(bob, '2026-11-29T23:58');
+      expect(await rates.increment(bob, '2026-11-29T23:58', later())).toBe(1);
+      await rates.decrement(bob, '2026-11-29T23:58');
+      await rates.decrement(bob, '2026-11-29T23:58');
+      expect(await rates.increment(bob, '2026-11-29T23:58', later())).toBe(1);
+    });
+
     it('gives 20 messages sent at once the counts 1 to 20, each once', async () => {
       const counts = await Promise.all(Array.from({ length: 20 }, () => rates.increment(alice, '2026-11-29T23:59', later())));
       expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));

@@ -8,6 +8,7 @@ import type { ChatEvent, ChatOptions } from '../../src/domain/chat-types.js';
 import { ConversationService } from '../../src/domain/conversation-service.js';
 import type { FileContext } from '../../src/domain/file-context.js';
 import { FileService, type FileLimits } from '../../src/domain/file-service.js';
+import type { TextCache } from '../../src/domain/ports/text-cache.js';
 import { FixedClock, ScriptedModel, SequentialIds } from './fakes.js';
 
 export const USER = 'alice';
@@ -19,6 +20,8 @@ export interface DomainOptions {
   model?: ScriptedModel;
   chat?: Partial<ChatOptions>;
   files?: Partial<FileLimits>;
+  /** Files' texts kept in memory between messages, as a warm server keeps them; none by default. */
+  texts?: TextCache;
 }
 
 /** The domain's services on in-memory adapters, a fixed clock, sequential ids and a scripted model. */
@@ -31,7 +34,7 @@ export function makeDomain(options: DomainOptions = {}) {
   const blobs = new MemoryBlobStore(() => UPLOAD_BASE_URL);
   const model = options.model ?? new ScriptedModel();
   const files = new FileService(
-    { catalog, blobs, extractor: new PlainTextExtractor(), clock, ids },
+    { catalog, blobs, extractor: new PlainTextExtractor(), clock, ids, ...(options.texts && { texts: options.texts }) },
     { maxInlineBytes: 64 * 1024, maxUploadBytes: 1024 * 1024, maxExtractedChars: 100_000, uploadUrlTtlSeconds: 600, ...options.files },
   );
   const chat = new ChatService(

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
@@ -158,6 +159,24 @@ export class DynamoDbUsageLedger implements UsageLedger, RateCounter {
       }),
     );
     return (Attributes as { count: number }).count;
+  }
+
+  async decrement(userId: string, window: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { user_id: userId, sk: rateKey(window) },
+          UpdateExpression: 'ADD #count :minusOne',
+          // Only an existing count above zero: an update of a missing item would create one, without its ttl.
+          ConditionExpression: 'attribute_exists(sk) AND #count > :zero',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 }
 

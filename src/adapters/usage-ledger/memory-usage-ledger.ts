@@ -100,6 +100,11 @@ export class MemoryUsageLedger implements UsageLedger, RateCounter {
     return count;
   }
 
+  async decrement(userId: string, window: string): Promise<void> {
+    const kept = this.counts.get(JSON.stringify([userId, window]));
+    if (kept && kept.count > 0 && kept.expiresAt > this.clock.now().getTime()) kept.count -= 1;
+  }
+
   /** Drops the counts past their expiry, as TTL does on DynamoDB: memory stays bounded on a long-running server. */
   private sweep(now: number): void {
     if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;

@@ -39,4 +39,10 @@ export interface RateCounter {
    * with it. The count may be forgotten after `expiresAt`.
    */
   increment(userId: string, window: string, expiresAt: Date): Promise<number>;
+  /**
+   * Takes back one count from the user's `window`: a message counted as it came in and then not
+   * sent after all (refused for another reason, or a retry replayed). Never below zero; a window
+   * already forgotten stays forgotten.
+   */
+  decrement(userId: string, window: string): Promise<void>;
 }
