@@ -12,7 +12,9 @@ import { keepAlive, write } from './sse-writer.js';
  * `error`. A failure now is an `error` event: the status line has gone already. `meta`, which
  * names the answer, is sent once the answer's stream is stored. Every frame is recorded too, and the recording finished before the response ends, so that a resume asked for
  * once this stream has closed replays the whole answer at once. A client that goes away stops
- * nothing: its frames are dropped, and the answer is written and recorded to the end.
+ * nothing: its frames are dropped, and the answer is written and recorded to the end. Nor does
+ * one that stops reading but keeps its connection: after `clientStallMs` it is dropped as gone
+ * (chat/sse-writer.ts).
  */
 export async function streamAnswer(
   out: Writable,
@@ -23,12 +25,18 @@ export async function streamAnswer(
     outcome,
     recorder,
     keepAliveMs,
+    clientStallMs,
+    clientStalled,
     followStored,
   }: {
     limits: AnswerLimits;
     outcome: AnswerOutcome;
     recorder: AnswerRecorder;
     keepAliveMs: number;
+    /** How long a frame waits for a client that reads nothing (CLIENT_STALL_MS). */
+    clientStallMs: number;
+    /** Told once, when the client is dropped for reading nothing. */
+    clientStalled: () => void;
     /** Sends the answer's stored stream from its start, and ends the response (handlers/chat-streams.ts). */
     followStored: (messageId: string) => Promise<void>;
   },
@@ -44,7 +52,7 @@ export async function streamAnswer(
       await recorder.opened();
       if (recorder.streamExisted) return false;
     }
-    await write(out, sseFrame(id, wire));
+    if (await write(out, sseFrame(id, wire), clientStallMs)) clientStalled();
     alive.sent();
     return true;
   };

@@ -4,6 +4,7 @@ import { AnswerRecorder } from '../chat/answer-recorder.js';
 import { chatRequest } from '../chat/chat-request.js';
 import { streamAnswer } from '../chat/event-stream.js';
 import { jsonAnswer } from '../chat/json-answer.js';
+import { CLIENT_STALL_MS } from '../chat/sse-writer.js';
 import { failure, requestIdOf } from '../http/api-handler.js';
 import type { ApiResult } from '../http/api-types.js';
 import { authenticate } from '../http/authenticate.js';
@@ -24,6 +25,8 @@ export interface ChatHandlerOptions {
   keepAliveMs?: number;
   /** How often a resumed stream reads the store for more (see chat/stream-follower.ts). */
   pollMs?: number;
+  /** How long a stream waits for a client that reads nothing before it drops it (see chat/sse-writer.ts). */
+  clientStallMs?: number;
 }
 
 const KEEP_ALIVE_MS = 15_000;
@@ -35,7 +38,7 @@ const POLL_MS = 300;
  * answer's stream, `GET /chat/streams/{messageId}` (a resume) and its `/stop`.
  */
 export function createChatStreamHandler(services: ChatFunctionServices, responses: ResponseStreamFactory, options: ChatHandlerOptions = {}): StreamingHandler {
-  const timing = { keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS, pollMs: options.pollMs ?? POLL_MS };
+  const timing = { keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS, pollMs: options.pollMs ?? POLL_MS, clientStallMs: options.clientStallMs ?? CLIENT_STALL_MS };
   const routes: Record<string, StreamingHandler> = {
     [routeKey('POST', '/chat')]: createAnswerHandler(services, responses, timing),
     [routeKey('GET', '/chat/streams/{messageId}')]: createResumeHandler(services, responses, timing),
@@ -58,7 +61,7 @@ export function createChatStreamHandler(services: ChatFunctionServices, response
  * the Lambda's deadline and a model silent too long, and the partial answer is kept. Both answers
  * report to one AnswerOutcome.
  */
-function createAnswerHandler(services: ChatFunctionServices, responses: ResponseStreamFactory, timing: { keepAliveMs: number; pollMs: number }): StreamingHandler {
+function createAnswerHandler(services: ChatFunctionServices, responses: ResponseStreamFactory, timing: { keepAliveMs: number; pollMs: number; clientStallMs: number }): StreamingHandler {
   return async (event, responseStream, context) => {
     const requestId = requestIdOf(event, context);
     const outcome = new AnswerOutcome(services, requestId);
@@ -84,7 +87,8 @@ function createAnswerHandler(services: ChatFunctionServices, responses: Response
         const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
         const followStored = (messageId: string) =>
           serveStoredStream(services, { out, responseStream, context, userId: identity.userId, messageId, after: 0 }, timing);
-        await streamAnswer(out, events, first, { limits, outcome, recorder, keepAliveMs: timing.keepAliveMs, followStored });
+        const clientStalled = () => services.logger.warn('client stopped reading: answering on without it', { requestId, stalledMs: timing.clientStallMs });
+        await streamAnswer(out, events, first, { limits, outcome, recorder, keepAliveMs: timing.keepAliveMs, clientStallMs: timing.clientStallMs, clientStalled, followStored });
       } else {
         reply(await jsonAnswer(events, first, { limits, outcome, recorder, headers }));
       }

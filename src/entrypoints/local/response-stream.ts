@@ -51,6 +51,16 @@ export class LocalResponseStream extends Writable {
     this.res.end(callback);
   }
 
+  /**
+   * Destroyed by the handler (a client that stopped reading, chat/sse-writer.ts): the connection
+   * goes too, as on Lambda, and with it what its socket still held. A response ended already is
+   * left to finish (this runs after every finish too).
+   */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.res.writableEnded) this.res.destroy();
+    callback(error);
+  }
+
   /** Sends the headers and the held chunks: the whole response when the handler has ended it. */
   private release(ending: boolean, callback?: (error?: Error | null) => void): void {
     const held = this.held;

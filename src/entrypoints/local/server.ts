@@ -8,7 +8,7 @@ import type { AppServices, Overrides } from '../container.js';
 import { EMBEDDED_CREDENTIALS } from '../embedded-credentials.js';
 import { loadConfig } from '../config.js';
 import { servicesFromAllFamilies } from '../modules/all-families.js';
-import { createChatStreamHandler } from '../handlers/chat.js';
+import { createChatStreamHandler, type ChatHandlerOptions } from '../handlers/chat.js';
 import { createConversationsHandler } from '../handlers/conversations.js';
 import { createFileProcessorHandler } from '../handlers/file-processor.js';
 import { createFilesHandler } from '../handlers/files.js';
@@ -44,6 +44,8 @@ export interface LocalServerOptions {
   overrides?: Overrides;
   /** The built SPA to serve (default web/dist). */
   webDist?: string;
+  /** The chat streams' timings (tests shorten them). */
+  chat?: ChatHandlerOptions;
 }
 
 export interface LocalServer {
@@ -140,7 +142,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     fileProcessor: createFileProcessorHandler(services),
     usage: createUsageHandler(services),
   };
-  const chat = createChatStreamHandler(services, localHttpResponseStream);
+  const chat = createChatStreamHandler(services, localHttpResponseStream, options.chat);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const method = req.method ?? 'GET';
