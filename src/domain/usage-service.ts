@@ -78,7 +78,8 @@ export class UsageService {
   async checkBudget(userId: string): Promise<void> {
     const now = this.deps.clock.now();
     const month = monthOf(now);
-    const [usage, limit] = await Promise.all([this.deps.ledger.get(userId, month), this.limitOf(userId)]);
+    const { usage, limitMicroUsd } = await this.deps.ledger.getStanding(userId, month);
+    const limit = limitMicroUsd ?? this.defaultLimitMicroUsd();
     if (limit !== undefined && usage.costMicroUsd >= limit) {
       const resetsAt = monthResetsAt(month);
       throw new DomainError(
@@ -121,7 +122,8 @@ export class UsageService {
 
   async summary(userId: string): Promise<UsageSummary> {
     const month = monthOf(this.deps.clock.now());
-    const [usage, limit] = await Promise.all([this.deps.ledger.get(userId, month), this.limitOf(userId)]);
+    const { usage, limitMicroUsd } = await this.deps.ledger.getStanding(userId, month);
+    const limit = limitMicroUsd ?? this.defaultLimitMicroUsd();
     return {
       month,
       costUsd: toUsd(usage.costMicroUsd),

@@ -147,6 +147,16 @@ export function usageLedgerContract(name: string, makeLedger: MakeUsageLedger): 
       expect(await ledger.getLimit(bob)).toBeUndefined();
     });
 
+    it('reads a user’s month and own limit together, as each alone reads them', async () => {
+      expect(await ledger.getStanding(alice, MONTH)).toEqual({ usage: zeros(alice, MONTH) });
+      await ledger.add(alice, MONTH, { inputTokens: 3, outputTokens: 4, cacheReadTokens: 0, cacheWriteTokens: 0, costMicroUsd: 250 }, 'Alice');
+      await ledger.setLimit(alice, 0);
+      await ledger.setLimit(bob, 7_000_000);
+      expect(await ledger.getStanding(alice, MONTH)).toEqual({ usage: await ledger.get(alice, MONTH), limitMicroUsd: 0 });
+      expect((await ledger.getStanding(alice, MONTH)).usage.costMicroUsd).toBe(250);
+      expect(await ledger.getStanding(bob, MONTH)).toEqual({ usage: zeros(bob, MONTH), limitMicroUsd: 7_000_000 });
+    });
+
     it('reads many users’ limits at once, only those who have one', async () => {
       const users = Array.from({ length: 130 }, (_, n) => `user-${n}-${run}`);
       await Promise.all(users.filter((_, n) => n % 3 === 0).map((userId, n) => ledger.setLimit(userId, n * 1000)));

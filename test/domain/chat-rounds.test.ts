@@ -36,7 +36,7 @@ describe('ChatService: store round trips before the model is asked', () => {
     const d = makeTrackedDomain();
     await d.send(d.process(), { message: 'When do we leave?', idempotencyKey: 'k-1' });
     expect(d.rounds.roundsBeforeModel()).toBe(1);
-    expect(d.rounds.callsBeforeModel()).toEqual(['claims.claim', 'ledger.get', 'ledger.getLimit', 'ledger.increment']);
+    expect(d.rounds.callsBeforeModel()).toEqual(['claims.claim', 'ledger.getStanding', 'ledger.increment']);
   });
 
   it('reads a new file’s text after its record: a second round, the text then kept for the next messages', async () => {
@@ -44,7 +44,7 @@ describe('ChatService: store round trips before the model is asked', () => {
     const notes = await uploadText(d, USER, 'notes.txt', 'Leave on Monday.');
     await d.send(d.process(), { message: 'When do we leave?', fileIds: [notes.fileId], idempotencyKey: 'k-1' });
     expect(d.rounds.roundsBeforeModel()).toBe(2);
-    expect(d.rounds.callsBeforeModel()).toEqual(['blobs.get', 'catalog.get', 'claims.claim', 'ledger.get', 'ledger.getLimit', 'ledger.increment']);
+    expect(d.rounds.callsBeforeModel()).toEqual(['blobs.get', 'catalog.get', 'claims.claim', 'ledger.getStanding', 'ledger.increment']);
     expect(d.model.requests[0]?.documents.map((doc) => doc.text)).toEqual(['Leave on Monday.']);
   });
 
@@ -57,7 +57,7 @@ describe('ChatService: store round trips before the model is asked', () => {
     await d.send(chat, { message: 'And come back?', conversationId, idempotencyKey: 'k-2' });
     expect(d.rounds.roundsBeforeModel()).toBe(1);
     // The conversation with its messages, the file's record (its text from memory), the claim, the budget, the rate.
-    expect(d.rounds.callsBeforeModel()).toEqual(['catalog.get', 'claims.claim', 'conversations.read', 'ledger.get', 'ledger.getLimit', 'ledger.increment'].sort());
+    expect(d.rounds.callsBeforeModel()).toEqual(['catalog.get', 'claims.claim', 'conversations.read', 'ledger.getStanding', 'ledger.increment'].sort());
     expect(d.model.requests[1]?.documents.map((doc) => doc.text)).toEqual(['Leave on Monday.']);
   });
 
@@ -99,6 +99,6 @@ describe('ChatService: store round trips before the model is asked', () => {
 
     await d.send(chat, { conversationId, regenerate: { messageId: answerId }, idempotencyKey: 'k-r' });
     expect(d.rounds.roundsBeforeModel()).toBe(2);
-    expect(d.rounds.callsBeforeModel()).toEqual(['claims.claim', 'claims.find', 'conversations.read', 'ledger.get', 'ledger.getLimit', 'ledger.increment'].sort());
+    expect(d.rounds.callsBeforeModel()).toEqual(['claims.claim', 'claims.find', 'conversations.read', 'ledger.getStanding', 'ledger.increment'].sort());
   });
 });

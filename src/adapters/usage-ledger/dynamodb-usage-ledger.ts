@@ -124,16 +124,34 @@ export class DynamoDbUsageLedger implements UsageLedger, RateCounter {
     // BatchGetItem refuses a request that names one key twice.
     const unique = [...new Set(userIds)];
     for (let offset = 0; offset < unique.length; offset += BATCH_GET_SIZE) {
-      let keys: Array<Record<string, unknown>> = unique.slice(offset, offset + BATCH_GET_SIZE).map((userId) => ({ user_id: userId, sk: LIMIT_KEY }));
-      for (let attempt = 1; keys.length > 0; attempt++) {
-        if (attempt > MAX_ATTEMPTS) throw new Error(`${keys.length} limits could not be read from ${this.tableName}`);
-        if (attempt > 1) await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
-        const result = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of (result.Responses?.[this.tableName] ?? []) as LimitItem[]) found.set(item.user_id, item.limit_micro_usd);
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
+      const keys = unique.slice(offset, offset + BATCH_GET_SIZE).map((userId) => ({ user_id: userId, sk: LIMIT_KEY }));
+      for (const item of (await this.batchGet(keys)) as LimitItem[]) found.set(item.user_id, item.limit_micro_usd);
+    }
+    return found;
+  }
+
+  /** One BatchGetItem for both items: a message's budget check is one call, not two. */
+  async getStanding(userId: string, month: string): Promise<{ usage: MonthlyUsage; limitMicroUsd?: number }> {
+    const items = await this.batchGet([
+      { user_id: userId, sk: monthKey(month) },
+      { user_id: userId, sk: LIMIT_KEY },
+    ]);
+    const monthItem = items.find((item) => item.sk === monthKey(month)) as MonthItem | undefined;
+    const limitItem = items.find((item) => item.sk === LIMIT_KEY) as LimitItem | undefined;
+    const usage = toUsage(userId, month, monthItem);
+    return limitItem ? { usage, limitMicroUsd: limitItem.limit_micro_usd } : { usage };
+  }
+
+  /** At most 100 keys; what DynamoDB leaves unprocessed (under throttling) is asked again. */
+  private async batchGet(keys: Array<{ user_id: string; sk: string }>): Promise<Array<{ user_id: string; sk: string }>> {
+    const found: Array<{ user_id: string; sk: string }> = [];
+    let remaining: Array<Record<string, unknown>> = keys;
+    for (let attempt = 1; remaining.length > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) throw new Error(`${remaining.length} items could not be read from ${this.tableName}`);
+      if (attempt > 1) await sleep(Math.random() * Math.min(1000, 25 * 2 ** attempt));
+      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: remaining, ConsistentRead: true } } }));
+      found.push(...((result.Responses?.[this.tableName] ?? []) as Array<{ user_id: string; sk: string }>));
+      remaining = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
     return found;
   }

@@ -75,6 +75,11 @@ export class MemoryUsageLedger implements UsageLedger, RateCounter {
     return this.limits.get(userId);
   }
 
+  async getStanding(userId: string, month: string): Promise<{ usage: MonthlyUsage; limitMicroUsd?: number }> {
+    const [usage, limitMicroUsd] = await Promise.all([this.get(userId, month), this.getLimit(userId)]);
+    return limitMicroUsd === undefined ? { usage } : { usage, limitMicroUsd };
+  }
+
   async getLimits(userIds: readonly string[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     for (const userId of userIds) {

@@ -23,6 +23,11 @@ export interface UsageLedger {
   listMonth(month: string, page: { limit: number; cursor?: string }): Promise<UsagePage>;
   /** The user's own monthly limit in micro-dollars, or undefined when the default applies. */
   getLimit(userId: string): Promise<number | undefined>;
+  /**
+   * The user's month and their own limit (absent: the default applies), in one read where the
+   * store allows: what every message's budget check waits for.
+   */
+  getStanding(userId: string, month: string): Promise<{ usage: MonthlyUsage; limitMicroUsd?: number }>;
   /** The limits of these users that have one of their own (absent from the map: the default). */
   getLimits(userIds: readonly string[]): Promise<Map<string, number>>;
   /** Sets the user's own limit (micro-dollars), or clears it (null) so the default applies again. */
