@@ -43,6 +43,9 @@ export class AnswerWriter {
     const { userId } = sender;
     const messageId = reply.id;
     const askedAt = reply.notBefore !== undefined && reply.notBefore > question.timestamp ? reply.notBefore : question.timestamp;
+    // Stamped (and so sorted) when it begins, not when it is stored: an answer stopped late, stored
+    // after the question the user sent once it showed stopped, still reads before that question.
+    const answeredAt = this.after(askedAt);
     const { request, report } = buildPrompt({
       system: this.options.systemPrompt,
       documents: read.documents,
@@ -70,7 +73,7 @@ export class AnswerWriter {
     let stored = false;
     const store = async (stopReason: StopReason, usage: TokenUsage = NO_USAGE, error?: Message['error']) => {
       stored = true;
-      const message = { id: messageId, role: 'assistant' as const, content, timestamp: this.after(askedAt), stopReason, usage, context: report };
+      const message = { id: messageId, role: 'assistant' as const, content, timestamp: answeredAt, stopReason, usage, context: report };
       if (error) Object.assign(message, { error });
       if (reply.replaces !== undefined) Object.assign(message, { replaces: reply.replaces });
       await this.deps.conversations.appendMessage(userId, conversation.conversationId, message);

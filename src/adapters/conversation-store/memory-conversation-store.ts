@@ -74,7 +74,11 @@ export class MemoryConversationStore implements ConversationStore {
   async appendMessage(userId: string, conversationId: string, message: Message): Promise<void> {
     const stored = this.partition(userId).get(conversationId);
     if (!stored) throw conversationNotFound();
-    stored.messages.push(JSON.stringify(message));
+    // Oldest first, as DynamoDB's sort key keeps them: a message stamped before the last one stored
+    // (an answer stopped late, stored after the next question) goes in its place, not at the end.
+    let at = stored.messages.length;
+    while (at > 0 && (JSON.parse(stored.messages[at - 1]!) as Message).timestamp > message.timestamp) at--;
+    stored.messages.splice(at, 0, JSON.stringify(message));
     if (message.timestamp > stored.conversation.updatedAt) stored.conversation.updatedAt = message.timestamp;
   }
 
