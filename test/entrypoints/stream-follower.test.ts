@@ -13,7 +13,7 @@ async function follow(reads: Array<{ head: StreamHead; events: StreamedEvent[] }
   out.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
   let call = 0;
   const read = async () => reads[Math.min(++call, reads.length - 1)]!;
-  await followStream(out, read, reads[0]!, after, { pollMs: 5, keepAliveMs: 60_000, abandonedMs: 60, endBy: Date.now() + 60_000, gone: new AbortController().signal });
+  await followStream(out, read, reads[0]!, after, { pollMs: 5, keepAliveMs: 60_000, abandonedMs: 60, endBy: Date.now() + 60_000, gone: new AbortController().signal, clientStallMs: 60_000 });
   return chunks.join('');
 }
 

@@ -17,7 +17,7 @@ const MAX_STREAMED_CHARS = 64 * 1024 * 1024;
 /**
  * A client that stops reading but keeps its connection open (a phone asleep, a stalled proxy) must
  * not hold the answer up: once its socket's buffers are full, the server waits `clientStallMs` for
- * it, then drops it as if it had gone, and the model's answer goes on and is stored whole. The
+ * it, then writes it nothing more, as if it had gone, and the model's answer goes on and is stored whole. The
  * client resumes the rest by its last event's id.
  */
 describe('a client that stops reading without closing', () => {
@@ -41,7 +41,7 @@ describe('a client that stops reading without closing', () => {
   });
   afterAll(() => server.close());
 
-  it('is dropped after the bound; the answer is stored whole and a resume from its last id gets the rest', async () => {
+  it('is written nothing more after the bound; the answer is stored whole and a resume from its last id gets the rest', async () => {
     const warn = vi.spyOn(server.services.logger, 'warn');
     const drops = () => warn.mock.calls.filter(([message]) => typeof message === 'string' && message.startsWith('client stopped reading'));
     const dropped = () => drops().length > 0;

@@ -13,8 +13,8 @@ import { keepAlive, write } from './sse-writer.js';
  * names the answer, is sent once the answer's stream is stored. Every frame is recorded too, and the recording finished before the response ends, so that a resume asked for
  * once this stream has closed replays the whole answer at once. A client that goes away stops
  * nothing: its frames are dropped, and the answer is written and recorded to the end. Nor does
- * one that stops reading but keeps its connection: after `clientStallMs` it is dropped as gone
- * (chat/sse-writer.ts).
+ * one that stops reading but keeps its connection: after `clientStallMs` it is written nothing
+ * more, as if gone (chat/sse-writer.ts).
  */
 export async function streamAnswer(
   out: Writable,
@@ -43,6 +43,7 @@ export async function streamAnswer(
 ): Promise<void> {
   const alive = keepAlive(out, keepAliveMs);
   let messageId: string | undefined;
+  let stalled = false;
   /** False when the event was not sent: the answer's stream was stored already. */
   const send = async (wire: WireEvent): Promise<boolean> => {
     const id = recorder.record(wire);
@@ -52,7 +53,13 @@ export async function streamAnswer(
       await recorder.opened();
       if (recorder.streamExisted) return false;
     }
-    if (await write(out, sseFrame(id, wire), clientStallMs)) clientStalled();
+    if (stalled) return true;
+    if (await write(out, sseFrame(id, wire), clientStallMs)) {
+      // Nothing more for this client, not even keep-alives; the answer goes on, recorded.
+      stalled = true;
+      alive.stop();
+      clientStalled();
+    }
     alive.sent();
     return true;
   };

@@ -2,11 +2,10 @@ import type { Writable } from 'node:stream';
 
 /**
  * The longest one frame waits for a client that takes nothing while keeping its connection open (a
- * phone asleep, a stalled proxy). Past it the client is taken for gone, as if it had closed: the
- * answer must not wait on it, or the model's stream would no longer be read, the answer not stored
- * whole, and the function would run (and bill) until its timeout. Generous for a slow network: a
- * client that reads at all empties the buffers (16 KB) well within it; one cut off resumes by its
- * last id.
+ * phone asleep, a stalled proxy). Past it the client is taken for gone: the answer must not wait on
+ * it, or the model's stream would no longer be read, the answer not stored whole, and the function
+ * would run (and bill) until its timeout. The wait ends when the buffer (16 KB) has emptied, so a
+ * client reading slower than about 1.6 KB/s is taken for gone too; it resumes by its last id.
  */
 export const CLIENT_STALL_MS = 10_000;
 
@@ -29,9 +28,10 @@ export function keepAlive(out: Writable, everyMs: number): { sent(): void; stop(
 /**
  * Writes a frame, waiting when the client reads slowly, `stallMs` at most. A closed stream takes
  * nothing more, and writing to it is no error: the answer goes on without its reader (it is
- * recorded for a resume). A client that has not taken what waits for it within `stallMs` is
- * dropped: its stream is destroyed, which closes the connection and frees what its socket held,
- * and nothing more is written to it. Resolves true when this write dropped it.
+ * recorded for a resume). Resolves true when the client took nothing within `stallMs`: the caller
+ * writes nothing more to it (what it holds already it may still read; then it resumes by its last
+ * id). The stream is not destroyed: on Lambda it is the runtime's own request, and destroying it
+ * fails the invocation (its runtime exits the process while the answer is still being written).
  */
 export async function write(out: Writable, chunk: string, stallMs = CLIENT_STALL_MS): Promise<boolean> {
   if (out.destroyed || out.writableEnded) return false;
@@ -48,7 +48,5 @@ export async function write(out: Writable, chunk: string, stallMs = CLIENT_STALL
     out.once('drain', onDrain);
     out.once('close', onDrain);
   });
-  if (drained || out.destroyed) return false;
-  out.destroy();
-  return true;
+  return !drained && !out.destroyed;
 }

@@ -21,6 +21,8 @@ export interface FollowOptions {
   endBy: number;
   /** Aborts when the client has gone away: nothing more is read for it. */
   gone: AbortSignal;
+  /** How long a frame waits for a client that reads nothing before it is taken for gone (CLIENT_STALL_MS). */
+  clientStallMs: number;
 }
 
 /**
@@ -45,8 +47,11 @@ export async function followStream(
   // clock may differ from ours, and a head written before `updatedAt` existed has none.
   let headSeen = headMark(head);
   let headChangedAt = performance.now();
+  let stalled = false;
   const send = async (events: StreamedEvent[]) => {
-    for (const frame of coalesced(events)) await write(out, frame);
+    for (const frame of coalesced(events)) {
+      if (stalled || (stalled = await write(out, frame, options.clientStallMs))) return;
+    }
     if (events.length > 0) {
       last = events[events.length - 1]!.id;
       alive.sent();
@@ -55,10 +60,11 @@ export async function followStream(
   try {
     // The response starts now, even when there is nothing to send yet: a client (and a proxy) waits
     // for its first bytes. A comment, which SSE readers skip.
-    await write(out, ': resumed\n\n');
+    stalled = await write(out, ': resumed\n\n', options.clientStallMs);
     await send(first.events);
     while (head.status === 'streaming') {
-      if (options.gone.aborted || Date.now() + options.pollMs > options.endBy) break;
+      // A client that stopped reading is followed no further: it resumes again by its last id.
+      if (stalled || options.gone.aborted || Date.now() + options.pollMs > options.endBy) break;
       if (performance.now() - headChangedAt > options.abandonedMs) {
         // Not stored: another writer may yet come back, but this reader stops waiting for it.
         await write(out, storedFrame(head.lastId + 1, 'error', STREAM_ABANDONED));

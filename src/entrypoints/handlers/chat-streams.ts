@@ -29,7 +29,7 @@ const streamNotFound = () => new HttpError(404, 'STREAM_NOT_FOUND', 'There is no
 export function createResumeHandler(
   services: ChatFunctionServices,
   responses: ResponseStreamFactory,
-  { keepAliveMs, pollMs }: { keepAliveMs: number; pollMs: number },
+  { keepAliveMs, pollMs, clientStallMs }: { keepAliveMs: number; pollMs: number; clientStallMs: number },
 ): StreamingHandler {
   return edgeRoute(services, responses, 'GET /chat/streams/{messageId}', async ({ event, identity, headers, responseStream, context }) => {
     const messageId = streamIdOf(event);
@@ -37,7 +37,7 @@ export function createResumeHandler(
     const first = await services.answerStreams.read(identity.userId, messageId, after);
     if (!first) throw streamNotFound();
     const out = responses.from(responseStream, { statusCode: 200, headers: { ...SSE_HEADERS, ...headers } });
-    await serveStoredStream(services, { out, responseStream, context, userId: identity.userId, messageId, after, first }, { keepAliveMs, pollMs });
+    await serveStoredStream(services, { out, responseStream, context, userId: identity.userId, messageId, after, first }, { keepAliveMs, pollMs, clientStallMs });
     return undefined;
   });
 }
@@ -60,7 +60,7 @@ export async function serveStoredStream(
     after: number;
     first?: { head: StreamHead; events: StreamedEvent[] };
   },
-  { keepAliveMs, pollMs }: { keepAliveMs: number; pollMs: number },
+  { keepAliveMs, pollMs, clientStallMs }: { keepAliveMs: number; pollMs: number; clientStallMs: number },
 ): Promise<void> {
   const { out, responseStream, context, userId, messageId, after } = stream;
   const read = (from: number) => services.answerStreams.read(userId, messageId, from);
@@ -78,6 +78,7 @@ export async function serveStoredStream(
       abandonedMs: ABANDONED_AFTER_MS,
       endBy: remaining === undefined ? Infinity : Date.now() + remaining - DEADLINE_RESERVE_MS,
       gone: gone.signal,
+      clientStallMs,
     });
   } catch (error) {
     // The status has gone: the response ends, and the client resumes again from its last id.

@@ -52,8 +52,8 @@ export class LocalResponseStream extends Writable {
   }
 
   /**
-   * Destroyed by the handler (a client that stopped reading, chat/sse-writer.ts): the connection
-   * goes too, as on Lambda, and with it what its socket still held. A response ended already is
+   * Destroyed (a stream error): the connection goes too, and with it what its socket still held,
+   * rather than a client left waiting on a response nothing will end. A response ended already is
    * left to finish (this runs after every finish too).
    */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
