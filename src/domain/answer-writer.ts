@@ -5,7 +5,12 @@ import type { Conversation, Message, StopReason, TokenUsage } from './conversati
 import { DomainError } from './errors.js';
 import { buildPrompt, type SourceDocument } from './prompt/build-prompt.js';
 import { estimateTokens } from './prompt/token-estimate.js';
+import { linkedSignal } from './linked-signal.js';
 import { startEarly } from './started-stream.js';
+
+/** Why the model's call is closed (made once: an abort without a reason builds a DOMException each time). */
+const QUESTION_NOT_STORED = new Error('the question could not be stored');
+const ANSWER_OVER = new Error('the answer no longer reads the model');
 
 /**
  * How an answer's stream opens: what to store first (the question, or nothing for a Regenerate),
@@ -57,13 +62,13 @@ export class AnswerWriter {
     const storing = opening.store();
     // Awaited below; until then its failure is not an unhandled rejection.
     storing.catch(() => undefined);
-    const halt = new AbortController();
-    const model = startEarly(() => this.deps.model.stream(request, AbortSignal.any([signal, halt.signal])));
+    const call = linkedSignal(signal);
+    const model = startEarly(() => this.deps.model.stream(request, call.signal));
     try {
       await storing;
     } catch (error) {
       // Not acknowledged, so not kept: the model's call is closed, the claim given up, and the client told.
-      halt.abort();
+      call.abort(QUESTION_NOT_STORED);
       model.abandon();
       await opening.notStored();
       throw error;
@@ -108,7 +113,7 @@ export class AnswerWriter {
       return undefined;
     } finally {
       // The model's call is over, or closed now: the consumer may have stopped reading before any of it (at meta).
-      halt.abort();
+      call.abort(ANSWER_OVER);
       model.abandon();
       // Reached without storing when the client went away or the consumer stopped reading.
       if (!stored) {

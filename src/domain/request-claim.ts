@@ -28,15 +28,22 @@ export interface FingerprintedRequest {
 /**
  * FNV-1a (64-bit) of what defines the request: stable, small, and free of any I/O library. A
  * message's fingerprint is what it was before Regenerate existed: claims made then still match.
+ * The 64-bit product is worked out on two 32-bit halves, exactly (every partial product stays
+ * under 2^53): the same digits as BigInt arithmetic gives, at a small part of its cost per character.
  */
 export function requestFingerprint(request: FingerprintedRequest): string {
   const parts: unknown[] = [request.conversationId ?? null, request.message ?? '', [...new Set(request.fileIds ?? [])].sort()];
   if (request.regenerate) parts.push({ regenerate: request.regenerate.messageId });
   const text = JSON.stringify(parts);
-  let hash = 0xcbf29ce484222325n;
+  // The offset basis 0xcbf29ce484222325, and the prime 0x100000001b3 = 2^40 + 0x1b3.
+  let high = 0xcbf29ce4;
+  let low = 0x84222325;
   for (let i = 0; i < text.length; i++) {
-    hash ^= BigInt(text.charCodeAt(i));
-    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+    low = (low ^ text.charCodeAt(i)) >>> 0;
+    const lowTimes = low * 0x1b3;
+    const carry = Math.floor(lowTimes / 0x100000000);
+    high = (high * 0x1b3 + carry + ((low << 8) >>> 0)) % 0x100000000;
+    low = lowTimes >>> 0;
   }
-  return hash.toString(16).padStart(16, '0');
+  return high.toString(16).padStart(8, '0') + low.toString(16).padStart(8, '0');
 }

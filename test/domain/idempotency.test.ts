@@ -82,3 +82,26 @@ describe('ChatService.send with an idempotency key', () => {
     expect(requestFingerprint({ message: 'a', conversationId: 'c1' })).not.toBe(requestFingerprint({ message: 'a' }));
   });
 });
+
+/** The fingerprint as first written, with BigInt: claims stored by it must still match. */
+function bigIntFingerprint(text: string): string {
+  let hash = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= BigInt(text.charCodeAt(i));
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return hash.toString(16).padStart(16, '0');
+}
+
+describe('requestFingerprint', () => {
+  it('gives the digits the BigInt FNV-1a gave, for any text (claims stored before still match)', () => {
+    const random = (n: number) => Array.from({ length: n }, () => String.fromCharCode(Math.floor(Math.random() * 0x10000))).join('');
+    const cases = [{ message: '' }, { message: 'Hello' }, { message: 'é😀\u0000\uffff', fileIds: ['f2', 'f1'] }, { conversationId: 'c1', regenerate: { messageId: 'm1' } }];
+    for (let i = 0; i < 200; i++) cases.push({ message: random(i * 7), fileIds: [random(5)] });
+    for (const request of cases) {
+      const parts: unknown[] = [request.conversationId ?? null, request.message ?? '', [...new Set(request.fileIds ?? [])].sort()];
+      if (request.regenerate) parts.push({ regenerate: request.regenerate.messageId });
+      expect(requestFingerprint(request)).toBe(bigIntFingerprint(JSON.stringify(parts)));
+    }
+  });
+});

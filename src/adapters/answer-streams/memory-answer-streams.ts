@@ -8,6 +8,8 @@ const streamKey = (userId: string, messageId: string): string => JSON.stringify(
 
 /** As on DynamoDB (its TTL): a day after the stream was last written. */
 const KEPT_MS = 24 * 3600 * 1000;
+/** Forgotten streams are looked for at most this often, so that opening one is not a walk over all of them. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * Map-backed answer streams for tests and `STORE=memory`: one process serves every request, so
@@ -16,6 +18,7 @@ const KEPT_MS = 24 * 3600 * 1000;
  */
 export class MemoryAnswerStreams implements AnswerStreams {
   private readonly streams = new Map<string, { head: StreamHead; events: StreamedEvent[] }>();
+  private lastSweep = -Infinity;
 
   constructor(private readonly clock: Clock = new SystemClock()) {}
 
@@ -48,10 +51,19 @@ export class MemoryAnswerStreams implements AnswerStreams {
     return { head: { ...stream.head }, events: stream.events.filter((event) => event.id > after).map(copyData) };
   }
 
-  /** Streams not written for a day go; the map keeps them in the order they were opened. */
+  /**
+   * Streams not written for a day go. The map keeps them in the order they were opened, and an
+   * answer is written for minutes at most, so the walk stops at the first one still kept: one
+   * written later than its elders keeps them at most as long as itself.
+   */
   private forgetExpired(): void {
-    const before = this.clock.now().getTime() - KEPT_MS;
-    for (const [key, stream] of this.streams) if (stream.head.updatedAt < before) this.streams.delete(key);
+    const now = this.clock.now().getTime();
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
+    for (const [key, stream] of this.streams) {
+      if (stream.head.updatedAt >= now - KEPT_MS) break;
+      this.streams.delete(key);
+    }
   }
 
   async requestStop(userId: string, messageId: string): Promise<StreamStatus | undefined> {
