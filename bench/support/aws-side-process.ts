@@ -32,7 +32,6 @@ export interface AwsSide {
   dynamoDbUrl: string;
   s3Url: string;
   modelUrl: string;
-  /** The ms added to each DynamoDB and each S3 call from now on. */
   /** Each store call's latency from now on: `added` to the stand-in's own time, or in `total` (see DelayMode). */
   setDelays(dynamoDbMs: number, s3Ms: number, mode?: DelayMode): Promise<void>;
   /** The calls that arrived at `since` (wall-clock ms) or later, by service, in order of arrival. */

@@ -1,9 +1,9 @@
 import { AnswerWriter, type Opening } from './answer-writer.js';
 import { regenerationTarget } from './answer-versions.js';
 import { checkQuestion } from './chat-input.js';
-import { replayAnswer } from './chat-replay.js';
+import { claimAbandoned, replayAnswer } from './chat-replay.js';
 import { ConversationFileHints } from './conversation-file-hints.js';
-import { isRegenerate, type ChatDeps, type ChatEvent, type ChatOptions, type ChatRequest, type RegenerateAnswer } from './chat-types.js';
+import { isRegenerate, type ChatDeps, type ChatEvent, type ChatOptions, type ChatRequest, type RegenerateAnswer, type SendMessage } from './chat-types.js';
 import { titleFromMessage, type Conversation, type Message } from './conversation.js';
 import { conversationNotFound } from './errors.js';
 import type { ConversationThread } from './ports/conversation-store.js';
@@ -35,10 +35,12 @@ export class ChatService {
    * `regenerate`) streams the same events.
    */
   async *send(userId: string, input: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatEvent, void, undefined> {
-    if (isRegenerate(input)) {
-      yield* this.regenerate(userId, input, signal);
-      return;
-    }
+    if (isRegenerate(input)) yield* this.regenerate(userId, input, signal);
+    else yield* this.sendMessage(userId, input, signal, false);
+  }
+
+  /** `retaking`: this is the second try of a request whose earlier claim was found abandoned. */
+  private async *sendMessage(userId: string, input: SendMessage, signal: AbortSignal, retaking: boolean): AsyncGenerator<ChatEvent, void, undefined> {
     const newFileIds = [...new Set(input.fileIds ?? [])];
     const text = checkQuestion(input.message, newFileIds.length, this.options);
     const fingerprint = requestFingerprint(input);
@@ -48,22 +50,28 @@ export class ChatService {
     const plan = { conversationId: input.conversationId ?? this.deps.ids.newId(), userMessageId: this.deps.ids.newId(), answerMessageId: this.deps.ids.newId() };
     const claim = input.idempotencyKey === undefined ? undefined : { key: input.idempotencyKey, fingerprint, ...plan, createdAt: now };
     const guessed = input.conversationId === undefined ? [] : this.fileHints.guess(userId, input.conversationId);
+    // The new files are checked as soon as their records are read: a message wrong in two ways is
+    // told of its files first, and one refused for them is neither replayed nor counted.
+    const readFiles = this.deps.files.records(userId, [...new Set([...newFileIds, ...guessed])]).then((records) => ({ records, attached: this.deps.files.requireReady(newFileIds, records) }));
     const round = await this.firstRound(userId, claim && { claim }, [
+      readFiles,
       input.conversationId === undefined ? Promise.resolve(undefined) : this.requireThread(userId, input.conversationId),
-      this.deps.files.records(userId, [...new Set([...newFileIds, ...guessed])]),
     ] as const);
     if ('replay' in round) {
+      if (!retaking && (await claimAbandoned(this.deps, userId, round.replay))) {
+        // Its request stored nothing and could not give the key up (the store failing twice): taken over.
+        await this.deps.claims.release(userId, round.replay.key, round.replay.answerMessageId);
+        yield* this.sendMessage(userId, input, signal, true);
+        return;
+      }
       yield* replayAnswer(this.deps, userId, round.replay, fingerprint);
       return;
     }
-    const [thread, records] = round.read;
+    const [{ records, attached }, thread] = round.read;
     const existing = thread?.conversation;
     const added = newFileIds.filter((id) => !existing?.fileIds.includes(id));
     const fileIds = [...(existing?.fileIds ?? []), ...added];
-    const { attached, documents } = await round.orGiveBack(async () => ({
-      attached: this.deps.files.requireReady(newFileIds, records),
-      documents: await this.deps.files.loadDocuments(userId, fileIds, records),
-    }));
+    const documents = await round.orGiveBack(() => this.deps.files.loadDocuments(userId, fileIds, records));
     this.fileHints.remember(userId, plan.conversationId, fileIds);
 
     // Files sent without words: the conversation is named after them.
@@ -108,11 +116,15 @@ export class ChatService {
     const fingerprint = requestFingerprint(input);
     const key = input.idempotencyKey;
     const guessed = this.fileHints.guess(userId, input.conversationId);
-    // The earlier claim is looked for before "is it the latest answer?": after the first try, it no longer is.
-    const round = await this.firstRound(userId, key === undefined ? undefined : { find: key }, [
-      this.requireThread(userId, input.conversationId),
-      this.deps.files.records(userId, guessed),
-    ] as const);
+    let target: ReturnType<typeof regenerationTarget> | undefined;
+    // The earlier claim is looked for before "is it the latest answer?" (after the first try, it no
+    // longer is); that is asked before the budget and the rate.
+    const round = await this.firstRound(
+      userId,
+      key === undefined ? undefined : { find: key },
+      [this.requireThread(userId, input.conversationId), this.deps.files.records(userId, guessed)] as const,
+      ([thread]) => void (target = regenerationTarget(thread.messages, input.regenerate.messageId)),
+    );
     if ('replay' in round) {
       yield* replayAnswer(this.deps, userId, round.replay, fingerprint);
       return;
@@ -120,7 +132,7 @@ export class ChatService {
     const [{ conversation, messages }, records] = round.read;
     const answerMessageId = this.deps.ids.newId();
     const { conversationId } = conversation;
-    const target = await round.orGiveBack(async () => regenerationTarget(messages, input.regenerate.messageId));
+    target = target!;
     const claim = key === undefined ? undefined : { key, fingerprint, conversationId, userMessageId: target.question.id, answerMessageId, createdAt: this.now() };
     const [earlier, documents] = await round.orGiveBack(
       () => readTogether([claim ? this.deps.claims.claim(userId, claim) : Promise.resolve(undefined), this.deps.files.loadDocuments(userId, conversation.fileIds, records)]),
@@ -147,17 +159,21 @@ export class ChatService {
    * `reads` the prompt needs, the idempotency key (claimed, or only looked up by a Regenerate,
    * whose claim must wait for the conversation), the budget and the rate. Returns what was read,
    * or an earlier claim of the key to replay. A request refused in more than one way is told the
-   * first of: a failed read, the replay, the budget, the rate. Whatever stops it from here on
-   * gives back what it took (its claim, its count towards the rate); a refusal for the rate
-   * itself keeps its count.
+   * first of: a failed read (the first by position), the replay, `check` (what the reads make of
+   * the request), the budget, the rate. Whatever stops it from here on gives back what it took
+   * (its claim, its count towards the rate); a refusal for the rate itself keeps its count. A
+   * message refused for another reason holds its count until it gives it back, a moment in
+   * which a message sent beside it finds one count more than it should: accepted, for a round
+   * trip less on every message.
    */
   private async firstRound<T extends readonly unknown[]>(
     userId: string,
     key: { claim: RequestClaim } | { find: string } | undefined,
     reads: { [K in keyof T]: Promise<T[K]> },
+    check?: (read: T) => void,
   ): Promise<{ replay: RequestClaim } | FirstRound<T>> {
     const usage = this.deps.usage;
-    const [keyed, budget, counted, read] = await Promise.allSettled([
+    const [keyed, budget, counted, reading] = await Promise.allSettled([
       key === undefined ? Promise.resolve(undefined) : 'claim' in key ? this.deps.claims.claim(userId, key.claim) : this.deps.claims.find(userId, key.find),
       usage ? usage.checkBudget(userId) : Promise.resolve(),
       usage ? usage.countMessage(userId) : Promise.resolve(undefined),
@@ -180,7 +196,7 @@ export class ChatService {
       }
     };
 
-    const failed = [read, keyed, counted].find((outcome) => outcome.status === 'rejected');
+    const failed = [reading, keyed, counted].find((outcome) => outcome.status === 'rejected');
     if (failed) {
       await giveBack();
       throw failed.reason;
@@ -191,6 +207,8 @@ export class ChatService {
       await takeBackCount();
       return { replay: earlier };
     }
+    const read = (reading as PromiseFulfilledResult<T>).value;
+    if (check) await orGiveBack(async () => check(read));
     if (budget.status === 'rejected') {
       await giveBack();
       throw budget.reason;
@@ -199,7 +217,7 @@ export class ChatService {
       await this.giveUp(userId, ours);
       throw count.refusal;
     }
-    return { read: (read as PromiseFulfilledResult<T>).value, giveBack, orGiveBack, takeBackCount };
+    return { read, giveBack, orGiveBack, takeBackCount };
   }
 
   /**

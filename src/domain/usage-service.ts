@@ -58,8 +58,9 @@ const NOT_COUNTED: CountedMessage = { takeBack: () => Promise.resolve() };
 
 /**
  * Spending control: what each user's answers cost, month by month, and the limits on it. A user
- * at their budget, or over the message rate, is refused before anything is stored or the model is
- * called; an answer that crosses the budget finishes, and counts.
+ * at their budget, or over the message rate, is refused before the question is stored or the
+ * model is called (what the refused message took, its claim and its count, is given back, see
+ * ChatService); an answer that crosses the budget finishes, and counts.
  */
 export class UsageService {
   constructor(
@@ -67,7 +68,12 @@ export class UsageService {
     private readonly options: UsageOptions,
   ) {}
 
-  /** Both checks a message passes before its model is called: the month's budget, then the rate. Throws `USAGE_LIMIT_REACHED` or `RATE_LIMITED` (both 429). */
+  /**
+   * Both checks a message passes before its model is called, the month's budget then the rate, one
+   * after the other: for callers with no round of reads to send them with (the tests of the rules
+   * themselves). ChatService sends the two calls beside its reads. Throws `USAGE_LIMIT_REACHED` or
+   * `RATE_LIMITED` (both 429).
+   */
   async admit(userId: string): Promise<void> {
     await this.checkBudget(userId);
     const counted = await this.countMessage(userId);

@@ -4,7 +4,7 @@ import { ChatService } from '../../src/domain/chat-service.js';
 import type { SendMessage } from '../../src/domain/chat-types.js';
 import { UsageService } from '../../src/domain/usage-service.js';
 import { monthOf } from '../../src/domain/usage.js';
-import { SYSTEM_PROMPT, USER, collect, liveSignal, makeDomain, ofType } from '../support/domain-builder.js';
+import { SYSTEM_PROMPT, USER, collect, liveSignal, makeDomain, metaOf, ofType } from '../support/domain-builder.js';
 import { expectDomainError } from '../support/domain-error.js';
 import { failAfter, replyWith } from '../support/fakes.js';
 
@@ -31,7 +31,7 @@ describe('ChatService with spending control', () => {
     await expectDomainError(d.send({ message: 'One more question', idempotencyKey: 'k-1' }), { kind: 'throttled', code: 'USAGE_LIMIT_REACHED' });
     expect(d.model.requests).toEqual([]);
     expect((await d.conversations.list(USER, { limit: 10 })).items).toEqual([]);
-    // Not even the idempotency claim: the same key works once the budget allows.
+    // Its idempotency claim given back: the same key works once the budget allows.
     expect(await d.claims.claim(USER, { key: 'k-1', fingerprint: 'f', conversationId: 'c', userMessageId: 'u', answerMessageId: 'a', createdAt: d.clock.now().toISOString() })).toBeUndefined();
   });
 
@@ -109,6 +109,37 @@ describe('ChatService with spending control', () => {
     expect((await d.ledger.get(USER, d.month)).costMicroUsd).toBe(once.costMicroUsd + 1_000_000);
     // A new request is refused as before.
     await expectDomainError(d.send({ message: 'Another', idempotencyKey: 'k-2' }), { kind: 'throttled', code: 'USAGE_LIMIT_REACHED' });
+  });
+
+  it('gives back the count of a message refused after it was counted: file not ready, old answer, question not stored, budget spent', async () => {
+    const d = makeChatWithUsage(1);
+    const pending = await d.files.createUpload(USER, { fileName: 'later.txt', contentType: 'text/plain', size: 10 });
+    await expectDomainError(d.send({ message: 'Read this', fileIds: [pending.fileId] }), { kind: 'conflict', code: 'FILE_NOT_READY' });
+    const first = await d.send({ message: 'First', idempotencyKey: 'k-1' });
+    const { conversationId } = metaOf(first);
+    const firstAnswer = ofType(first, 'done')[0]!.message.id;
+    d.clock.advance(60_000); // the next minute: room for one message again
+    const second = await d.send({ message: 'Second', conversationId });
+    d.clock.advance(60_000);
+    await expectDomainError(collect(d.chat.send(USER, { conversationId, regenerate: { messageId: firstAnswer } }, liveSignal())), { kind: 'conflict', code: 'NOT_LATEST_ANSWER' });
+    const appendMessage = d.conversations.appendMessage.bind(d.conversations);
+    d.conversations.appendMessage = () => Promise.reject(new Error('store down'));
+    await expect(d.send({ message: 'Lost', conversationId })).rejects.toThrow('store down');
+    d.conversations.appendMessage = appendMessage;
+    await d.ledger.add(USER, d.month, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicroUsd: 1_000_000 }, 'Alice');
+    await expectDomainError(d.send({ message: 'Over budget', conversationId }), { kind: 'throttled', code: 'USAGE_LIMIT_REACHED' });
+    await d.ledger.add(USER, d.month, { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costMicroUsd: -1_000_000 }, 'Alice');
+    // Four refusals in this minute, none of them counted: the one message the rate allows goes.
+    expect(ofType(await d.send({ message: 'Third', conversationId }), 'done')).toHaveLength(1);
+    await expectDomainError(d.send({ message: 'Fourth', conversationId }), { kind: 'throttled', code: 'RATE_LIMITED' });
+    expect(ofType(second, 'done')).toHaveLength(1);
+  });
+
+  it('tells a message over the rate of its unknown file first, and does not count it', async () => {
+    const d = makeChatWithUsage(1);
+    await d.send({ message: 'First' });
+    await expectDomainError(d.send({ message: 'With a file', fileIds: ['no-such-file'] }), { kind: 'not_found', code: 'FILE_NOT_FOUND' });
+    await expectDomainError(d.send({ message: 'Plain' }), { kind: 'throttled', code: 'RATE_LIMITED' });
   });
 
   it('keeps the answer when the ledger fails to record it, and reports the failure', async () => {

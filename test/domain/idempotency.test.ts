@@ -43,6 +43,26 @@ describe('ChatService.send with an idempotency key', () => {
     await collect(first);
   });
 
+  it('takes over, a minute on, a key whose request stored nothing and could not give the key up', async () => {
+    const d = makeDomain();
+    const { conversationId } = metaOf(await send(d, 'First message'));
+    const [read, release] = [d.conversations.read.bind(d.conversations), d.claims.release.bind(d.claims)];
+    d.conversations.read = () => Promise.reject(new Error('store down'));
+    d.claims.release = () => Promise.reject(new Error('store down'));
+    await expect(send(d, 'Second message', 'key-x', { conversationId })).rejects.toThrow('store down');
+    d.conversations.read = read;
+    d.claims.release = release;
+    // Within the minute the first try may still be storing its question: the retry waits.
+    await expectDomainError(send(d, 'Second message', 'key-x', { conversationId }), { kind: 'conflict', code: 'IDEMPOTENCY_KEY_IN_USE' });
+    d.clock.advance(61_000);
+    const retried = await send(d, 'Second message', 'key-x', { conversationId });
+    expect(ofType(retried, 'done')).toHaveLength(1);
+    // Answered once, and the key is its own now: a second retry replays it.
+    expect(ofType(await send(d, 'Second message', 'key-x', { conversationId }), 'done')[0]?.replayed).toBe(true);
+    expect(d.model.requests).toHaveLength(2);
+    expect((await d.conversations.listMessages(USER, conversationId)).map((message) => message.content)).toEqual(['First message', 'Hello world', 'Second message', 'Hello world']);
+  });
+
   it('keeps different users’ keys apart, and works in an existing conversation', async () => {
     const d = makeDomain();
     const { conversationId } = metaOf(await send(d, 'Start'));
