@@ -117,9 +117,9 @@ export class Functions extends pulumi.ComponentResource {
           ...(model.length > 0 ? [{ actions: ['bedrock:InvokeModelWithResponseStream'], resources: model }] : []),
           // A model module's settings, read once at init: that one parameter or secret, nothing else.
           ...(moduleSettings?.grants ?? []),
-          // The month's spending and the user's own limit, read before the model is called; the
-          // message counted (an atomic ADD) before, and the answer's cost after.
-          { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [usage] },
+          // The month's spending and the user's own limit, read together (one BatchGetItem) before
+          // the model is called; the message counted (an atomic ADD) before, and the answer's cost after.
+          { actions: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], resources: [usage] },
           warmDynamoDb,
         ],
         ...(moduleSettings && { environment: moduleSettings.environment }),

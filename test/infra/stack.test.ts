@@ -192,7 +192,7 @@ describe('the Pulumi stack (mocks)', () => {
       const actionsOn = (resource: string) => policy.Statement.filter((statement) => statement.Resource.includes(resource)).flatMap((statement) => statement.Action);
       return { table: actionsOn(usageTable).sort(), indexes: actionsOn(`${usageTable}/index/*`).sort() };
     };
-    expect(onUsage('chat')).toEqual({ table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], indexes: [] });
+    expect(onUsage('chat')).toEqual({ table: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'], indexes: [] });
     expect(onUsage('usage')).toEqual({
       table: ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
       indexes: ['dynamodb:Query'],
