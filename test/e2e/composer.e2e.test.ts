@@ -176,6 +176,8 @@ describe('the composer and how the thread reads', () => {
 
     await ask(lines('Risks'));
     await expect.poll(() => page.getByRole('button', { name: 'Stop' }).count()).toBe(1);
+    // Up, once the answer has begun to show: during an answer, as a reader does.
+    await expect.poll(async () => (await answers().nth(2).textContent())?.length ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
     await scroller().evaluate((element) => (element.scrollTop = 0));
     await expect.poll(() => jump.count(), { timeout: 5_000 }).toBe(1);
     const box = (await jump.boundingBox())!;

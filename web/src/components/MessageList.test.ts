@@ -51,4 +51,40 @@ describe('MessageList', () => {
     expect(list.find('button[aria-label="Jump to latest"]').exists()).toBe(true);
     list.unmount();
   });
+
+  it('leaves a reader who scrolled up where they are when the same thread is read again, and follows one who was following', async () => {
+    const now = new Date().toISOString();
+    const thread = (answer: string): ThreadMessage[] => [
+      { id: 'q1', role: 'user', content: 'Budget', timestamp: now },
+      { id: 'a1', role: 'assistant', content: answer, timestamp: now },
+    ];
+    const list = mount(MessageList, {
+      props: { messages: thread('Half an'), canRegenerate: false, files: {} },
+      global: { plugins: [createAppI18n('en')] },
+      attachTo: document.body,
+    });
+    const scroller = list.find('[role=log]').element.parentElement!;
+    tallScroller(scroller);
+    await list.setProps({ messages: thread('Half an answer') });
+    await flushPromises();
+    const bottom = scroller.scrollTop;
+    expect(bottom).toBeGreaterThan(0);
+
+    // Read up there; then the server's copy replaces the thread (new objects, the same messages).
+    scroller.scrollTop = 0;
+    scroller.dispatchEvent(new Event('scroll'));
+    await flushPromises();
+    await list.setProps({ messages: thread('Half an answer, stored whole.') });
+    await flushPromises();
+    expect(scroller.scrollTop).toBe(0);
+    expect(list.find('button[aria-label="Jump to latest"]').exists()).toBe(true);
+
+    // Following, the end stays in view.
+    await list.find('button[aria-label="Jump to latest"]').trigger('click');
+    await flushPromises();
+    await list.setProps({ messages: thread('Half an answer, stored whole, again.') });
+    await flushPromises();
+    expect(scroller.scrollTop).toBe(bottom);
+    list.unmount();
+  });
 });
