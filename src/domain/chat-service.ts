@@ -3,12 +3,13 @@ import { regenerationTarget } from './answer-versions.js';
 import { checkQuestion } from './chat-input.js';
 import { claimAbandoned, replayAnswer } from './chat-replay.js';
 import { ConversationFileHints } from './conversation-file-hints.js';
+import { firstRound } from './first-round.js';
 import { isRegenerate, type ChatDeps, type ChatEvent, type ChatOptions, type ChatRequest, type RegenerateAnswer, type SendMessage } from './chat-types.js';
 import { titleFromMessage, type Conversation, type Message } from './conversation.js';
 import { conversationNotFound } from './errors.js';
 import type { ConversationThread } from './ports/conversation-store.js';
 import { readTogether } from './read-together.js';
-import { requestFingerprint, type RequestClaim } from './request-claim.js';
+import { requestFingerprint } from './request-claim.js';
 
 /** Sending a message and streaming the model's answer, with everything stored on the way. */
 export class ChatService {
@@ -24,7 +25,7 @@ export class ChatService {
 
   /**
    * Streams the answer to a new message. Before the model is asked, the store is called in one
-   * round (see `firstRound`): the conversation with its messages, the records of its files and of
+   * round (see first-round.ts): the conversation with its messages, the records of its files and of
    * the new ones, the claim of the idempotency key, the budget and the rate. The files' texts come
    * from memory when this process read them before; the records of files the conversation names
    * and this process did not guess are read in a second round. The question is stored while the
@@ -53,7 +54,7 @@ export class ChatService {
     // The new files are checked as soon as their records are read: a message wrong in two ways is
     // told of its files first, and one refused for them is neither replayed nor counted.
     const readFiles = this.deps.files.records(userId, [...new Set([...newFileIds, ...guessed])]).then((records) => ({ records, attached: this.deps.files.requireReady(newFileIds, records) }));
-    const round = await this.firstRound(userId, claim && { claim }, [
+    const round = await firstRound(this.deps, userId, claim && { claim }, [
       readFiles,
       input.conversationId === undefined ? Promise.resolve(undefined) : this.requireThread(userId, input.conversationId),
     ] as const);
@@ -116,23 +117,23 @@ export class ChatService {
     const fingerprint = requestFingerprint(input);
     const key = input.idempotencyKey;
     const guessed = this.fileHints.guess(userId, input.conversationId);
-    let target: ReturnType<typeof regenerationTarget> | undefined;
     // The earlier claim is looked for before "is it the latest answer?" (after the first try, it no
     // longer is); that is asked before the budget and the rate.
-    const round = await this.firstRound(
+    const round = await firstRound(
+      this.deps,
       userId,
       key === undefined ? undefined : { find: key },
       [this.requireThread(userId, input.conversationId), this.deps.files.records(userId, guessed)] as const,
-      ([thread]) => void (target = regenerationTarget(thread.messages, input.regenerate.messageId)),
+      ([thread]) => regenerationTarget(thread.messages, input.regenerate.messageId),
     );
     if ('replay' in round) {
       yield* replayAnswer(this.deps, userId, round.replay, fingerprint);
       return;
     }
     const [{ conversation, messages }, records] = round.read;
+    const target = round.checked;
     const answerMessageId = this.deps.ids.newId();
     const { conversationId } = conversation;
-    target = target!;
     const claim = key === undefined ? undefined : { key, fingerprint, conversationId, userMessageId: target.question.id, answerMessageId, createdAt: this.now() };
     const [earlier, documents] = await round.orGiveBack(
       () => readTogether([claim ? this.deps.claims.claim(userId, claim) : Promise.resolve(undefined), this.deps.files.loadDocuments(userId, conversation.fileIds, records)]),
@@ -155,83 +156,12 @@ export class ChatService {
   }
 
   /**
-   * The round of store calls a message makes before its model is asked, all sent at once: the
-   * `reads` the prompt needs, the idempotency key (claimed, or only looked up by a Regenerate,
-   * whose claim must wait for the conversation), the budget and the rate. Returns what was read,
-   * or an earlier claim of the key to replay. A request refused in more than one way is told the
-   * first of: a failed read (the first by position), the replay, `check` (what the reads make of
-   * the request), the budget, the rate. Whatever stops it from here on gives back what it took
-   * (its claim, its count towards the rate); a refusal for the rate itself keeps its count. A
-   * message refused for another reason holds its count until it gives it back, a moment in
-   * which a message sent beside it finds one count more than it should: accepted, for a round
-   * trip less on every message.
-   */
-  private async firstRound<T extends readonly unknown[]>(
-    userId: string,
-    key: { claim: RequestClaim } | { find: string } | undefined,
-    reads: { [K in keyof T]: Promise<T[K]> },
-    check?: (read: T) => void,
-  ): Promise<{ replay: RequestClaim } | FirstRound<T>> {
-    const usage = this.deps.usage;
-    const [keyed, budget, counted, reading] = await Promise.allSettled([
-      key === undefined ? Promise.resolve(undefined) : 'claim' in key ? this.deps.claims.claim(userId, key.claim) : this.deps.claims.find(userId, key.find),
-      usage ? usage.checkBudget(userId) : Promise.resolve(),
-      usage ? usage.countMessage(userId) : Promise.resolve(undefined),
-      readTogether(reads),
-    ]);
-    const earlier = keyed.status === 'fulfilled' ? keyed.value : undefined;
-    const count = counted.status === 'fulfilled' ? counted.value : undefined;
-    const takeBackCount = () => count?.takeBack().catch(() => undefined) ?? Promise.resolve();
-    // Ours unless the key was someone's already; a claim that failed may have been written all the same (a timeout).
-    const ours = key && 'claim' in key && !earlier ? key.claim : undefined;
-    const giveBack = async (laterClaim?: RequestClaim) => {
-      await Promise.all([this.giveUp(userId, ours ?? laterClaim), takeBackCount()]);
-    };
-    const orGiveBack = async <R>(next: () => Promise<R>, laterClaim?: RequestClaim): Promise<R> => {
-      try {
-        return await next();
-      } catch (error) {
-        await giveBack(laterClaim);
-        throw error;
-      }
-    };
-
-    const failed = [reading, keyed, counted].find((outcome) => outcome.status === 'rejected');
-    if (failed) {
-      await giveBack();
-      throw failed.reason;
-    }
-    if (earlier) {
-      // A retry of a request already made replays it, whatever the budget or rate say now: the
-      // answer was paid for, and a replay calls no model.
-      await takeBackCount();
-      return { replay: earlier };
-    }
-    const read = (reading as PromiseFulfilledResult<T>).value;
-    if (check) await orGiveBack(async () => check(read));
-    if (budget.status === 'rejected') {
-      await giveBack();
-      throw budget.reason;
-    }
-    if (count?.refusal) {
-      await this.giveUp(userId, ours);
-      throw count.refusal;
-    }
-    return { read, giveBack, orGiveBack, takeBackCount };
-  }
-
-  /**
    * A follow-up's question, and the files it brings added to the conversation first: a question
    * stored whose files could not be attached would stay, unacknowledged, for a retry to store again.
    */
   private async storeFollowUp(userId: string, conversationId: string, added: string[], question: Message, now: string): Promise<void> {
     if (added.length > 0) await this.deps.conversations.attachFiles(userId, conversationId, added, now);
     await this.deps.conversations.appendMessage(userId, conversationId, question);
-  }
-
-  /** Releases the claim of a request that stored nothing, so that its retry is answered. Best effort: the request's own error is what the client hears. */
-  private async giveUp(userId: string, claim: RequestClaim | undefined): Promise<void> {
-    if (claim) await this.deps.claims.release(userId, claim.key, claim.answerMessageId).catch(() => undefined);
   }
 
   private async requireThread(userId: string, conversationId: string): Promise<ConversationThread> {
@@ -244,14 +174,4 @@ export class ChatService {
     return this.deps.clock.now().toISOString();
   }
 
-}
-
-/** What a message's first round of store calls read and took, and how to give it back. */
-interface FirstRound<T> {
-  read: T;
-  /** Releases the key's claim (this round's, or `laterClaim` made since) and takes back the count. */
-  giveBack(laterClaim?: RequestClaim): Promise<void>;
-  /** Runs the next step, giving back what was taken when it fails. */
-  orGiveBack<R>(next: () => Promise<R>, laterClaim?: RequestClaim): Promise<R>;
-  takeBackCount(): Promise<void>;
 }
