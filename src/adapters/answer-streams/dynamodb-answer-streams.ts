@@ -8,9 +8,10 @@ import { queryAll } from '../aws/query-all.js';
 const TTL_SECONDS = 24 * 3600;
 /**
  * The most events one chunk item holds. Bounding it is what lets a read start at the right chunk
- * without an index: the chunk holding event n starts at most this many ids before it.
+ * without an index: the chunk holding event n starts at most this many ids before it. The writer
+ * flushes at most this many at once (FLUSH_EVENTS in chat/answer-recorder.ts): one batch, one chunk.
  */
-export const MAX_EVENTS_PER_CHUNK = 32;
+const MAX_EVENTS_PER_CHUNK = 32;
 
 const headKey = (messageId: string) => `STREAM#${messageId}`;
 /** Chunks sort by their first event's id within the stream: zero-padded, so text order is number order. */
@@ -41,7 +42,7 @@ interface ChunkItem {
  * Answer streams in the chat-history table, in the user's own partition beside the conversations:
  * a head item (`STREAM#<message id>`: status, last id, whether a Stop was asked for) and chunk
  * items (`STREAM#<message id>#<first id>`), one per batch the writer flushes, so that a long answer
- * costs a write every few hundred milliseconds, not one per token. A chunk is written before the
+ * costs about a write a second (or every 32 events), not one per token. A chunk is written before the
  * head names its events, so a reader that reads the head first finds every event it names. No
  * item carries `timestamp`, so the conversations index never sees them; TTL removes them after a
  * day, and the expiry sweeper, which follows conversation items only, ignores them.

@@ -1,9 +1,12 @@
 import { DomainError } from '../../domain/errors.js';
 
-/** Time kept back from the Lambda timeout to store a partial answer before the function is stopped. */
-const TIMEOUT_RESERVE_MS = 3000;
+/** Time kept back from the Lambda timeout to store a partial answer (or end a resumed stream) before the function is stopped. */
+export const TIMEOUT_RESERVE_MS = 3000;
 /** Time kept back from the Lambda timeout by the last writes of an answer's stream (their retries). */
 const FINISH_RESERVE_MS = 1000;
+
+/** The code of the error that ends a stopped answer. */
+export const ANSWER_STOPPED = 'ANSWER_STOPPED';
 
 export type StopCause = 'stopped' | 'deadline' | 'model-idle';
 
@@ -59,7 +62,7 @@ export class AnswerLimits {
     switch (this.cause) {
       case 'stopped':
         // A conflict with the request, for the JSON answer's status: the user stopped what it asked for.
-        return new DomainError('conflict', 'ANSWER_STOPPED', 'The answer was stopped.');
+        return new DomainError('conflict', ANSWER_STOPPED, 'The answer was stopped.');
       case 'deadline':
         return new DomainError('timeout', 'ANSWER_TIMEOUT', 'The answer took too long and was cut off. What arrived is kept; ask to continue.');
       case 'model-idle':

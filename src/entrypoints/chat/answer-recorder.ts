@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnswerStreams, EndedStatus, StreamedEvent } from '../../domain/ports/answer-streams.js';
 import type { WireEvent } from '../http/sse.js';
+import { ANSWER_STOPPED } from './answer-limits.js';
 import type { LiveAnswers } from './live-answers.js';
 import { STREAM_ABANDONED } from './stream-follower.js';
 
@@ -11,7 +12,10 @@ import { STREAM_ABANDONED } from './stream-follower.js';
  * and a resume (a rare event) lags by a second at most.
  */
 const FLUSH_MS = 1000;
-/** ...or as soon as this many wait: a reader following from the store is never far behind. */
+/**
+ * ...or as soon as this many wait: a reader following from the store is never far behind. One
+ * batch is one chunk item, which holds at most as many (MAX_EVENTS_PER_CHUNK in the DynamoDB adapter).
+ */
 const FLUSH_EVENTS = 32;
 /**
  * While no event comes (a model thinking before its first token), the stream's head is still read
@@ -81,8 +85,7 @@ export class AnswerRecorder {
     const id = ++this.lastId;
     if (wire.event === 'meta' && this.state === 'before-meta') this.begin(wire.data.answerMessageId);
     if (wire.event === 'done') this.ending = 'done';
-    // The code of the error that ends a stopped answer (chat/answer-limits.ts).
-    if (wire.event === 'error') this.ending = wire.data.code === 'ANSWER_STOPPED' ? 'stopped' : 'error';
+    if (wire.event === 'error') this.ending = wire.data.code === ANSWER_STOPPED ? 'stopped' : 'error';
     if (this.state !== 'recording') return id;
     this.pending.push({ id, event: wire.event, data: wire.data });
     if (this.pending.length >= FLUSH_EVENTS) this.flush();

@@ -26,7 +26,8 @@ export interface FollowOptions {
 }
 
 /**
- * `GET /chat/streams/{id}` once its response has started: the events read already, then the
+ * A stored answer stream (a resume, or a `POST /chat` retried with its Idempotency-Key) once its
+ * response has started: the events read already, then the
  * store read every `pollMs` for more, each frame with its original id, until the stream has ended
  * (its head says so: every event it names was in the same read) or the client goes. Consecutive
  * deltas of one read leave as one frame, under the id of the last. A response that ends before

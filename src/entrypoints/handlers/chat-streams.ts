@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { StreamStop } from '../../contract/responses.js';
 import type { StreamHead, StreamedEvent } from '../../domain/ports/answer-streams.js';
+import { TIMEOUT_RESERVE_MS } from '../chat/answer-limits.js';
 import { followStream } from '../chat/stream-follower.js';
 import type { ApiEvent, LambdaContext } from '../http/api-types.js';
 import { HttpError } from '../http/http-error.js';
@@ -9,8 +10,6 @@ import { jsonResponse } from '../http/responses.js';
 import { SSE_HEADERS } from '../http/sse.js';
 import { edgeRoute, type ChatFunctionServices, type ResponseStreamFactory, type StreamingHandler } from './streaming-function.js';
 
-/** Time kept back from the Lambda timeout: a resumed stream ends cleanly before the function is stopped. */
-const DEADLINE_RESERVE_MS = 3000;
 /**
  * A living writer writes its stream's head about once a second, events or not
  * (chat/answer-recorder.ts): a head unwritten for this long lost its writer. Ten writes missed
@@ -76,7 +75,7 @@ export async function serveStoredStream(
       pollMs,
       keepAliveMs,
       abandonedMs: ABANDONED_AFTER_MS,
-      endBy: remaining === undefined ? Infinity : Date.now() + remaining - DEADLINE_RESERVE_MS,
+      endBy: remaining === undefined ? Infinity : Date.now() + remaining - TIMEOUT_RESERVE_MS,
       gone: gone.signal,
       clientStallMs,
     });
